@@ -1,0 +1,84 @@
+"""Command line: ``python -m dashboard validate|schema ...``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from dashboard import model
+from dashboard.load import DESCRIPTOR, DataError, load_package, resolve_data_dir
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    try:
+        pkg = load_package(args.data_dir)
+    except DataError as exc:
+        print(f"{len(exc.problems)} problem(s) in {resolve_data_dir(args.data_dir)}:")
+        for p in exc.problems:
+            print(f"  {p}")
+        return 1
+    counts = ", ".join(f"{len(pkg[t.name])} {t.name}" for t in model.TABLES[:6])
+    print(f"OK: {pkg.path} is valid ({counts}).")
+    return 0
+
+
+def descriptor_with_schemas(meta: dict[str, object]) -> dict[str, object]:
+    """The descriptor with its ``resources`` rebuilt from ``model`` (metadata kept)."""
+    out = {k: v for k, v in meta.items() if k != "resources"}
+    out["resources"] = [
+        {
+            "name": t.name,
+            "path": t.path,
+            "profile": "tabular-data-resource",
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+            "description": t.description,
+            "schema": t.table_schema(),
+        }
+        for t in model.TABLES
+    ]
+    return out
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    path = resolve_data_dir(args.data_dir) / DESCRIPTOR
+    meta = json.loads(path.read_text(encoding="utf-8"))
+    text = json.dumps(descriptor_with_schemas(meta), ensure_ascii=False, indent=2) + "\n"
+    if args.check:
+        if path.read_text(encoding="utf-8") != text:
+            print(f"{path} is out of step with dashboard/model.py: run python -m dashboard schema")
+            return 1
+        print(f"{path} matches dashboard/model.py")
+        return 0
+    path.write_text(text, encoding="utf-8")
+    print(f"wrote the table schemas of {path}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m dashboard", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("validate", help="check a data package; exit 1 listing every problem")
+    p.add_argument("data_dir", nargs="?", type=Path, help="package folder (default: embedded)")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("schema", help="rewrite datapackage.json's table schemas from model.py")
+    p.add_argument("data_dir", nargs="?", type=Path)
+    p.add_argument("--check", action="store_true", help="only check that they are in step")
+    p.set_defaults(func=cmd_schema)
+
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,355 @@
+"""Files -> validated frames.
+
+``load_package`` reads a Frictionless data package of the shape declared in ``model``,
+checks every table with a pandera schema built from that declaration, runs the cross-table
+rules of ``validate``, and either returns a typed ``Package`` or raises one ``DataError``
+that lists every problem found (file, row, column, message). It never imports streamlit.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.errors import SchemaErrors
+
+from dashboard import model
+
+DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+ENV_VAR = "DASHBOARD_DATA"
+DESCRIPTOR = "datapackage.json"
+# Generous for a hand-edited CSV, small enough that a hostile file cannot exhaust memory.
+MAX_FILE_BYTES = 512 * 1024 * 1024
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the package, located as precisely as possible."""
+
+    file: str
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f", row {self.row}"
+        if self.column:
+            where += f", column {self.column}"
+        return f"{where}: {self.message}"
+
+
+class DataError(Exception):
+    """The package could not be loaded; ``problems`` says everything that is wrong."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(set(problems), key=_problem_order)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def _problem_order(p: Problem) -> tuple[str, int, str, str]:
+    return (p.file, p.row if p.row is not None else -1, p.column or "", p.message)
+
+
+@dataclass(frozen=True)
+class Package:
+    """A loaded, validated data package. Frames are shared: never mutate them."""
+
+    path: Path
+    meta: Mapping[str, Any]
+    tables: Mapping[str, pd.DataFrame]
+    seed_texts: Mapping[str, str] = field(default_factory=dict)
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self.tables[name]
+
+    @property
+    def title(self) -> str:
+        return str(self.meta.get("title", ""))
+
+    def text(self, key: str, lang: str) -> str:
+        """A metadata text (title, description) in the given language, English as fallback."""
+        value = self.meta.get(f"{key}_{lang}") if lang != "en" else None
+        return str(value if value else self.meta.get(key, ""))
+
+
+def resolve_data_dir(path: str | os.PathLike[str] | None = None) -> Path:
+    """The package folder: the argument, else $DASHBOARD_DATA, else the embedded ``data/``."""
+    if path is None:
+        path = os.environ.get(ENV_VAR) or DEFAULT_DATA_DIR
+    p = Path(path)
+    return p.parent if p.name == DESCRIPTOR else p
+
+
+# --- pandera schemas, built once from the model -------------------------------------------
+
+_DATE_RE = r"^\d{4}-\d{2}-\d{2}$"
+
+
+def _is_iso_date(s: pd.Series) -> pd.Series:
+    parsed = pd.to_datetime(s, format="%Y-%m-%d", errors="coerce")
+    return parsed.notna() | s.isna()
+
+
+def _column(f: model.Field) -> pa.Column:
+    checks: list[pa.Check] = []
+    if f.enum is not None:
+        checks.append(pa.Check.isin(list(f.enum), error=f"must be one of {', '.join(f.enum)}"))
+    if f.pattern is not None:
+        checks.append(pa.Check.str_matches(f.pattern, error=f"must match {f.pattern}"))
+    if f.minimum is not None:
+        checks.append(pa.Check.ge(f.minimum, error=f"must be at least {f.minimum:g}"))
+    if f.maximum is not None:
+        checks.append(pa.Check.le(f.maximum, error=f"must be at most {f.maximum:g}"))
+    dtype: Any
+    coerce = False
+    if f.type == "date":
+        # Checked as text first, so that '2025/06/01' or '25 June' are refused rather than
+        # guessed; converted after validation.
+        dtype = str
+        checks.append(pa.Check.str_matches(_DATE_RE, error="must be a date YYYY-MM-DD"))
+        checks.append(pa.Check(_is_iso_date, error="must be a real calendar date"))
+    elif f.type == "boolean":
+        dtype = str
+        checks.append(pa.Check.isin(["true", "false"], error="must be true or false"))
+    elif f.type == "integer":
+        dtype, coerce = "Int64", True
+    elif f.type == "number":
+        dtype, coerce = "Float64", True
+    else:
+        dtype = str
+    return pa.Column(
+        dtype,
+        checks=checks,
+        nullable=not f.required,
+        unique=f.unique,
+        coerce=coerce,
+        required=True,
+        description=f.description,
+    )
+
+
+@cache
+def pandera_schema(table_name: str) -> pa.DataFrameSchema:
+    table = model.TABLES_BY_NAME[table_name]
+    return pa.DataFrameSchema(
+        {f.name: _column(f) for f in table.fields},
+        strict=True,
+        unique=list(table.primary_key) if len(table.primary_key) > 1 else None,
+        report_duplicates="all",
+        name=table.name,
+    )
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+def _read_descriptor(base: Path, problems: list[Problem]) -> dict[str, Any]:
+    path = base / DESCRIPTOR
+    if not base.is_dir():
+        problems.append(Problem(str(base), None, None, "data folder not found"))
+        return {}
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        problems.append(Problem(DESCRIPTOR, None, None, "file not found"))
+        return {}
+    except UnicodeDecodeError:
+        problems.append(Problem(DESCRIPTOR, None, None, "not valid UTF-8 text"))
+        return {}
+    except json.JSONDecodeError as exc:
+        problems.append(Problem(DESCRIPTOR, exc.lineno, None, f"invalid JSON: {exc.msg}"))
+        return {}
+    if not isinstance(meta, dict):
+        problems.append(Problem(DESCRIPTOR, None, None, "must be a JSON object"))
+        return {}
+    return meta
+
+
+def _resource_paths(meta: Mapping[str, Any], problems: list[Problem]) -> dict[str, str]:
+    """Table name -> CSV path, from the descriptor's resources (default: NAME.csv)."""
+    paths = {t.name: t.path for t in model.TABLES}
+    resources = meta.get("resources", [])
+    if not isinstance(resources, list):
+        problems.append(Problem(DESCRIPTOR, None, "resources", "must be a list"))
+        return paths
+    for res in resources:
+        if isinstance(res, dict) and res.get("name") in paths and isinstance(res.get("path"), str):
+            paths[res["name"]] = res["path"]
+    return paths
+
+
+def _safe_child(base: Path, relative: str) -> Path | None:
+    """``base/relative`` if it stays inside ``base``'s parent folder, else None."""
+    target = (base / relative).resolve()
+    root = base.resolve().parent
+    return target if target.is_relative_to(root) else None
+
+
+def _read_csv(base: Path, rel: str, table: model.Table, problems: list[Problem]) -> pd.DataFrame:
+    empty = pd.DataFrame({c: pd.Series(dtype=object) for c in table.columns})
+    path = _safe_child(base, rel)
+    if path is None:
+        problems.append(Problem(rel, None, None, "path leaves the package folder"))
+        return empty
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            problems.append(Problem(rel, None, None, f"file too large ({size} bytes)"))
+            return empty
+        raw = path.read_bytes()
+        text = raw.decode("utf-8-sig")
+    except FileNotFoundError:
+        problems.append(Problem(rel, None, None, "file not found"))
+        return empty
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        problems.append(Problem(rel, line, None, "not valid UTF-8 text"))
+        return empty
+    except OSError as exc:
+        problems.append(Problem(rel, None, None, f"cannot be read ({exc.strerror})"))
+        return empty
+    rows = list(csv.reader(text.splitlines()))
+    if not rows:
+        problems.append(Problem(rel, None, None, "file is empty (no header row)"))
+        return empty
+    header, body = rows[0], rows[1:]
+    missing = [c for c in table.columns if c not in header]
+    extra = [c for c in header if c not in table.columns]
+    for c in missing:
+        problems.append(Problem(rel, 1, c, "column missing from the header"))
+    for c in extra:
+        problems.append(Problem(rel, 1, c, "unknown column"))
+    if missing or extra:
+        return empty
+    bad_width = False
+    for i, row in enumerate(body, start=2):
+        if len(row) != len(header):
+            problems.append(
+                Problem(rel, i, None, f"has {len(row)} fields, the header has {len(header)}")
+            )
+            bad_width = True
+    if bad_width:
+        return empty
+    frame = pd.DataFrame(body, columns=header, dtype=object)
+    frame = frame.replace("", None)[table.columns]
+    return frame
+
+
+def _check_frame(
+    frame: pd.DataFrame, table: model.Table, rel: str, problems: list[Problem]
+) -> pd.DataFrame | None:
+    """Validate one frame against its pandera schema; None when it has problems."""
+    if frame.empty and not len(frame.columns):
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            checked = pandera_schema(table.name).validate(frame, lazy=True)
+    except SchemaErrors as exc:
+        cases = exc.failure_cases
+        for rec in cases.to_dict("records"):
+            problems.append(_problem_from_case(rec, table, rel))
+        return None
+    return _convert(checked, table)
+
+
+def _problem_from_case(rec: Mapping[str, Any], table: model.Table, rel: str) -> Problem:
+    column = rec.get("column")
+    index = rec.get("index")
+    row = int(index) + 2 if isinstance(index, int | float) and not pd.isna(index) else None
+    check = str(rec.get("check"))
+    value = rec.get("failure_case")
+    shown = "" if value is None or pd.isna(value) else repr(str(value)[:60])
+    if check == "not_nullable":
+        message = "required value is missing"
+    elif check in ("field_uniqueness", "multiple_fields_uniqueness"):
+        message = f"duplicate value {shown}" if shown else "duplicate key"
+        if column is None or column == table.name:
+            column = ", ".join(table.primary_key)
+    elif check.startswith("coerce_dtype"):
+        expected = table.field(str(column)).type if column in table.columns else "value"
+        message = f"{shown} is not a valid {expected}"
+    elif check == "column_in_schema":
+        message = "unknown column"
+    else:
+        message = f"{shown} {check}".strip()
+    col = None if column is None or column == table.name else str(column)
+    return Problem(rel, row, col, message)
+
+
+def _convert(frame: pd.DataFrame, table: model.Table) -> pd.DataFrame:
+    out = frame.copy()
+    for f in table.fields:
+        if f.type == "date":
+            out[f.name] = pd.to_datetime(out[f.name], format="%Y-%m-%d")
+        elif f.type == "boolean":
+            out[f.name] = out[f.name].map({"true": True, "false": False}).astype(bool)
+        elif f.type == "string":
+            out[f.name] = out[f.name].astype("string")
+    return out
+
+
+def _read_seed_texts(base: Path, sources: pd.DataFrame, problems: list[Problem]) -> dict[str, str]:
+    texts: dict[str, str] = {}
+    rel_sources = model.SOURCES.path
+    for idx, row in sources.iterrows():
+        if row["kind"] != "seed":
+            continue
+        line = int(str(idx)) + 2
+        rel = row["seed_file"]
+        if pd.isna(rel):
+            problems.append(
+                Problem(rel_sources, line, "seed_file", "a seed document needs its file")
+            )
+            continue
+        path = _safe_child(base, str(rel))
+        if path is None:
+            problems.append(
+                Problem(rel_sources, line, "seed_file", "path leaves the package's parent folder")
+            )
+            continue
+        try:
+            texts[str(row["source_id"])] = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            problems.append(
+                Problem(rel_sources, line, "seed_file", f"seed file {str(rel)!r} cannot be read")
+            )
+    return texts
+
+
+def load_package(path: str | os.PathLike[str] | None = None) -> Package:
+    """Load and validate a package; raise ``DataError`` listing every problem."""
+    from dashboard import validate  # validate imports Package from here
+
+    base = resolve_data_dir(path)
+    problems: list[Problem] = []
+    meta = _read_descriptor(base, problems)
+    if problems:
+        raise DataError(problems)
+    paths = _resource_paths(meta, problems)
+    tables: dict[str, pd.DataFrame] = {}
+    for table in model.TABLES:
+        rel = paths[table.name]
+        frame = _read_csv(base, rel, table, problems)
+        checked = _check_frame(frame, table, rel, problems)
+        if checked is not None:
+            tables[table.name] = checked
+    if problems:
+        raise DataError(problems)
+    seed_texts = _read_seed_texts(base, tables["sources"], problems)
+    package = Package(base, meta, tables, seed_texts)
+    problems.extend(validate.check_package(package, paths))
+    if problems:
+        raise DataError(problems)
+    return package
