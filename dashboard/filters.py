@@ -1,0 +1,316 @@
+"""The shared filters as a pure, frozen object over URL pairs.
+
+``parse(params, options)`` turns query-string pairs into a ``FilterState`` and a list of
+``Notice`` for every value it had to drop; ``to_query(state)`` turns it back into pairs (ids
+and ISO dates, never translated labels); ``apply(state, pkg)`` says which events and
+cooperation items the filters keep. No streamlit here.
+
+Policy for missing values, one line each so a reader sees it at once:
+- sector: an event matches if one of its sectors is selected or is a child of a selected
+  parent; an event with no sector is dropped while a sector filter is active.
+- dates: an event matches if its span [start, end] overlaps the range. An event whose day is
+  uncertain (month or range precision) is kept while it *may* fall inside the range.
+- place: an event matches if it happened at a selected place or, for a selected city, at
+  any place in that city; an event with no place is dropped while a place filter is active.
+- actor: an event matches if a selected person or organisation took part in it.
+- source: an event matches if at least one of its sources is of a selected kind.
+- cooperation items follow their sector, and their event for the other filters.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+import pandas as pd
+
+from dashboard import model
+from dashboard.load import Package
+
+KEYS = ("sector", "dates", "place", "actor", "source", "lang", "event")
+MULTI_KEYS = ("sector", "place", "actor", "source")
+MAX_VALUES = 50  # more repeated values than any real view needs
+MAX_VALUE_LENGTH = 100
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A URL value that was dropped, and why (a key into the label catalogue)."""
+
+    key: str
+    value: str
+    reason: str  # unknown | bad_date | reversed | out_of_range | too_long | too_many
+
+    @property
+    def shown_value(self) -> str:
+        return printable(self.value)
+
+
+def printable(value: str, limit: int = 40) -> str:
+    """A value cut short and stripped of control, format (bidi) and private characters."""
+    kept = "".join(
+        ch for ch in value if unicodedata.category(ch)[0] not in ("C",) or ch == " "
+    )
+    return kept if len(kept) <= limit else kept[: limit - 1] + "…"
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the filters may hold, derived once from a package."""
+
+    sectors: tuple[str, ...]
+    children: Mapping[str, tuple[str, ...]]
+    places: tuple[str, ...]
+    people: tuple[str, ...]
+    organisations: tuple[str, ...]
+    source_kinds: tuple[str, ...]
+    events: tuple[str, ...]
+    first_day: date
+    last_day: date
+
+    @property
+    def actors(self) -> tuple[str, ...]:
+        return self.people + self.organisations
+
+    @classmethod
+    def from_package(cls, pkg: Package) -> Options:
+        sectors = pkg["sectors"].sort_values("sort_order")
+        children: dict[str, list[str]] = {}
+        for sid, parent in zip(sectors["sector_id"], sectors["parent_id"], strict=True):
+            if not pd.isna(parent):
+                children.setdefault(str(parent), []).append(str(sid))
+        events = pkg["events"]
+        first = events["start"].min() if len(events) else pd.Timestamp("2000-01-01")
+        last = events["end"].max() if len(events) else first
+        return cls(
+            sectors=tuple(sectors["sector_id"]),
+            children={k: tuple(v) for k, v in children.items()},
+            places=tuple(pkg["places"]["place_id"]),
+            people=tuple(pkg["people"]["person_id"]),
+            organisations=tuple(pkg["organisations"]["org_id"]),
+            source_kinds=model.SOURCE_KINDS,
+            events=tuple(events.sort_values(["start", "event_id"])["event_id"]),
+            first_day=first.date(),
+            last_day=last.date(),
+        )
+
+
+@dataclass(frozen=True)
+class FilterState:
+    sectors: tuple[str, ...] = ()
+    date_from: date | None = None
+    date_to: date | None = None
+    places: tuple[str, ...] = ()
+    actors: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    lang: str | None = None
+    event: str | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        """No filter narrows the data (language and selected event aside)."""
+        return self == FilterState(lang=self.lang, event=self.event)
+
+    def cleared(self) -> FilterState:
+        """Reset filters: everything cleared but the language."""
+        return FilterState(lang=self.lang)
+
+    def with_(self, **changes: object) -> FilterState:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def _values(params: Mapping[str, Sequence[str] | str], key: str) -> list[str]:
+    raw = params.get(key, [])
+    return [raw] if isinstance(raw, str) else [str(v) for v in raw]
+
+
+def _pick(
+    key: str, values: Iterable[str], allowed: Sequence[str], notices: list[Notice]
+) -> tuple[str, ...]:
+    known = set(allowed)
+    kept: list[str] = []
+    for i, v in enumerate(values):
+        if i >= MAX_VALUES:
+            notices.append(Notice(key, v, "too_many"))
+            break
+        if len(v) > MAX_VALUE_LENGTH:
+            notices.append(Notice(key, v, "too_long"))
+        elif v not in known:
+            if v.strip():
+                notices.append(Notice(key, v, "unknown"))
+        elif v not in kept:
+            kept.append(v)
+    # Keep the package's order so the same view always gives the same URL.
+    return tuple(sorted(kept, key=list(allowed).index))
+
+
+def _parse_dates(
+    values: list[str], options: Options, notices: list[Notice]
+) -> tuple[date | None, date | None]:
+    if not values:
+        return None, None
+    shown = "..".join(values)[: MAX_VALUE_LENGTH + 10]
+    if len(values) != 2:
+        notices.append(Notice("dates", shown, "bad_date"))
+        return None, None
+    parsed: list[date] = []
+    for v in values:
+        if len(v) > MAX_VALUE_LENGTH or not _ISO_DATE.match(v):
+            notices.append(Notice("dates", shown, "bad_date"))
+            return None, None
+        try:
+            parsed.append(date.fromisoformat(v))
+        except ValueError:
+            notices.append(Notice("dates", shown, "bad_date"))
+            return None, None
+    start, end = parsed
+    if end < start:
+        notices.append(Notice("dates", shown, "reversed"))
+        return None, None
+    if end < options.first_day or start > options.last_day:
+        notices.append(Notice("dates", shown, "out_of_range"))
+        return None, None
+    return start, end
+
+
+def parse(
+    params: Mapping[str, Sequence[str] | str], options: Options
+) -> tuple[FilterState, list[Notice]]:
+    """URL pairs -> a valid state, and a notice for every value dropped. Never raises."""
+    notices: list[Notice] = []
+    for key in params:
+        if key not in KEYS:
+            notices.append(Notice(str(key)[:MAX_VALUE_LENGTH], "", "unknown_key"))
+    date_from, date_to = _parse_dates(_values(params, "dates"), options, notices)
+    lang_values = _values(params, "lang")
+    lang = None
+    if lang_values:
+        if lang_values[0] in ("en", "fr"):
+            lang = lang_values[0]
+        else:
+            notices.append(Notice("lang", lang_values[0], "unknown"))
+    event_values = _values(params, "event")
+    event = None
+    if event_values:
+        picked = _pick("event", event_values[:1], options.events, notices)
+        event = picked[0] if picked else None
+    state = FilterState(
+        sectors=_pick("sector", _values(params, "sector"), options.sectors, notices),
+        date_from=date_from,
+        date_to=date_to,
+        places=_pick("place", _values(params, "place"), options.places, notices),
+        actors=_pick("actor", _values(params, "actor"), options.actors, notices),
+        sources=_pick("source", _values(params, "source"), options.source_kinds, notices),
+        lang=lang,
+        event=event,
+    )
+    return state, notices
+
+
+def to_query(state: FilterState) -> dict[str, list[str]]:
+    """The state as URL pairs; empty filters are left out."""
+    out: dict[str, list[str]] = {}
+    for key, values in (
+        ("sector", state.sectors),
+        ("place", state.places),
+        ("actor", state.actors),
+        ("source", state.sources),
+    ):
+        if values:
+            out[key] = list(values)
+    if state.date_from is not None and state.date_to is not None:
+        out["dates"] = [state.date_from.isoformat(), state.date_to.isoformat()]
+    if state.lang:
+        out["lang"] = [state.lang]
+    if state.event:
+        out["event"] = [state.event]
+    return out
+
+
+def expand_sectors(selected: Iterable[str], options: Options) -> frozenset[str]:
+    """Selected sectors plus the children of every selected parent."""
+    out: set[str] = set()
+    for s in selected:
+        out.add(s)
+        out.update(options.children.get(s, ()))
+    return frozenset(out)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the filters keep: event ids and cooperation item ids."""
+
+    event_ids: frozenset[str]
+    item_ids: frozenset[str]
+    all_events: int = 0
+    extra: Mapping[str, object] = field(default_factory=dict)
+
+    def events(self, pkg: Package) -> pd.DataFrame:
+        ev = pkg["events"]
+        return ev[ev["event_id"].isin(self.event_ids)]
+
+    def items(self, pkg: Package) -> pd.DataFrame:
+        items = pkg["cooperation"]
+        return items[items["item_id"].isin(self.item_ids)]
+
+
+def event_mask(state: FilterState, pkg: Package, options: Options) -> pd.Series:
+    """Boolean mask over ``pkg["events"]``: one clause per filter, combined with ``&``."""
+    ev = pkg["events"]
+    mask = pd.Series(True, index=ev.index)
+    if state.sectors:
+        wanted = expand_sectors(state.sectors, options)
+        links = pkg["event_sectors"]
+        hit = set(links.loc[links["sector_id"].isin(wanted), "event_id"])
+        mask &= ev["event_id"].isin(hit)
+    if state.date_from is not None and state.date_to is not None:
+        start, end = pd.Timestamp(state.date_from), pd.Timestamp(state.date_to)
+        mask &= (ev["start"] <= end) & (ev["end"] >= start)
+    if state.places:
+        places = pkg["places"]
+        chosen = places[places["place_id"].isin(state.places)]
+        cities = set(chosen.loc[chosen["kind"] == "city", "city"])
+        in_city = set(places.loc[places["city"].isin(cities), "place_id"])
+        mask &= ev["place_id"].isin(set(state.places) | in_city) & ev["place_id"].notna()
+    if state.actors:
+        wanted_actors = set(state.actors)
+        ep, eo = pkg["event_people"], pkg["event_organisations"]
+        hit = set(ep.loc[ep["person_id"].isin(wanted_actors), "event_id"]) | set(
+            eo.loc[eo["org_id"].isin(wanted_actors), "event_id"]
+        )
+        mask &= ev["event_id"].isin(hit)
+    if state.sources:
+        evid, src = pkg["evidence"], pkg["sources"]
+        kinds = set(src.loc[src["kind"].isin(state.sources), "source_id"])
+        hit = set(
+            evid.loc[(evid["subject_type"] == "event") & evid["source_id"].isin(kinds),
+                     "subject_id"]
+        )
+        mask &= ev["event_id"].isin(hit)
+    return mask
+
+
+def apply(state: FilterState, pkg: Package, options: Options | None = None) -> Selection:
+    """The events and cooperation items the filters keep. Never raises on a valid state."""
+    options = options or Options.from_package(pkg)
+    ev = pkg["events"]
+    kept = frozenset(ev.loc[event_mask(state, pkg, options), "event_id"])
+    items = pkg["cooperation"]
+    item_mask = pd.Series(True, index=items.index)
+    if state.sectors:
+        item_mask &= items["sector_id"].isin(expand_sectors(state.sectors, options))
+    if not (state.date_from is None and not state.places and not state.actors):
+        item_mask &= items["event_id"].isin(kept)
+    if state.sources:
+        evid, src = pkg["evidence"], pkg["sources"]
+        kinds = set(src.loc[src["kind"].isin(state.sources), "source_id"])
+        hit = set(
+            evid.loc[(evid["subject_type"] == "item") & evid["source_id"].isin(kinds),
+                     "subject_id"]
+        )
+        item_mask &= items["item_id"].isin(hit)
+    return Selection(kept, frozenset(items.loc[item_mask, "item_id"]), all_events=len(ev))

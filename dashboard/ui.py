@@ -1,0 +1,502 @@
+"""The only shared module that imports streamlit: cached loaders, the sidebar, small widgets.
+
+The sidebar owns the URL. On a session's first run it parses ``st.query_params`` into a
+``FilterState`` (``filters.parse``) and seeds the widgets; on every run it reads the widgets
+back and writes the state to the URL (``filters.to_query``): ids and ISO dates, never
+translated labels, so a link opens the same view in either language.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import filters, views
+from dashboard.filters import FilterState, Notice, Options, Selection
+from dashboard.i18n import Lang, as_lang, col, format_date, format_month, lang_from_locale, t
+from dashboard.load import DataError, Package, load_package, resolve_data_dir
+
+# Widget keys; the URL keys are filters.KEYS.
+W = {
+    "sector": "w_sector",
+    "dates": "w_dates",
+    "place": "w_place",
+    "actor": "w_actor",
+    "source": "w_source",
+    "lang": "w_lang",
+    "event": "w_event",
+}
+_PENDING = "_pending_filters"
+_NOTICES = "_url_notices"
+_SEEDED = "_url_seeded"
+_CTX = "_ctx"
+
+
+# --- escaping ----------------------------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:&\"'])")
+
+
+def md(text: object) -> str:
+    """Data-derived text made inert for Streamlit markdown (no links, no HTML, no formatting).
+
+    Control and bidi-override characters are dropped; every markdown/HTML special character
+    is backslash-escaped.
+    """
+    s = filters.printable(str(text), limit=10_000)
+    return _MD_SPECIAL.sub(r"\\\1", s)
+
+
+# --- cached data ---------------------------------------------------------------------------
+
+
+@st.cache_resource(show_spinner=False)
+def _load(data_dir: str, stamp: float) -> Package | DataError:
+    try:
+        return load_package(data_dir)
+    except DataError as exc:
+        return exc
+
+
+def _stamp(base: Path) -> float:
+    """Latest modification time of the package's files, so an edited package reloads."""
+    try:
+        return max((p.stat().st_mtime for p in base.iterdir()), default=0.0)
+    except OSError:
+        return 0.0
+
+
+def package() -> Package | DataError:
+    base = resolve_data_dir()
+    return _load(str(base), _stamp(base))
+
+
+@st.cache_resource(show_spinner=False)
+def _options(data_dir: str, stamp: float, _pkg: Package) -> Options:
+    return Options.from_package(_pkg)
+
+
+@st.cache_resource(show_spinner=False)
+def _event_table(data_dir: str, stamp: float, _pkg: Package) -> pd.DataFrame:
+    return views.event_table(_pkg)
+
+
+@st.cache_resource(show_spinner=False)
+def _conflicts(data_dir: str, stamp: float, _pkg: Package) -> pd.DataFrame:
+    return views.conflicts(_pkg)
+
+
+def _key(pkg: Package) -> tuple[str, float]:
+    return str(pkg.path), _stamp(pkg.path)
+
+
+def options(pkg: Package) -> Options:
+    return _options(*_key(pkg), pkg)
+
+
+def event_table(pkg: Package) -> pd.DataFrame:
+    """``views.event_table``, computed once per package for all sessions. Do not mutate."""
+    return _event_table(*_key(pkg), pkg)
+
+
+def conflicts(pkg: Package) -> pd.DataFrame:
+    """``views.conflicts``, computed once per package for all sessions. Do not mutate."""
+    return _conflicts(*_key(pkg), pkg)
+
+
+# --- the context every page reads ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Context:
+    pkg: Package
+    options: Options
+    lang: Lang
+    state: FilterState
+    selection: Selection
+
+    def t(self, label: str, /, **kwargs: object) -> str:
+        return t(label, self.lang, **kwargs)
+
+    def col(self, stem: str) -> str:
+        return col(stem, self.lang)
+
+    @property
+    def events(self) -> pd.DataFrame:
+        """The filtered events with place, sectors and source counts, ordered by date."""
+        table = event_table(self.pkg)
+        return table[table["event_id"].isin(self.selection.event_ids)]
+
+    @property
+    def items(self) -> pd.DataFrame:
+        return self.selection.items(self.pkg)
+
+
+def context() -> Context:
+    """The context the entrypoint computed for this run."""
+    ctx = st.session_state.get(_CTX)
+    if not isinstance(ctx, Context):
+        st.stop()
+    return ctx
+
+
+def request_filters(**changes: object) -> None:
+    """Change filters from a page (e.g. a chart click): applied before the next run's widgets.
+
+    Safe inside a widget callback (``on_select=...``); outside one, follow with ``st.rerun()``.
+    Keys are the URL keys: sector, dates, place, actor, source, lang, event.
+    """
+    pending: dict[str, object] = dict(st.session_state.get(_PENDING, {}))
+    pending.update(changes)
+    st.session_state[_PENDING] = pending
+
+
+def select_event(event_id: str | None) -> None:
+    request_filters(event=event_id)
+
+
+# --- labels for ids ------------------------------------------------------------------------
+
+
+def _labels(frame: pd.DataFrame, key: str, column: str) -> dict[str, str]:
+    return {str(k): str(v) for k, v in zip(frame[key], frame[column], strict=True)}
+
+
+@st.cache_resource(show_spinner=False)
+def _all_labels(data_dir: str, stamp: float, _pkg: Package, lang: str) -> dict[str, dict[str, str]]:
+    pkg = _pkg
+    sectors = _labels(pkg["sectors"], "sector_id", col("label", lang))
+    parents = dict(zip(pkg["sectors"]["sector_id"], pkg["sectors"]["parent_id"], strict=True))
+    sector_full = {
+        sid: label if pd.isna(parents[sid]) else f"{sectors[str(parents[sid])]} › {label}"
+        for sid, label in sectors.items()
+    }
+    return {
+        "sector": sectors,
+        "sector_full": sector_full,
+        "place": _labels(pkg["places"], "place_id", col("name", lang)),
+        "person": _labels(pkg["people"], "person_id", col("name", lang)),
+        "org": _labels(pkg["organisations"], "org_id", col("name", lang)),
+        "event": _labels(pkg["events"], "event_id", col("title", lang)),
+        "item": _labels(pkg["cooperation"], "item_id", col("topic", lang)),
+        "source": {
+            str(r["source_id"]): _source_label(r, lang)
+            for r in pkg["sources"].to_dict("records")
+        },
+    }
+
+
+def _source_label(rec: Mapping[str, Any], lang: str) -> str:
+    outlet = rec.get("outlet")
+    if isinstance(outlet, str) and outlet:
+        return outlet
+    return t("source_unnamed", lang, id=str(rec["source_id"]))
+
+
+def labels(pkg: Package, lang: str) -> dict[str, dict[str, str]]:
+    """id -> display name, per kind: sector, sector_full, place, person, org, event, item,
+    source."""
+    return _all_labels(*_key(pkg), pkg, as_lang(lang))
+
+
+# --- the sidebar ---------------------------------------------------------------------------
+
+
+def _seed_from_url(opts: Options) -> None:
+    """First run of a session: URL -> widget values, and notices for what was dropped."""
+    params = {k: st.query_params.get_all(k) for k in st.query_params}
+    state, notices = filters.parse(params, opts)
+    st.session_state[_NOTICES] = notices
+    _write_widgets(state, opts)
+    st.session_state[_SEEDED] = True
+
+
+def _write_widgets(state: FilterState, opts: Options) -> None:
+    ss = st.session_state
+    ss[W["sector"]] = list(state.sectors)
+    ss[W["place"]] = list(state.places)
+    ss[W["actor"]] = list(state.actors)
+    ss[W["source"]] = list(state.sources)
+    if state.date_from is not None and state.date_to is not None:
+        ss[W["dates"]] = (state.date_from, state.date_to)
+    else:
+        ss[W["dates"]] = (opts.first_day, opts.last_day)
+    if state.lang:
+        ss[W["lang"]] = state.lang
+    ss[W["event"]] = state.event
+
+
+def _apply_pending(opts: Options) -> None:
+    pending = st.session_state.pop(_PENDING, None)
+    if not pending:
+        return
+    current = _read_widgets(opts)
+    valid, _ = filters.parse(
+        {**filters.to_query(current), **_pending_query(pending)}, opts
+    )
+    _write_widgets(valid, opts)
+
+
+def _pending_query(pending: Mapping[str, object]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for key, value in pending.items():
+        if value is None:
+            out[key] = []
+        elif isinstance(value, str):
+            out[key] = [value]
+        elif isinstance(value, Sequence):
+            out[key] = [v.isoformat() if isinstance(v, date) else str(v) for v in value]
+    return out
+
+
+def _read_widgets(opts: Options) -> FilterState:
+    ss = st.session_state
+    dates = ss.get(W["dates"]) or ()
+    date_from = date_to = None
+    if isinstance(dates, tuple | list) and len(dates) == 2:
+        date_from, date_to = dates
+        if (date_from, date_to) == (opts.first_day, opts.last_day):
+            date_from = date_to = None
+    lang = ss.get(W["lang"])
+    return FilterState(
+        sectors=tuple(ss.get(W["sector"]) or ()),
+        date_from=date_from,
+        date_to=date_to,
+        places=tuple(ss.get(W["place"]) or ()),
+        actors=tuple(ss.get(W["actor"]) or ()),
+        sources=tuple(ss.get(W["source"]) or ()),
+        lang=lang if lang in ("en", "fr") else None,
+        event=ss.get(W["event"]) or None,
+    )
+
+
+def _reset() -> None:
+    request_filters(sector=[], dates=[], place=[], actor=[], source=[], event=None)
+
+
+def _multiselect(
+    label: str, key: str, options: Sequence[str], names: Mapping[str, str], lang: str,
+    help: str | None = None,
+) -> None:
+    st.multiselect(
+        label,
+        options,
+        key=key,
+        format_func=lambda v: names.get(v, v),
+        placeholder=t("filter_choose", lang),
+        help=help,
+    )
+
+
+def sidebar(pkg: Package, default_lang: Lang) -> Context:
+    """Draw the shared filters; return this run's context (and keep it for the pages)."""
+    opts = options(pkg)
+    if not st.session_state.get(_SEEDED):
+        _seed_from_url(opts)
+    _apply_pending(opts)
+    ss = st.session_state
+    if ss.get(W["lang"]) not in ("en", "fr"):
+        ss[W["lang"]] = default_lang
+    lang = as_lang(ss[W["lang"]])
+    names = labels(pkg, lang)
+    with st.sidebar:
+        st.segmented_control(
+            t("language", lang),
+            ["fr", "en"],
+            key=W["lang"],
+            format_func={"fr": "Français", "en": "English"}.get,
+        )
+        if ss.get(W["lang"]) not in ("en", "fr"):  # a click on the selected option clears it
+            ss[W["lang"]] = lang
+        st.header(t("sidebar_filters", lang))
+        _multiselect(t("filter_sector", lang), W["sector"], opts.sectors,
+                     names["sector_full"], lang, t("filter_sector_help", lang))
+        st.date_input(
+            t("filter_dates", lang),
+            min_value=opts.first_day,
+            max_value=opts.last_day,
+            key=W["dates"],
+            format="DD/MM/YYYY" if lang == "fr" else "YYYY-MM-DD",
+            help=t("filter_dates_help", lang),
+        )
+        _multiselect(t("filter_place", lang), W["place"], opts.places, names["place"], lang,
+                     t("filter_place_help", lang))
+        actor_names = {**names["person"], **names["org"]}
+        _multiselect(t("filter_actor", lang), W["actor"], opts.actors, actor_names, lang)
+        st.pills(
+            t("filter_source", lang),
+            list(opts.source_kinds),
+            selection_mode="multi",
+            key=W["source"],
+            format_func=lambda k: t(f"source_kind_{k}", lang),
+        )
+        st.selectbox(
+            t("filter_event", lang),
+            opts.events,
+            key=W["event"],
+            index=None,
+            format_func=lambda e: names["event"].get(e, e),
+            placeholder=t("filter_choose", lang),
+        )
+        st.button(t("reset_filters", lang), on_click=_reset, width="stretch")
+    state = _read_widgets(opts)
+    _sync_url(state)
+    ctx = Context(pkg, opts, lang, state, filters.apply(state, pkg, opts))
+    st.session_state[_CTX] = ctx
+    return ctx
+
+
+def _sync_url(state: FilterState) -> None:
+    wanted = filters.to_query(state)
+    current = {k: st.query_params.get_all(k) for k in st.query_params}
+    if current != wanted:
+        st.query_params.from_dict(wanted)
+
+
+def share_url(ctx: Context, page_path: str) -> str:
+    """An absolute link to this page and view, the language always included."""
+    query = filters.to_query(ctx.state.with_(lang=ctx.lang))
+    base = ""
+    try:
+        url = st.context.url
+    except (AttributeError, RuntimeError):
+        url = None
+    if url:
+        base = url.split("?", 1)[0].split("#", 1)[0]
+        # st.context.url ends with the current page's path; replace it with ours.
+        for path in ("timeline", "map", "sectors", "sources", "data"):
+            if base.rstrip("/").endswith("/" + path):
+                base = base.rstrip("/")[: -len(path)]
+                break
+        if not base.endswith("/"):
+            base += "/"
+    return base + page_path + ("?" + urlencode(query, doseq=True) if query else "")
+
+
+# --- shared pieces of pages ----------------------------------------------------------------
+
+
+def show_notices(lang: str) -> None:
+    notices: list[Notice] = st.session_state.get(_NOTICES, [])
+    if not notices:
+        return
+    lines = [
+        t(f"notice_{n.reason}", lang, key=md(n.key), value=md(n.shown_value)) for n in notices
+    ]
+    st.warning(t("notice_title", lang) + "\n\n" + "\n".join(f"- {line}" for line in lines))
+
+    def dismiss() -> None:
+        st.session_state[_NOTICES] = []
+
+    st.button(t("dismiss", lang), on_click=dismiss, key="dismiss_notices")
+
+
+def show_data_error(err: DataError, lang: str) -> None:
+    """The page shown instead of the app when the package does not validate."""
+    st.title(t("data_error_title", lang))
+    st.markdown(t("data_error_body", lang, n=len(err.problems), path=md(resolve_data_dir())))
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    t("col_file", lang): p.file,
+                    t("col_row", lang): p.row,
+                    t("col_column", lang): p.column,
+                    t("col_problem", lang): p.message,
+                }
+                for p in err.problems
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
+
+def source_badges(ctx: Context, source_ids: Sequence[str]) -> None:
+    """One badge per source: its name and whether it is a checked seed or an external page."""
+    src = ctx.pkg["sources"].set_index("source_id")
+    names = labels(ctx.pkg, ctx.lang)["source"]
+    row = st.container(horizontal=True, gap="small")
+    for sid in source_ids:
+        kind = str(src.at[sid, "kind"]) if sid in src.index else "external"
+        text = f"{names.get(sid, sid)} · {t('badge_' + kind, ctx.lang)}"
+        row.badge(md(text), color="blue" if kind == "seed" else "orange",
+                 icon=":material/verified:" if kind == "seed" else ":material/link:")
+
+
+def conflict_note(ctx: Context, disputed: pd.DataFrame) -> None:
+    """'Sources disagree' for one subject: each claimed value with its sources, and the
+    value the dataset uses with the reason (``disputed``: rows of ``views.conflicts``)."""
+    names = labels(ctx.pkg, ctx.lang)["source"]
+    parts = []
+    for rec in disputed.to_dict("records"):
+        srcs = ", ".join(names.get(s, s) for s in rec["source_ids"])
+        parts.append(f"{format_claim(rec['claimed_value'], ctx.lang)} ({srcs})")
+    first = disputed.iloc[0]
+    resolved = disputed[disputed["resolved"]]
+    value = resolved.iloc[0]["claimed_value"] if not resolved.empty else "?"
+    reason = first[ctx.col("reason")]
+    st.warning(
+        md(ctx.t("conflict_note", values="; ".join(parts),
+                 resolved=format_claim(str(value), ctx.lang),
+                 reason=reason if isinstance(reason, str) else "")),
+        icon=":material/compare_arrows:",
+    )
+
+
+def format_claim(value: str, lang: str) -> str:
+    """A claimed value for display: dates spelled out, anything else as is."""
+    try:
+        if len(value) == 10:
+            return format_date(date.fromisoformat(value), lang)
+        if len(value) == 7:
+            return format_month(date.fromisoformat(value + "-01"), lang)
+    except ValueError:
+        pass
+    return value
+
+
+def empty_state(ctx: Context) -> None:
+    st.info(ctx.t("empty_state") + " " + ctx.t("empty_state_hint"), icon=":material/filter_alt_off:")
+    st.button(ctx.t("reset_filters"), on_click=_reset, key="empty_reset")
+
+
+def share_box(ctx: Context, page_path: str) -> None:
+    with st.expander(ctx.t("share_view"), icon=":material/link:"):
+        st.caption(ctx.t("share_view_help"))
+        st.code(share_url(ctx, page_path), language=None, wrap_lines=True)
+
+
+def placeholder(ctx: Context, what_key: str) -> None:
+    st.info(ctx.t("placeholder", what=ctx.t(what_key)))
+
+
+def page_header(ctx: Context, title_key: str, page_path: str) -> None:
+    show_notices(ctx.lang)
+    st.title(ctx.t(title_key))
+    share_box(ctx, page_path)
+
+
+def run_page(body: Callable[[Context], None], title_key: str, page_path: str) -> None:
+    """A page's frame: notices, title, share box, then the body (or the empty state)."""
+    ctx = context()
+    page_header(ctx, title_key, page_path)
+    if not ctx.selection.event_ids and not ctx.selection.item_ids:
+        empty_state(ctx)
+        return
+    body(ctx)
+
+
+def default_lang() -> Lang:
+    try:
+        return lang_from_locale(st.context.locale)
+    except (AttributeError, RuntimeError):
+        return "en"

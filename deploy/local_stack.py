@@ -1,0 +1,244 @@
+"""Run several dashboard replicas behind nginx on loopback, from deploy/nginx.conf.
+
+    python deploy/local_stack.py [--replicas 2] [--port 8080]
+
+starts the replicas (``deploy/serve.sh``, bound to 127.0.0.1, one shared cookie secret) and
+nginx as an unprivileged foreground process with its pid, logs and temporary files in a
+scratch folder, prints the URL and runs until Ctrl-C. tests/test_deploy.py and
+deploy/measure_weight.py use ``running_stack`` from here. Needs nginx (Debian: ``nginx``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SITE_CONF = REPO / "deploy" / "nginx.conf"
+SERVE = REPO / "deploy" / "serve.sh"
+NGINX_CANDIDATES = ("/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/local/nginx/sbin/nginx")
+
+UPSTREAM_BLOCK = re.compile(r"(upstream\s+dashboard_replicas\s*\{)(.*?)(\})", re.DOTALL)
+UPSTREAM_SERVER = re.compile(r"^(\s*)server\s+127\.0\.0\.1:\d+(.*);\s*$", re.MULTILINE)
+LISTEN = re.compile(r"^\s*listen\s+[^;]+;\s*$", re.MULTILINE)
+
+# The access log of the loopback stack records which replica answered each request, so a
+# test can check stickiness without the proxy telling clients about its replicas.
+ACCESS_LOG_FORMAT = (
+    "'$request_method $request_uri $status $upstream_addr "
+    "affinity=$cookie_dashboard_affinity gzip=$gzip_ratio sent=$body_bytes_sent'"
+)
+
+
+def find_nginx() -> str | None:
+    """The nginx binary: on PATH, else one of the usual places."""
+    found = shutil.which("nginx")
+    if found:
+        return found
+    return next((p for p in NGINX_CANDIDATES if os.access(p, os.X_OK)), None)
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def render_site(text: str, replica_ports: list[int], listen_port: int) -> str:
+    """deploy/nginx.conf with its replicas and its listening address replaced.
+
+    Only the ``server 127.0.0.1:PORT ...;`` lines of ``upstream dashboard_replicas`` and the
+    ``listen`` lines change; everything else is the file as shipped. Raises ValueError when
+    the file no longer has the shape this relies on.
+    """
+    block = UPSTREAM_BLOCK.search(text)
+    if block is None:
+        raise ValueError("deploy/nginx.conf has no `upstream dashboard_replicas { ... }`")
+    servers = list(UPSTREAM_SERVER.finditer(block.group(2)))
+    if not servers:
+        raise ValueError("upstream dashboard_replicas lists no `server 127.0.0.1:PORT` line")
+    indent, options = servers[0].group(1), servers[0].group(2)
+    body = UPSTREAM_SERVER.sub("", block.group(2))
+    lines = "".join(f"{indent}server 127.0.0.1:{p}{options};\n" for p in replica_ports)
+    text = text[: block.start(2)] + "\n" + lines + body.lstrip("\n") + text[block.end(2) :]
+    listens = LISTEN.findall(text)
+    if not listens:
+        raise ValueError("deploy/nginx.conf has no `listen` line")
+    first = True
+
+    def one_listen(match: re.Match[str]) -> str:
+        nonlocal first
+        keep, first = first, False
+        return f"    listen 127.0.0.1:{listen_port};" if keep else ""
+
+    return LISTEN.sub(one_listen, text)
+
+
+def main_conf(workdir: Path, site: Path) -> str:
+    """A top-level nginx.conf that keeps every file nginx writes inside ``workdir``."""
+    user = "user root;\n" if hasattr(os, "geteuid") and os.geteuid() == 0 else ""
+    temp = workdir / "tmp"
+    return f"""daemon off;
+{user}worker_processes 1;
+pid {workdir}/nginx.pid;
+error_log {workdir}/error.log warn;
+events {{ worker_connections 512; }}
+http {{
+    default_type application/octet-stream;
+    log_format replicas {ACCESS_LOG_FORMAT};
+    access_log {workdir}/access.log replicas;
+    client_body_temp_path {temp}/body;
+    proxy_temp_path {temp}/proxy;
+    fastcgi_temp_path {temp}/fastcgi;
+    uwsgi_temp_path {temp}/uwsgi;
+    scgi_temp_path {temp}/scgi;
+    include {site};
+}}
+"""
+
+
+def wait_healthy(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float) -> None:
+    """Poll ``url`` until it answers ``ok``; fail early if ``proc`` exits."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{proc.args!r} exited ({proc.returncode}):\n{_tail(log)}")
+        with contextlib.suppress(OSError):
+            with urllib.request.urlopen(url, timeout=2) as r:  # noqa: S310 (loopback http)
+                if r.status == 200 and r.read().strip() == b"ok":
+                    return
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{url} not healthy after {timeout:.0f} s:\n{_tail(log)}")
+        time.sleep(0.2)
+
+
+def _tail(path: Path, n: int = 30) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-n:])
+    except OSError:
+        return "(no log)"
+
+
+def stop(proc: subprocess.Popen[bytes], timeout: float = 10) -> None:
+    """Ask ``proc`` to stop (SIGTERM), then kill it if it lingers."""
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout)
+
+
+@dataclass
+class Stack:
+    """A running set of replicas behind one nginx."""
+
+    proxy_url: str
+    replica_urls: list[str]
+    workdir: Path
+    replica_logs: list[Path] = field(default_factory=list)
+
+    @property
+    def access_log(self) -> Path:
+        return self.workdir / "access.log"
+
+    @property
+    def error_log(self) -> Path:
+        return self.workdir / "error.log"
+
+
+@contextlib.contextmanager
+def running_stack(
+    replicas: int = 2,
+    *,
+    workdir: Path | None = None,
+    listen_port: int | None = None,
+    env: Mapping[str, str] | None = None,
+    timeout: float = 45,
+) -> Iterator[Stack]:
+    """Start ``replicas`` app processes and nginx in front; stop them all on exit."""
+    nginx = find_nginx()
+    if nginx is None:
+        raise FileNotFoundError("nginx is not installed (Debian package: nginx)")
+    with contextlib.ExitStack() as cleanup:
+        if workdir is None:
+            workdir = Path(cleanup.enter_context(tempfile.TemporaryDirectory(prefix="stack-")))
+        (workdir / "tmp").mkdir(parents=True, exist_ok=True)
+        child_env = {
+            **os.environ,
+            "STREAMLIT_SERVER_ADDRESS": "127.0.0.1",
+            "STREAMLIT_SERVER_COOKIE_SECRET": secrets.token_hex(32),
+            **(env or {}),
+        }
+        ports = [free_port() for _ in range(replicas)]
+        procs: list[tuple[subprocess.Popen[bytes], Path, str]] = []
+        for port in ports:
+            log = workdir / f"replica-{port}.log"
+            with log.open("wb") as out:
+                proc = subprocess.Popen(
+                    ["sh", str(SERVE), str(port)],
+                    cwd=REPO,
+                    env=child_env,
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                    stdin=subprocess.DEVNULL,
+                )
+            cleanup.callback(stop, proc)
+            procs.append((proc, log, f"http://127.0.0.1:{port}"))
+
+        listen_port = listen_port or free_port()
+        site = workdir / "dashboard.conf"
+        site.write_text(render_site(SITE_CONF.read_text(), ports, listen_port))
+        conf = workdir / "nginx.conf"
+        conf.write_text(main_conf(workdir, site))
+        base = [nginx, "-p", str(workdir), "-c", str(conf), "-e", str(workdir / "error.log")]
+        check = subprocess.run([*base, "-t"], capture_output=True, text=True, check=False)
+        if check.returncode != 0:
+            raise RuntimeError(f"nginx -t rejected the config:\n{check.stderr}")
+        nginx_log = workdir / "nginx.out"
+        with nginx_log.open("wb") as out:
+            proxy = subprocess.Popen(
+                base, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+            )
+        cleanup.callback(stop, proxy)
+
+        for proc, log, url in procs:
+            wait_healthy(f"{url}/_stcore/health", proc, log, timeout)
+        proxy_url = f"http://127.0.0.1:{listen_port}"
+        wait_healthy(f"{proxy_url}/_stcore/health", proxy, workdir / "error.log", 10)
+        yield Stack(proxy_url, [u for _, _, u in procs], workdir, [log for _, log, _ in procs])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--replicas", type=int, default=2)
+    parser.add_argument("--port", type=int, default=8080, help="nginx port on 127.0.0.1")
+    args = parser.parse_args(argv)
+    with running_stack(args.replicas, listen_port=args.port) as stack:
+        print(f"nginx: {stack.proxy_url}  replicas: {' '.join(stack.replica_urls)}")
+        print(f"logs: {stack.workdir}  (Ctrl-C stops everything)")
+        with contextlib.suppress(KeyboardInterrupt):
+            signal.pause()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
