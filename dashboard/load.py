@@ -9,6 +9,7 @@ that lists every problem found (file, row, column, message). It never imports st
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import warnings
@@ -102,6 +103,13 @@ def _is_iso_date(s: pd.Series) -> pd.Series:
 
 
 def _column(f: model.Field) -> pa.Column:
+    """The pandera column for one field.
+
+    Text columns are read as pandas ``string`` by ``_read_csv``; their dtype is not checked
+    again here (pandera's element-wise string dtype check costs more than everything else
+    together). Numbers are coerced by pandera, which is what reports "'north' is not a
+    valid number"; dates and booleans stay text until their checks have passed.
+    """
     checks: list[pa.Check] = []
     if f.enum is not None:
         checks.append(pa.Check.isin(list(f.enum), error=f"must be one of {', '.join(f.enum)}"))
@@ -111,23 +119,19 @@ def _column(f: model.Field) -> pa.Column:
         checks.append(pa.Check.ge(f.minimum, error=f"must be at least {f.minimum:g}"))
     if f.maximum is not None:
         checks.append(pa.Check.le(f.maximum, error=f"must be at most {f.maximum:g}"))
-    dtype: Any
+    dtype: Any = None
     coerce = False
     if f.type == "date":
         # Checked as text first, so that '2025/06/01' or '25 June' are refused rather than
         # guessed; converted after validation.
-        dtype = str
         checks.append(pa.Check.str_matches(_DATE_RE, error="must be a date YYYY-MM-DD"))
         checks.append(pa.Check(_is_iso_date, error="must be a real calendar date"))
     elif f.type == "boolean":
-        dtype = str
         checks.append(pa.Check.isin(["true", "false"], error="must be true or false"))
     elif f.type == "integer":
         dtype, coerce = "Int64", True
     elif f.type == "number":
         dtype, coerce = "Float64", True
-    else:
-        dtype = str
     return pa.Column(
         dtype,
         checks=checks,
@@ -141,6 +145,7 @@ def _column(f: model.Field) -> pa.Column:
 
 @cache
 def pandera_schema(table_name: str) -> pa.DataFrameSchema:
+    """The pandera schema of one table, built once from ``model``."""
     table = model.TABLES_BY_NAME[table_name]
     return pa.DataFrameSchema(
         {f.name: _column(f) for f in table.fields},
@@ -170,6 +175,9 @@ def _read_descriptor(base: Path, problems: list[Problem]) -> dict[str, Any]:
     except json.JSONDecodeError as exc:
         problems.append(Problem(DESCRIPTOR, exc.lineno, None, f"invalid JSON: {exc.msg}"))
         return {}
+    except OSError as exc:
+        problems.append(Problem(DESCRIPTOR, None, None, f"cannot be read ({exc.strerror})"))
+        return {}
     if not isinstance(meta, dict):
         problems.append(Problem(DESCRIPTOR, None, None, "must be a JSON object"))
         return {}
@@ -196,69 +204,117 @@ def _safe_child(base: Path, relative: str) -> Path | None:
     return target if target.is_relative_to(root) else None
 
 
-def _read_csv(base: Path, rel: str, table: model.Table, problems: list[Problem]) -> pd.DataFrame:
-    empty = pd.DataFrame({c: pd.Series(dtype=object) for c in table.columns})
+def _parse_fast(raw: bytes) -> pd.DataFrame | None:
+    """Parse a well-formed CSV in C (Arrow); None when anything is off.
+
+    Empty cells become missing values. A blank line, a row of the wrong width or invalid
+    UTF-8 make it give up, so that ``_parse_exact`` can say where the problem is.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            frame = pd.read_csv(
+                io.BytesIO(raw),
+                engine="pyarrow",
+                dtype=str,
+                keep_default_na=False,
+                na_values=[""],
+                skip_blank_lines=False,
+            )
+    except (ValueError, ImportError, OSError, MemoryError):  # ParserError is a ValueError
+        return None
+    if len(frame.columns) and frame.isna().all(axis=1).any():
+        return None  # a blank line (or a row of empty cells, which _parse_exact handles)
+    return frame
+
+
+def _parse_exact(
+    raw: bytes, header: list[str], rel: str, problems: list[Problem]
+) -> pd.DataFrame | None:
+    """The slow, exact parse: every row of the wrong width, located."""
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))[1:]
+    bad = False
+    for i, row in enumerate(rows, start=2):
+        if len(row) != len(header):
+            problems.append(
+                Problem(rel, i, None, f"has {len(row)} fields, the header has {len(header)}")
+            )
+            bad = True
+    if bad:
+        return None
+    frame = pd.DataFrame(rows, columns=header, dtype=object).replace("", None)
+    return frame.astype("str")
+
+
+def _read_csv(
+    base: Path, rel: str, table: model.Table, problems: list[Problem]
+) -> pd.DataFrame | None:
+    """One table as text columns (empty cell = missing), or None after adding problems."""
     path = _safe_child(base, rel)
     if path is None:
         problems.append(Problem(rel, None, None, "path leaves the package folder"))
-        return empty
+        return None
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             problems.append(Problem(rel, None, None, f"file too large ({size} bytes)"))
-            return empty
+            return None
         raw = path.read_bytes()
-        text = raw.decode("utf-8-sig")
     except FileNotFoundError:
         problems.append(Problem(rel, None, None, "file not found"))
-        return empty
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        problems.append(Problem(rel, line, None, "not valid UTF-8 text"))
-        return empty
+        return None
     except OSError as exc:
         problems.append(Problem(rel, None, None, f"cannot be read ({exc.strerror})"))
-        return empty
-    rows = list(csv.reader(text.splitlines()))
-    if not rows:
+        return None
+    frame = _parse_fast(raw)
+    if frame is None:
+        try:
+            raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            problems.append(Problem(rel, line, None, "not valid UTF-8 text"))
+            return None
+    first = raw.split(b"\n", 1)[0].decode("utf-8-sig").rstrip("\r")
+    header = next(csv.reader([first]), []) if first.strip() else []
+    if not header:
         problems.append(Problem(rel, None, None, "file is empty (no header row)"))
-        return empty
-    header, body = rows[0], rows[1:]
+        return None
     missing = [c for c in table.columns if c not in header]
     extra = [c for c in header if c not in table.columns]
     for c in missing:
         problems.append(Problem(rel, 1, c, "column missing from the header"))
     for c in extra:
         problems.append(Problem(rel, 1, c, "unknown column"))
-    if missing or extra:
-        return empty
-    bad_width = False
-    for i, row in enumerate(body, start=2):
-        if len(row) != len(header):
-            problems.append(
-                Problem(rel, i, None, f"has {len(row)} fields, the header has {len(header)}")
-            )
-            bad_width = True
-    if bad_width:
-        return empty
-    frame = pd.DataFrame(body, columns=header, dtype=object)
-    frame = frame.replace("", None)[table.columns]
-    return frame
+    for c in sorted({c for c in header if header.count(c) > 1}):
+        problems.append(Problem(rel, 1, c, "column appears more than once"))
+    if missing or extra or len(header) != len(set(header)):
+        return None
+    if frame is None:
+        frame = _parse_exact(raw, header, rel, problems)
+        if frame is None:
+            return None
+    frame = frame[table.columns]
+    text = [f.name for f in table.fields if f.type == "string"]
+    return frame.astype(dict.fromkeys(text, "string"))
 
 
 def _check_frame(
     frame: pd.DataFrame, table: model.Table, rel: str, problems: list[Problem]
 ) -> pd.DataFrame | None:
     """Validate one frame against its pandera schema; None when it has problems."""
-    if frame.empty and not len(frame.columns):
-        return None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             checked = pandera_schema(table.name).validate(frame, lazy=True)
     except SchemaErrors as exc:
-        cases = exc.failure_cases
-        for rec in cases.to_dict("records"):
+        cases = exc.failure_cases.to_dict("records")
+        # A value that is not a number is reported once, as such: pandera also reports the
+        # column's dtype and the range checks it could not run on text.
+        uncoerced = {c["column"] for c in cases if str(c["check"]).startswith("coerce_dtype")}
+        for rec in cases:
+            check = str(rec["check"])
+            if rec["column"] in uncoerced and not check.startswith("coerce_dtype"):
+                continue
             problems.append(_problem_from_case(rec, table, rel))
         return None
     return _convert(checked, table)
@@ -294,18 +350,15 @@ def _convert(frame: pd.DataFrame, table: model.Table) -> pd.DataFrame:
         if f.type == "date":
             out[f.name] = pd.to_datetime(out[f.name], format="%Y-%m-%d")
         elif f.type == "boolean":
-            out[f.name] = out[f.name].map({"true": True, "false": False}).astype(bool)
-        elif f.type == "string":
-            out[f.name] = out[f.name].astype("string")
+            out[f.name] = out[f.name] == "true"
     return out
 
 
 def _read_seed_texts(base: Path, sources: pd.DataFrame, problems: list[Problem]) -> dict[str, str]:
     texts: dict[str, str] = {}
     rel_sources = model.SOURCES.path
-    for idx, row in sources.iterrows():
-        if row["kind"] != "seed":
-            continue
+    seeds = sources[sources["kind"] == "seed"]
+    for idx, row in zip(seeds.index, seeds.to_dict("records"), strict=True):
         line = int(str(idx)) + 2
         rel = row["seed_file"]
         if pd.isna(rel):
@@ -342,6 +395,8 @@ def load_package(path: str | os.PathLike[str] | None = None) -> Package:
     for table in model.TABLES:
         rel = paths[table.name]
         frame = _read_csv(base, rel, table, problems)
+        if frame is None:
+            continue
         checked = _check_frame(frame, table, rel, problems)
         if checked is not None:
             tables[table.name] = checked

@@ -102,7 +102,8 @@ def missing_file(data: Path) -> Problem:
 def bad_utf8(data: Path) -> Problem:
     path = data / "events.csv"
     lines = path.read_bytes().split(b"\n")
-    lines[3] = lines[3].replace(b"Moscou", b"Mosc\xf4u", 1)  # Latin-1, not UTF-8
+    assert "é".encode() in lines[3]
+    lines[3] = lines[3].replace("é".encode(), "é".encode("latin-1"), 1)  # row 4 in Latin-1
     path.write_bytes(b"\n".join(lines))
     return Problem("events.csv", 4, None, "not valid UTF-8 text")
 
@@ -164,8 +165,11 @@ def required_missing(data: Path) -> Problem:
 
 
 def duplicate_id(data: Path) -> Problem:
-    line = set_cell(data, "events", "event_id", "talks_kazan", event_id="students_kazan")
-    return Problem("events.csv", line, "event_id", "duplicate value 'talks_kazan'")
+    first = row_of(data, "events", event_id="wreath_moscow")
+    line = set_cell(data, "events", "event_id", "wreath_moscow", event_id="talks_putin")
+    # Both rows carry the duplicate; the first is checked in test_duplicates_are_all_listed.
+    assert first < line
+    return Problem("events.csv", line, "event_id", "duplicate value 'wreath_moscow'")
 
 
 def dangling_foreign_key(data: Path) -> Problem:
@@ -242,7 +246,8 @@ def item_without_evidence(data: Path) -> Problem:
 
 
 def evidence_unknown_subject(data: Path) -> Problem:
-    line = set_cell(data, "evidence", "subject_id", "arrival_paris", evidence_id="ev050")
+    # ev051 is one of two sources of the wreath laying, which stays backed by the other.
+    line = set_cell(data, "evidence", "subject_id", "arrival_paris", evidence_id="ev051")
     return Problem("evidence.csv", line, "subject_id", "'arrival_paris' is not a known event id")
 
 
@@ -358,14 +363,19 @@ def event_date_against_resolution(data: Path) -> Problem:
 
 
 def new_conflict(data: Path) -> Problem:
-    set_cell(data, "evidence", "claimed_value", "2025-06-24", evidence_id="ev063")
+    set_cell(data, "evidence", "claimed_value", "2025-06-24", evidence_id="ev051")
     return Problem(
         "resolutions.csv",
         None,
         "subject_id",
-        "sources disagree on date of 'visit_helicopters' (2025-06, 2025-06-24, 2025-06-26): "
-        "add a resolution",
+        "sources disagree on date of 'wreath_moscow' (2025-06-23, 2025-06-24): add a resolution",
     )
+
+
+def month_claim_is_no_conflict(data: Path) -> Problem:
+    """A month (2025-06) agrees with a day in it: only the real error is reported."""
+    set_cell(data, "evidence", "claimed_value", "2025-06", evidence_id="ev052")
+    return external_without_url(data)
 
 
 CASES = [
@@ -380,7 +390,7 @@ CASES = [
     Case("bad_enum", bad_enum),
     Case("bad_boolean", bad_boolean),
     Case("required_missing", required_missing),
-    Case("duplicate_id", duplicate_id),
+    Case("duplicate_id", duplicate_id, only=False),
     Case("dangling_foreign_key", dangling_foreign_key),
     Case("sub_sub_sector", sub_sub_sector),
     Case("place_without_point", place_without_point),
@@ -403,9 +413,11 @@ CASES = [
     Case("descriptor_missing_title", descriptor_missing_title),
     Case("visit_origin_unknown", visit_origin_unknown),
     Case("conflict_without_resolution", conflict_without_resolution),
-    Case("resolution_not_claimed", resolution_not_claimed),
+    # The event's own start (25 June) then disagrees with the resolution too: both reported.
+    Case("resolution_not_claimed", resolution_not_claimed, only=False),
     Case("event_date_against_resolution", event_date_against_resolution),
     Case("new_conflict", new_conflict),
+    Case("month_claim_is_no_conflict", month_claim_is_no_conflict),
 ]
 
 
@@ -431,6 +443,17 @@ def test_corruption_is_reported_with_its_location(
     out, err = capsys.readouterr()
     assert f"  {expected}\n" in out
     assert "Traceback" not in out + err
+
+
+def test_duplicates_are_all_listed(tmp_path: Path) -> None:
+    """A duplicated id is reported on every row that carries it."""
+    data = copy_package(tmp_path)
+    first = row_of(data, "events", event_id="wreath_moscow")
+    second = duplicate_id(data)
+    assert _problems(data) == [
+        Problem("events.csv", first, "event_id", "duplicate value 'wreath_moscow'"),
+        second,
+    ]
 
 
 def test_the_untouched_copy_is_valid(tmp_path: Path) -> None:
