@@ -49,7 +49,8 @@ def test_columns_carry_their_declared_types(pkg: Package) -> None:
     assert pd.api.types.is_string_dtype(events["title_fr"])
     # An empty optional cell is missing, not an empty string.
     tatarstan = places.set_index("place_id").loc["tatarstan"]
-    assert pd.isna(tatarstan["lat"]) and pd.isna(tatarstan["lon"])
+    assert pd.isna(tatarstan["lat"])
+    assert pd.isna(tatarstan["lon"])
 
 
 def test_values_are_parsed_not_guessed(pkg: Package) -> None:

@@ -149,9 +149,7 @@ def not_a_date(data: Path) -> Problem:
 
 def bad_enum(data: Path) -> Problem:
     line = set_cell(data, "events", "date_precision", "week", event_id="talks_kazan")
-    return Problem(
-        "events.csv", line, "date_precision", "'week' must be one of day, range, month"
-    )
+    return Problem("events.csv", line, "date_precision", "'week' must be one of day, range, month")
 
 
 def bad_boolean(data: Path) -> Problem:
@@ -173,9 +171,7 @@ def duplicate_id(data: Path) -> Problem:
 
 
 def dangling_foreign_key(data: Path) -> Problem:
-    line = set_cell(
-        data, "event_sectors", "sector_id", "fusion", event_id="arrival_moscow"
-    )
+    line = set_cell(data, "event_sectors", "sector_id", "fusion", event_id="arrival_moscow")
     return Problem("event_sectors.csv", line, "sector_id", "'fusion' is not a known sectors id")
 
 
@@ -340,8 +336,7 @@ def conflict_without_resolution(data: Path) -> Problem:
         "resolutions.csv",
         None,
         "subject_id",
-        "sources disagree on date of 'arrival_kazan' (2025-06-24, 2025-06-25): "
-        "add a resolution",
+        "sources disagree on date of 'arrival_kazan' (2025-06-24, 2025-06-25): add a resolution",
     )
 
 
