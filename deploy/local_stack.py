@@ -22,7 +22,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
 import urllib.request
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -33,15 +32,15 @@ SITE_CONF = REPO / "deploy" / "nginx.conf"
 SERVE = REPO / "deploy" / "serve.sh"
 NGINX_CANDIDATES = ("/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/local/nginx/sbin/nginx")
 
-UPSTREAM_BLOCK = re.compile(r"(upstream\s+dashboard_replicas\s*\{)(.*?)(\})", re.DOTALL)
-UPSTREAM_SERVER = re.compile(r"^(\s*)server\s+127\.0\.0\.1:\d+(.*);\s*$", re.MULTILINE)
-LISTEN = re.compile(r"^\s*listen\s+[^;]+;\s*$", re.MULTILINE)
+UPSTREAM_START = re.compile(r"^\s*upstream\s+dashboard_replicas\s*\{")
+UPSTREAM_SERVER = re.compile(r"^(\s*)server\s+127\.0\.0\.1:\d+(.*);\s*$")
+LISTEN = re.compile(r"^(\s*)listen\s+[^;]+;\s*$")
 
-# The access log of the loopback stack records which replica answered each request, so a
-# test can check stickiness without the proxy telling clients about its replicas.
+# The access log records each request's hash key and the replica that answered it, so a test
+# can check stickiness without the proxy telling clients about its replicas.
 ACCESS_LOG_FORMAT = (
     "'$request_method $request_uri $status $upstream_addr "
-    "affinity=$cookie_dashboard_affinity gzip=$gzip_ratio sent=$body_bytes_sent'"
+    "affinity=$dashboard_affinity gzip=$gzip_ratio sent=$body_bytes_sent'"
 )
 
 
@@ -64,31 +63,36 @@ def free_port() -> int:
 def render_site(text: str, replica_ports: list[int], listen_port: int) -> str:
     """deploy/nginx.conf with its replicas and its listening address replaced.
 
-    Only the ``server 127.0.0.1:PORT ...;`` lines of ``upstream dashboard_replicas`` and the
-    ``listen`` lines change; everything else is the file as shipped. Raises ValueError when
-    the file no longer has the shape this relies on.
+    Within ``upstream dashboard_replicas``, the first ``server 127.0.0.1:PORT ...;`` line
+    becomes one line per replica port (same options) and the others go; the first ``listen``
+    line becomes ``listen 127.0.0.1:listen_port;`` and the others go. Everything else is the
+    file as shipped. Raises ValueError when the file no longer has that shape.
     """
-    block = UPSTREAM_BLOCK.search(text)
-    if block is None:
-        raise ValueError("deploy/nginx.conf has no `upstream dashboard_replicas { ... }`")
-    servers = list(UPSTREAM_SERVER.finditer(block.group(2)))
-    if not servers:
-        raise ValueError("upstream dashboard_replicas lists no `server 127.0.0.1:PORT` line")
-    indent, options = servers[0].group(1), servers[0].group(2)
-    body = UPSTREAM_SERVER.sub("", block.group(2))
-    lines = "".join(f"{indent}server 127.0.0.1:{p}{options};\n" for p in replica_ports)
-    text = text[: block.start(2)] + "\n" + lines + body.lstrip("\n") + text[block.end(2) :]
-    listens = LISTEN.findall(text)
-    if not listens:
+    out: list[str] = []
+    in_upstream = servers_done = listen_done = False
+    for line in text.splitlines(keepends=True):
+        if UPSTREAM_START.match(line):
+            in_upstream = True
+        elif in_upstream and line.strip() == "}":
+            in_upstream = False
+        server = UPSTREAM_SERVER.match(line) if in_upstream else None
+        listen = LISTEN.match(line)
+        if server:
+            if not servers_done:
+                indent, options = server.groups()
+                out += [f"{indent}server 127.0.0.1:{p}{options};\n" for p in replica_ports]
+                servers_done = True
+        elif listen:
+            if not listen_done:
+                out.append(f"{listen.group(1)}listen 127.0.0.1:{listen_port};\n")
+                listen_done = True
+        else:
+            out.append(line)
+    if not servers_done:
+        raise ValueError("no `server 127.0.0.1:PORT` line in `upstream dashboard_replicas`")
+    if not listen_done:
         raise ValueError("deploy/nginx.conf has no `listen` line")
-    first = True
-
-    def one_listen(match: re.Match[str]) -> str:
-        nonlocal first
-        keep, first = first, False
-        return f"    listen 127.0.0.1:{listen_port};" if keep else ""
-
-    return LISTEN.sub(one_listen, text)
+    return "".join(out)
 
 
 def main_conf(workdir: Path, site: Path) -> str:
@@ -120,10 +124,12 @@ def wait_healthy(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: fl
     while True:
         if proc.poll() is not None:
             raise RuntimeError(f"{proc.args!r} exited ({proc.returncode}):\n{_tail(log)}")
-        with contextlib.suppress(OSError):
-            with urllib.request.urlopen(url, timeout=2) as r:  # noqa: S310 (loopback http)
-                if r.status == 200 and r.read().strip() == b"ok":
-                    return
+        with (
+            contextlib.suppress(OSError),
+            urllib.request.urlopen(url, timeout=2) as r,  # noqa: S310 (loopback http)
+        ):
+            if r.status == 200 and r.read().strip() == b"ok":
+                return
         if time.monotonic() > deadline:
             raise TimeoutError(f"{url} not healthy after {timeout:.0f} s:\n{_tail(log)}")
         time.sleep(0.2)
@@ -232,6 +238,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--replicas", type=int, default=2)
     parser.add_argument("--port", type=int, default=8080, help="nginx port on 127.0.0.1")
     args = parser.parse_args(argv)
+    # `kill PID` stops everything too: SystemExit unwinds running_stack's cleanup.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     with running_stack(args.replicas, listen_port=args.port) as stack:
         print(f"nginx: {stack.proxy_url}  replicas: {' '.join(stack.replica_urls)}")
         print(f"logs: {stack.workdir}  (Ctrl-C stops everything)")
