@@ -40,6 +40,24 @@ def claims(pkg: Package) -> pd.DataFrame:
     return ev.merge(src, on="source_id", how="left")
 
 
+_CLAIM_KEYS = ["subject_type", "subject_id", "claim"]
+_CONFLICT_COLUMNS = [
+    "subject_type",
+    "subject_id",
+    "claim",
+    "claimed_value",
+    "source_ids",
+    "n_sources",
+    "n_independent",
+]
+
+
+def _sorted_lists(frame: pd.DataFrame, keys: list[str], column: str) -> pd.Series:
+    """Per group of ``keys``: the sorted distinct values of ``column`` as a list."""
+    pairs = frame[[*keys, column]].drop_duplicates().sort_values([*keys, column])
+    return pairs.groupby(keys, sort=True)[column].agg(list)
+
+
 def conflicts(pkg: Package) -> pd.DataFrame:
     """One row per (subject, claim, value) where the sources disagree.
 
@@ -47,74 +65,83 @@ def conflicts(pkg: Package) -> pd.DataFrame:
     n_independent, resolved (this value is the one the dataset uses), reason_en, reason_fr.
     """
     c = claims(pkg)
-    rows = []
-    for (stype, sid, claim), group in c.groupby(["subject_type", "subject_id", "claim"]):
-        if _compatible(list(group["claimed_value"]), str(claim)):
-            continue
-        for value, g in group.groupby("claimed_value"):
-            rows.append(
-                {
-                    "subject_type": stype,
-                    "subject_id": sid,
-                    "claim": claim,
-                    "claimed_value": value,
-                    "source_ids": sorted(g["source_id"].unique()),
-                    "n_sources": g["source_id"].nunique(),
-                    "n_independent": g["independence_group"].nunique(),
-                }
-            )
+    # Only subjects with two or more distinct values can disagree; the (few) such groups
+    # are then checked one by one, since a month agrees with any day inside it.
+    n_values = c.groupby(_CLAIM_KEYS, sort=False)["claimed_value"].transform("nunique")
+    several = c[(n_values > 1).to_numpy(dtype=bool)]
+    disagree = [
+        key
+        for key, group in several.groupby(_CLAIM_KEYS, sort=True)
+        if not _compatible([str(v) for v in group["claimed_value"]], str(key[2]))
+    ]
+    if disagree:
+        wanted = pd.MultiIndex.from_tuples(disagree, names=_CLAIM_KEYS)
+        rows = several[pd.MultiIndex.from_frame(several[_CLAIM_KEYS]).isin(wanted)]
+    else:
+        rows = several.iloc[0:0]
+    by_value = [*_CLAIM_KEYS, "claimed_value"]
+    g = rows.groupby(by_value, sort=True)
     out = pd.DataFrame(
-        rows,
-        columns=[
-            "subject_type",
-            "subject_id",
-            "claim",
-            "claimed_value",
-            "source_ids",
-            "n_sources",
-            "n_independent",
-        ],
-    )
+        {
+            "source_ids": _sorted_lists(rows, by_value, "source_id"),
+            "n_sources": g["source_id"].nunique(),
+            "n_independent": g["independence_group"].nunique(),
+        }
+    ).reset_index()
+    out = out.reindex(columns=_CONFLICT_COLUMNS)
     res = pkg["resolutions"].rename(columns={"resolved_value": "_resolved"})
-    out = out.merge(res, on=["subject_type", "subject_id", "claim"], how="left")
-    out["resolved"] = out["claimed_value"] == out["_resolved"]
+    out = out.merge(res, on=_CLAIM_KEYS, how="left")
+    out["resolved"] = (out["claimed_value"] == out["_resolved"]).fillna(False).astype(bool)
     return out.drop(columns="_resolved").reset_index(drop=True)
+
+
+def _source_counts(ev: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    g = ev.groupby(keys, sort=True)
+    return pd.DataFrame(
+        {
+            "n_sources": g["source_id"].nunique(),
+            "n_independent": g["independence_group"].nunique(),
+            "source_ids": _sorted_lists(ev, keys, "source_id"),
+        }
+    )
 
 
 def corroboration(pkg: Package, minimum: int = 2) -> pd.DataFrame:
     """Subjects (events and items) backed by at least ``minimum`` independent sources.
 
+    Sources sharing an independence group (a reprint, the same press office) count once.
     Columns: subject_type, subject_id, n_sources, n_independent, source_ids, kinds;
     sorted by n_independent, most first.
     """
+    keys = ["subject_type", "subject_id"]
     ev = pkg["evidence"].merge(
         pkg["sources"][["source_id", "kind", "independence_group"]], on="source_id"
     )
-    g = ev.groupby(["subject_type", "subject_id"])
-    out = pd.DataFrame(
-        {
-            "n_sources": g["source_id"].nunique(),
-            "n_independent": g["independence_group"].nunique(),
-            "source_ids": g["source_id"].agg(lambda s: sorted(s.unique())),
-            "kinds": g["kind"].agg(lambda s: sorted(s.unique())),
-        }
-    ).reset_index()
+    out = _source_counts(ev, keys)
+    out["kinds"] = _sorted_lists(ev, keys, "kind")
+    out = out.reset_index()
     out = out[out["n_independent"] >= minimum]
     return out.sort_values(
         ["n_independent", "n_sources", "subject_id"], ascending=[False, False, True]
     ).reset_index(drop=True)
 
 
-def _city_point(pkg: Package, place_id: str) -> tuple[str, float, float]:
-    """The city a place belongs to, with the city's own point when the gazetteer has it."""
-    places = pkg["places"].set_index("place_id")
-    row = places.loc[place_id]
-    city_rows = places[(places["kind"] == "city") & (places["city"] == row["city"])]
-    if not city_rows.empty:
-        city_id = str(city_rows.index[0])
-        c = city_rows.iloc[0]
-        return city_id, float(c["lat"]), float(c["lon"])
-    return place_id, float(row["lat"]), float(row["lon"])
+def _city_points(pkg: Package) -> dict[str, tuple[str, float, float] | None]:
+    """Place id -> (city id, lat, lon): the city's own point when the gazetteer has one.
+
+    None for a place with no point at all (a region), which cannot start or end a leg.
+    """
+    places = pkg["places"]
+    cities = places[places["kind"] == "city"].drop_duplicates("city")
+    city_of = {
+        str(r["city"]): (str(r["place_id"]), r["lat"], r["lon"]) for r in cities.to_dict("records")
+    }
+    out: dict[str, tuple[str, float, float] | None] = {}
+    for r in places.to_dict("records"):
+        pid = str(r["place_id"])
+        cid, lat, lon = city_of.get(str(r["city"]), (pid, r["lat"], r["lon"]))
+        out[pid] = None if pd.isna(lat) or pd.isna(lon) else (cid, float(lat), float(lon))
+    return out
 
 
 def itinerary(pkg: Package, event_ids: Collection[str] | None = None) -> pd.DataFrame:
@@ -130,13 +157,17 @@ def itinerary(pkg: Package, event_ids: Collection[str] | None = None) -> pd.Data
     arrivals = arrivals.sort_values(["start", "event_id"])
     visit = pkg.meta.get("visit", {})
     origin = visit.get("origin_place_id") if isinstance(visit, dict) else None
+    points = _city_points(pkg)
     ev = pkg["evidence"]
+    ev = ev[(ev["subject_type"] == "event") & ev["subject_id"].isin(arrivals["event_id"])]
+    sources = _sorted_lists(ev, ["subject_id"], "source_id")
     rows = []
-    prev = _city_point(pkg, str(origin)) if origin else None
+    prev = points.get(str(origin)) if origin else None
     for rec in arrivals.to_dict("records"):
-        here = _city_point(pkg, str(rec["place_id"]))
+        here = points.get(str(rec["place_id"]))
+        if here is None:  # an arrival somewhere without a point (a region) draws no leg
+            continue
         if prev is not None and prev[0] != here[0]:
-            srcs = ev[(ev["subject_type"] == "event") & (ev["subject_id"] == rec["event_id"])]
             rows.append(
                 {
                     "from_place_id": prev[0],
@@ -150,7 +181,7 @@ def itinerary(pkg: Package, event_ids: Collection[str] | None = None) -> pd.Data
                     "end": rec["end"],
                     "date_precision": rec["date_precision"],
                     "distance_km": round(great_circle_km(prev[1], prev[2], here[1], here[2]), 1),
-                    "source_ids": sorted(srcs["source_id"].unique()),
+                    "source_ids": list(sources.get(rec["event_id"], [])),
                 }
             )
         prev = here
@@ -183,14 +214,7 @@ def event_sources(pkg: Package) -> pd.DataFrame:
     ev = ev[ev["subject_type"] == "event"].merge(
         pkg["sources"][["source_id", "independence_group"]], on="source_id"
     )
-    g = ev.groupby("subject_id")
-    return pd.DataFrame(
-        {
-            "n_sources": g["source_id"].nunique(),
-            "n_independent": g["independence_group"].nunique(),
-            "source_ids": g["source_id"].agg(lambda s: sorted(s.unique())),
-        }
-    ).rename_axis("event_id")
+    return _source_counts(ev, ["subject_id"]).rename_axis("event_id")
 
 
 def event_table(pkg: Package) -> pd.DataFrame:
