@@ -82,6 +82,23 @@ def _isin(values: pd.Series, known: pd.Series) -> pd.Series:
     return values.isin(known.dropna().unique())
 
 
+Message = Callable[[Mapping[str, Any]], str]
+
+
+def _unknown_key(cols: list[str], table: str) -> Message:
+    def message(rec: Mapping[str, Any]) -> str:
+        return f"{', '.join(str(rec[c]) for c in cols)!r} is not a known {table} id"
+
+    return message
+
+
+def _no_evidence(key: str) -> Message:
+    def message(rec: Mapping[str, Any]) -> str:
+        return f"{rec[key]!r} has no evidence: cite at least one source"
+
+    return message
+
+
 def foreign_keys(pkg: Package, paths: Mapping[str, str]) -> list[Problem]:
     out: list[Problem] = []
     for table in model.TABLES:
@@ -101,9 +118,7 @@ def foreign_keys(pkg: Package, paths: Mapping[str, str]) -> list[Problem]:
                 frame,
                 present & ~known,
                 ", ".join(cols),
-                lambda rec, cols=cols, fk=fk: (  # type: ignore[misc]
-                    f"{', '.join(str(rec[c]) for c in cols)!r} is not a known {fk.table} id"
-                ),
+                _unknown_key(cols, fk.table),
             )
     return out
 
@@ -201,9 +216,7 @@ def everything_has_evidence(pkg: Package, paths: Mapping[str, str]) -> list[Prob
             frame,
             ~backed,
             key,
-            lambda rec, key=key: (  # type: ignore[misc]
-                f"{rec[key]!r} has no evidence: cite at least one source"
-            ),
+            _no_evidence(key),
         )
     return out
 
