@@ -1,7 +1,138 @@
-"""Placeholder until its own issue fills it."""
+"""Timeline: the filtered events by date and place, their uncertainty drawn; one event's
+sources in a detail panel. A click selects an event (URL ``event=``); a box sets the dates."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+from plotly.graph_objects import Figure
 
 from dashboard import ui
+from dashboard.charts import timeline as tl
+from dashboard.i18n import format_number
 
-ctx = ui.context()
-ui.page_header(ctx, "nav_timeline", "timeline")
-ui.placeholder(ctx, "nav_timeline")
+CHART = "timeline_chart"
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _figure(key: tuple[object, ...], _ctx: ui.Context, _events: pd.DataFrame) -> Figure:
+    """Built once per (package, events, language, dates, selection); never mutated."""
+    opts = tl.TimelineOptions(_ctx.lang, _ctx.state.date_from, _ctx.state.date_to, _ctx.state.event)
+    return tl.timeline_figure(_ctx.pkg, _events, ui.conflicts(_ctx.pkg), opts)
+
+
+def _on_select() -> None:
+    """A click selects the event (or clears it); a box across the chart sets the dates."""
+    ctx = ui.context()
+    state = st.session_state.get(CHART)
+    asked = tl.read_selection(
+        getattr(state, "selection", None), ctx.options.first_day, ctx.options.last_day
+    )
+    if asked is None:
+        return
+    if asked[0] == "dates":
+        ui.request_filters(dates=list(asked[1]))
+    elif asked[1] is not None or ctx.state.event is not None:
+        ui.select_event(asked[1])
+
+
+def _detail(ctx: ui.Context, event_id: str) -> None:
+    d = tl.event_detail(ctx.pkg, event_id, ctx.lang)
+    if d is None:
+        return
+    if event_id not in ctx.selection.event_ids:
+        st.info(ctx.t("timeline_hidden"), icon=":material/visibility_off:")
+    with st.container(border=True, key="timeline_detail"):
+        st.subheader(ui.md(d.title))
+        where = d.place + (
+            f" ({ctx.t('timeline_place_' + d.place_precision)})" if d.place_precision else ""
+        )
+        none = ctx.t("timeline_detail_none")
+        for label, value in (
+            ("when", d.when),
+            ("where", where),
+            ("people", "; ".join(f"{n} ({r})" for n, r in d.people) or none),
+            ("orgs", "; ".join(f"{n} ({r})" for n, r in d.organisations) or none),
+            ("sectors", "; ".join(d.sectors) or none),
+        ):
+            st.markdown(f"**{ui.md(ctx.t('timeline_detail_' + label))}** · {ui.md(value)}")
+        st.write(ui.md(d.summary))
+        disputed = ui.conflicts(ctx.pkg)
+        disputed = disputed[
+            (disputed["subject_type"] == "event") & (disputed["subject_id"] == event_id)
+        ]
+        if not disputed.empty:
+            ui.conflict_note(ctx, disputed)
+        st.markdown(f"**{ui.md(ctx.t('timeline_detail_evidence', n=len(d.evidence)))}**")
+        for e in d.evidence:
+            with st.container(border=True):
+                ui.source_badges(ctx, [e.source_id])
+                if e.quote:
+                    st.markdown("\n".join("> " + ui.md(line) for line in e.quote.splitlines()))
+                if e.claim and e.claimed_value:
+                    st.markdown(ui.md(tl.claim_text(e.claim, e.claimed_value, ctx.lang)))
+                if e.note:
+                    st.caption(ui.md(ctx.t("timeline_detail_note", note=e.note)))
+                if e.url:
+                    st.markdown(f"[{ui.md(ctx.t('timeline_detail_link', url=e.url))}]({e.url})")
+                elif e.kind == "seed":
+                    st.caption(ctx.t("timeline_detail_seed"))
+                else:
+                    st.caption(ctx.t("timeline_detail_no_link"))
+        st.button(
+            ctx.t("timeline_clear_selection"),
+            on_click=ui.select_event,
+            args=(None,),
+            icon=":material/close:",
+            key="timeline_clear",
+        )
+
+
+def body(ctx: ui.Context) -> None:
+    st.caption(ctx.t("timeline_caption"))
+    events, total = tl.capped(ctx.events)
+    if total > len(events):
+        st.warning(
+            ctx.t(
+                "timeline_capped",
+                shown=format_number(len(events), ctx.lang),
+                total=format_number(total, ctx.lang),
+            )
+        )
+    key = (
+        str(ctx.pkg.path),
+        tl.ids(events["event_id"]),
+        ctx.lang,
+        ctx.state.date_from,
+        ctx.state.date_to,
+        ctx.state.event,
+    )
+    st.plotly_chart(
+        _figure(key, ctx, events),
+        key=CHART,
+        on_select=_on_select,
+        selection_mode=("points", "box"),
+        config=tl.CONFIG,
+        width="stretch",
+        alt=ctx.t("timeline_chart_alt", n=len(events)),
+    )
+    st.markdown(ui.md(tl.summary(events, ui.conflicts(ctx.pkg), ctx.lang)))
+    if ctx.state.event:
+        _detail(ctx, ctx.state.event)
+    else:
+        st.info(ctx.t("timeline_detail_hint"), icon=":material/touch_app:")
+    st.subheader(ctx.t("timeline_table_title"))
+    date_col = ctx.t("timeline_col_date")
+    st.dataframe(
+        tl.table(ctx.pkg, events, ctx.lang),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            date_col: st.column_config.DateColumn(
+                date_col, format="DD/MM/YYYY" if ctx.lang == "fr" else "YYYY-MM-DD"
+            )
+        },
+    )
+
+
+ui.run_page(body, "nav_timeline", "timeline")
