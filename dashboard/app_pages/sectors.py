@@ -1,7 +1,107 @@
-"""Placeholder until its own issue fills it."""
+"""Sectors: what the cooperation is about — by sector, by outlet, by place, item by item."""
 
-from dashboard import ui
+from __future__ import annotations
 
-ctx = ui.context()
-ui.page_header(ctx, "nav_sectors", "sectors")
-ui.placeholder(ctx, "nav_sectors")
+import streamlit as st
+
+from dashboard import filters, ui
+from dashboard.charts import sectors as sc
+
+SUNBURST = "sectors_sunburst"
+
+
+def _on_click() -> None:
+    """A click on a segment filters the whole dashboard (sidebar, URL) to its sector."""
+    state = st.session_state.get(SUNBURST)
+    sector = sc.clicked_sector(state["selection"] if state else None)
+    if sector:
+        ui.request_filters(sector=[sector])
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _views(key: tuple[object, ...], measure: sc.Measure, lang: str, _ctx: ui.Context) -> sc.Views:
+    """Charts, tables and takeaways for one view (filters, measure, language). Not mutated."""
+    ctx, pkg = _ctx, _ctx.pkg
+    only = filters.expand_sectors(ctx.state.sectors, ctx.options) if ctx.state.sectors else None
+    srcs = None
+    if ctx.state.sources:
+        s = pkg["sources"]
+        srcs = frozenset(s.loc[s["kind"].isin(list(ctx.state.sources)), "source_id"])
+    return sc.build(
+        pkg,
+        ctx.selection.event_ids,
+        ctx.selection.item_ids,
+        ui.labels(pkg, lang),
+        lang,
+        measure,
+        only,
+        srcs,
+    )
+
+
+def _show(ctx: ui.Context, chart: sc.Chart, name: str, key: str | None = None) -> None:
+    """A written takeaway, the chart (PNG from the modebar) and, folded, its table twin."""
+    st.markdown(":material/lightbulb: " + ui.md(chart.takeaway))
+    if chart.notes:
+        st.caption(ui.md(" ".join(chart.notes)))
+    if chart.figure is None:
+        return
+    if key:
+        st.plotly_chart(
+            chart.figure,
+            key=key,
+            on_select=_on_click,
+            selection_mode="points",
+            config=sc.config(name),
+            alt=chart.takeaway,
+        )
+    else:
+        st.plotly_chart(chart.figure, config=sc.config(name), alt=chart.takeaway)
+    with st.expander(ctx.t("sectors_table_twin"), icon=":material/table:"):
+        st.dataframe(chart.table, width="stretch", hide_index=key is not None)
+
+
+def body(ctx: ui.Context) -> None:
+    st.caption(ctx.t("sectors_intro"))
+    measure = st.segmented_control(
+        ctx.t("sectors_measure"),
+        sc.MEASURES,
+        default="events",
+        required=True,
+        key="sectors_measure",
+        format_func=lambda m: ctx.t(f"sectors_measure_{m}"),
+        help=ctx.t("sectors_measure_help"),
+        persist_state="session",
+    )
+    query = filters.to_query(ctx.state.with_(lang=None, event=None))
+    key = (str(ctx.pkg.path), id(ctx.pkg), tuple((k, tuple(v)) for k, v in sorted(query.items())))
+    v = _views(key, measure if measure in sc.MEASURES else "events", ctx.lang, ctx)
+
+    st.subheader(ctx.t("sectors_breakdown_title"))
+    st.caption(ctx.t("sectors_breakdown_how"))
+    if ctx.state.sectors:
+        st.button(
+            ctx.t("sectors_show_all"),
+            on_click=ui.request_filters,
+            kwargs={"sector": []},
+            icon=":material/filter_alt_off:",
+        )
+    _show(ctx, v.breakdown, "sectors_breakdown", SUNBURST)
+
+    st.subheader(ctx.t("sectors_sources_title"))
+    st.caption(ctx.t("sectors_sources_how"))
+    _show(ctx, v.outlets, "sectors_by_outlet")
+
+    st.subheader(ctx.t("sectors_places_title"))
+    st.caption(ctx.t("sectors_places_how"))
+    sub = st.toggle(ctx.t("sectors_places_sub"), key="sectors_places_sub", persist_state="session")
+    _show(ctx, v.places["sub" if sub else "top"], "sectors_by_place")
+
+    st.subheader(ctx.t("sectors_items_title"))
+    st.caption(ctx.t("sectors_items_how"))
+    st.markdown(":material/lightbulb: " + ui.md(v.items.takeaway))
+    if not v.items.table.empty:
+        st.dataframe(v.items.table, hide_index=True, width="stretch")
+
+
+ui.run_page(body, "nav_sectors", "sectors")

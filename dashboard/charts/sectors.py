@@ -1,0 +1,892 @@
+"""Sector breakdowns for the Sectors page: frames and options in, frames and figures out.
+
+Pure functions, no streamlit. Counting rules, one line each so a reader sees them at once:
+- an event counts once in each sector it is tagged with, so sector totals can exceed the
+  number of events; a tag at a top-level sector counts there, not in a sub-sector;
+- a cooperation item counts once, in its own sector;
+- a mention is one evidence row (one source citing one event or item); a mention of an event
+  counts in each of the event's sectors (once per top-level sector in the outlet matrix);
+- ``only`` (the sector filter, sub-sectors included) leaves out tags outside it;
+- ``source_ids`` (the source-kind filter) leaves out mentions by other sources.
+
+Node ids of the breakdown are paths of sector ids (``industry/trucks/item:kamaz_trucks``),
+so a click on any ring gives back its sector with ``sector_of_node``.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Final, Literal
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard import model, palette
+from dashboard.i18n import format_number, t
+from dashboard.load import Package
+
+Measure = Literal["events", "mentions"]
+Level = Literal["top", "sub"]
+Names = Mapping[str, Mapping[str, str]]
+
+MEASURES: Final[tuple[Measure, ...]] = ("events", "mentions")
+LEVELS: Final[tuple[Level, ...]] = ("top", "sub")
+MAX_ITEMS_PER_SECTOR: Final = 8  # more items in one sector are grouped into "n other items"
+MAX_SOURCES: Final = 25  # outlets shown in the outlet matrix, most mentions first
+MAX_PLACES: Final = 30  # places shown in the place matrix, most events first
+LABEL_CHARS: Final = 38
+SEP: Final = "/"
+# Sequential single-hue scale (ColorBrewer Blues): readable by colour-blind readers, and
+# every non-empty cell also carries its number.
+HEAT_SCALE: Final = [[0.0, "#F7FBFF"], [0.25, "#C6DBEF"], [0.5, "#6BAED6"], [1.0, "#08306B"]]
+STATUS_RANK: Final = {s: i for i, s in enumerate(model.ITEM_STATUSES)}
+
+
+def config(filename: str) -> dict[str, Any]:
+    """Plotly config: no logo, PNG download from the modebar."""
+    return {
+        "displaylogo": False,
+        "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2},
+        "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d"],
+    }
+
+
+def esc(text: object) -> str:
+    """Data-derived text made inert for Plotly's HTML-like labels."""
+    return html.escape(str(text), quote=False)
+
+
+def short(text: str, limit: int = LABEL_CHARS) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def plural(key: str, n: int, lang: str, **kw: object) -> str:
+    """``{key}_one`` for one (zero and one in French), ``{key}_other`` otherwise."""
+    one = n == 1 or (lang == "fr" and n == 0)
+    return t(f"{key}_{'one' if one else 'other'}", lang, n=format_number(n, lang), **kw)
+
+
+def _join(parts: Sequence[str], lang: str) -> str:
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + t("sectors_and", lang) + parts[-1]
+
+
+def _order(pkg: Package) -> dict[str, int]:
+    s = pkg["sectors"]
+    return {str(k): int(v) for k, v in zip(s["sector_id"], s["sort_order"], strict=True)}
+
+
+def sector_of_node(node_id: object) -> str | None:
+    """The sector a breakdown node stands for: the last sector id in its path."""
+    if not isinstance(node_id, str) or not node_id:
+        return None
+    parts = [p for p in node_id.split(SEP) if p and ":" not in p and p not in ("events", "other")]
+    return parts[-1] if parts else None
+
+
+def clicked_sector(selection: Mapping[str, Any] | None) -> str | None:
+    """The sector of the first clicked node in a ``st.plotly_chart`` selection, if any."""
+    if not selection:
+        return None
+    points = selection.get("points") or []
+    for point in points:
+        if isinstance(point, Mapping):
+            sector = sector_of_node(point.get("id"))
+            if sector:
+                return sector
+    return None
+
+
+# --- what is counted -----------------------------------------------------------------------
+
+
+def _tags(pkg: Package, event_ids: Collection[str], only: Collection[str] | None) -> pd.DataFrame:
+    links = pkg["event_sectors"]
+    links = links[links["event_id"].isin(list(event_ids))]
+    if only is not None:
+        links = links[links["sector_id"].isin(list(only))]
+    return links[["event_id", "sector_id"]]
+
+
+def _items(pkg: Package, item_ids: Collection[str], only: Collection[str] | None) -> pd.DataFrame:
+    items = pkg["cooperation"]
+    items = items[items["item_id"].isin(list(item_ids))]
+    if only is not None:
+        items = items[items["sector_id"].isin(list(only))]
+    return items
+
+
+def _evidence(
+    pkg: Package, subject_type: str, ids: Collection[str], source_ids: Collection[str] | None
+) -> pd.DataFrame:
+    ev = pkg["evidence"]
+    ev = ev[(ev["subject_type"] == subject_type) & ev["subject_id"].isin(list(ids))]
+    if source_ids is not None:
+        ev = ev[ev["source_id"].isin(list(source_ids))]
+    return ev[["source_id", "subject_id"]]
+
+
+def units(
+    pkg: Package,
+    event_ids: Collection[str],
+    item_ids: Collection[str],
+    measure: Measure = "events",
+    only: Collection[str] | None = None,
+    source_ids: Collection[str] | None = None,
+) -> pd.DataFrame:
+    """What the breakdown counts, per sector: one row for the events tagged with a sector and
+    one per cooperation item. Columns: sector_id, leaf ('events' or 'item'), item_id ('' for
+    events), weight (events/items, or their mentions), n_events, n_items. Zero weights are
+    dropped."""
+    tags = _tags(pkg, event_ids, only)
+    items = _items(pkg, item_ids, only)
+    if measure == "mentions":
+        ev_m = _evidence(pkg, "event", tags["event_id"].unique(), source_ids)
+        per_event = ev_m.groupby("subject_id").size()
+        tag_w = tags["event_id"].map(per_event).fillna(0).astype(int)
+        it_m = _evidence(pkg, "item", items["item_id"], source_ids)
+        item_w = items["item_id"].map(it_m.groupby("subject_id").size()).fillna(0).astype(int)
+    else:
+        tag_w = pd.Series(1, index=tags.index)
+        item_w = pd.Series(1, index=items.index)
+    ev_units = (
+        tags.assign(weight=tag_w)
+        .groupby("sector_id", as_index=False)
+        .agg(weight=("weight", "sum"), n_events=("event_id", "nunique"))
+        .assign(leaf="events", item_id="", n_items=0)
+    )
+    it_units = pd.DataFrame(
+        {
+            "sector_id": items["sector_id"].astype(str).to_numpy(),
+            "leaf": "item",
+            "item_id": items["item_id"].astype(str).to_numpy(),
+            "weight": item_w.to_numpy(),
+            "n_events": 0,
+            "n_items": 1,
+        }
+    )
+    cols = ["sector_id", "leaf", "item_id", "weight", "n_events", "n_items"]
+    out = pd.concat([ev_units[cols], it_units[cols]], ignore_index=True)
+    out["sector_id"] = out["sector_id"].astype(str)
+    out["weight"] = out["weight"].astype(int)
+    return out[out["weight"] > 0].reset_index(drop=True)
+
+
+def partners(pkg: Package, item_ids: Collection[str], names: Names) -> dict[str, dict[str, str]]:
+    """item_id -> {'mali': 'A, B', 'russia': 'C'}: partner names on each side."""
+    ip = pkg["item_partners"]
+    ip = ip[ip["item_id"].isin(list(item_ids))]
+    out: dict[str, dict[str, str]] = {}
+    for (item, side), group in ip.groupby(["item_id", "side"], sort=True):
+        orgs = [names["org"].get(str(o), str(o)) for o in group["org_id"]]
+        out.setdefault(str(item), {})[str(side)] = ", ".join(sorted(orgs))
+    return out
+
+
+# --- the breakdown (sunburst) --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Node:
+    id: str
+    parent: str
+    sector_id: str
+    kind: str  # sector | subsector | events | item | other
+    label: str  # shortened for the segment
+    full_label: str
+    value: int
+    n_events: int
+    n_items: int
+    colour: str
+    hover: str
+
+
+def hierarchy(
+    pkg: Package,
+    counted: pd.DataFrame,
+    names: Names,
+    lang: str,
+    measure: Measure = "events",
+    max_items: int = MAX_ITEMS_PER_SECTOR,
+    top_events: Mapping[str, int] | None = None,
+) -> pd.DataFrame:
+    """Nodes of the breakdown: top-level sector -> sub-sector -> events / items.
+
+    ``counted`` is ``units(...)``. A parent's value is the sum of its children's (Plotly's
+    ``branchvalues="total"``). Events tagged at a top-level sector sit directly under it.
+    ``top_events`` (``events_per_top``) gives the distinct events of a top-level sector for
+    its hover text (its segment counts an event once per sub-sector it touches).
+    Columns: the fields of ``Node``; rows in sector order.
+    """
+    tops = palette.top_sector(pkg)
+    colours = palette.sector_colours(pkg)
+    order = _order(pkg)
+    status = pkg["cooperation"].set_index("item_id")["status"]
+    sides = partners(pkg, counted.loc[counted["leaf"] == "item", "item_id"], names)
+    total = int(counted["weight"].sum())
+    unit = "sectors_unit_" + measure
+    nodes: list[Node] = []
+
+    def add(
+        nid: str,
+        parent: str,
+        sector: str,
+        kind: str,
+        label: str,
+        rows: pd.DataFrame,
+        extra: str = "",
+    ) -> None:
+        value = int(rows["weight"].sum())
+        ne, ni = int(rows["n_events"].sum()), int(rows["n_items"].sum())
+        if kind == "sector" and top_events is not None:
+            ne = int(top_events.get(sector, ne))
+        lines = [f"<b>{esc(label)}</b>", plural(unit, value, lang)]
+        if kind in ("sector", "subsector"):
+            lines.append(
+                t(
+                    "sectors_hover_counts",
+                    lang,
+                    events=plural("sectors_events", ne, lang),
+                    items=plural("sectors_items", ni, lang),
+                )
+            )
+        if extra:
+            lines.append(extra)
+        if total:
+            lines.append(
+                t("sectors_hover_share", lang, pct=format_number(100 * value / total, lang))
+            )
+        nodes.append(
+            Node(
+                nid,
+                parent,
+                sector,
+                kind,
+                short(label),
+                label,
+                value,
+                ne,
+                ni,
+                colours.get(tops.get(sector, sector), palette.NEUTRAL),
+                "<br>".join(lines),
+            )
+        )
+
+    u = counted.assign(top=counted["sector_id"].map(lambda s: tops.get(s, s)))
+    for top in sorted(u["top"].unique(), key=lambda s: (order.get(s, 1 << 30), s)):
+        in_top = u[u["top"] == top]
+        add(top, "", top, "sector", names["sector"].get(top, top), in_top)
+        for sector in sorted(
+            in_top["sector_id"].unique(), key=lambda s: (order.get(s, 1 << 30), s)
+        ):
+            rows = in_top[in_top["sector_id"] == sector]
+            base = top
+            if sector != top:
+                base = f"{top}{SEP}{sector}"
+                add(base, top, sector, "subsector", names["sector"].get(sector, sector), rows)
+            events = rows[rows["leaf"] == "events"]
+            if not events.empty:
+                n = int(events["n_events"].sum())
+                add(
+                    f"{base}{SEP}events",
+                    base,
+                    sector,
+                    "events",
+                    t("sectors_leaf_events", lang),
+                    events,
+                    plural("sectors_events", n, lang),
+                )
+            items = rows[rows["leaf"] == "item"].sort_values(
+                ["weight", "item_id"], ascending=[False, True]
+            )
+            for rec in items.head(max_items).to_dict("records"):
+                iid = str(rec["item_id"])
+                side = sides.get(iid, {})
+                extra = "<br>".join(
+                    [
+                        t(
+                            "sectors_status_line",
+                            lang,
+                            status=t(f"sectors_status_{status.get(iid)}", lang),
+                        )
+                    ]
+                    + [
+                        f"{t('sectors_side_' + s, lang)}: {esc(side[s])}"
+                        for s in ("mali", "russia")
+                        if s in side
+                    ]
+                )
+                add(
+                    f"{base}{SEP}item:{iid}",
+                    base,
+                    sector,
+                    "item",
+                    names["item"].get(iid, iid),
+                    items[items["item_id"] == iid],
+                    extra,
+                )
+            rest = items.iloc[max_items:]
+            if not rest.empty:
+                add(
+                    f"{base}{SEP}other",
+                    base,
+                    sector,
+                    "other",
+                    plural("sectors_leaf_other", len(rest), lang),
+                    rest,
+                )
+    return pd.DataFrame([vars(n) for n in nodes], columns=list(Node.__dataclass_fields__))
+
+
+def sunburst(nodes: pd.DataFrame, lang: str, measure: Measure = "events") -> go.Figure:
+    """The breakdown as a sunburst: sector colours, labels and values on the segments."""
+    fig = go.Figure(
+        go.Sunburst(
+            ids=list(nodes["id"]),
+            parents=list(nodes["parent"]),
+            labels=[esc(x) for x in nodes["label"]],
+            values=[int(v) for v in nodes["value"]],
+            branchvalues="total",
+            sort=False,
+            marker={"colors": list(nodes["colour"]), "line": {"color": "#FFFFFF", "width": 1.5}},
+            textinfo="label+value",
+            insidetextorientation="radial",
+            hovertext=list(nodes["hover"]),
+            hovertemplate="%{hovertext}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        title={"text": esc(t("sectors_breakdown_chart_" + measure, lang)), "x": 0.0},
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        height=620,
+        uniformtext={"minsize": 10, "mode": "hide"},
+    )
+    return fig
+
+
+def hierarchy_table(nodes: pd.DataFrame, names: Names, lang: str, measure: Measure) -> pd.DataFrame:
+    """The breakdown's text twin: one row per leaf, with its sector and sub-sector."""
+    rows = []
+    for rec in nodes[nodes["kind"].isin(["events", "item", "other"])].to_dict("records"):
+        parts = str(rec["id"]).split(SEP)
+        top = parts[0]
+        sub = parts[1] if len(parts) == 3 else ""
+        rows.append(
+            {
+                t("sectors_col_sector", lang): names["sector"].get(top, top),
+                t("sectors_col_subsector", lang): names["sector"].get(sub, sub) if sub else "—",
+                t("sectors_col_what", lang): (
+                    plural("sectors_events", int(rec["n_events"]), lang)
+                    if rec["kind"] == "events"
+                    else str(rec["full_label"])
+                ),
+                t("sectors_col_" + measure, lang): int(rec["value"]),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def events_per_top(
+    pkg: Package, event_ids: Collection[str], only: Collection[str] | None = None
+) -> pd.Series:
+    """Distinct events per top-level sector, most first (ties in sector order)."""
+    tags = _tags(pkg, event_ids, only)
+    tops = palette.top_sector(pkg)
+    order = _order(pkg)
+    per = tags.assign(top=tags["sector_id"].map(tops)).groupby("top")["event_id"].nunique()
+    keys = sorted(per.index, key=lambda s: (-int(per[s]), order.get(str(s), 1 << 30)))
+    return per.reindex(keys).astype(int)
+
+
+def breakdown_takeaway(
+    pkg: Package,
+    event_ids: Collection[str],
+    names: Names,
+    lang: str,
+    only: Collection[str] | None = None,
+) -> str:
+    """ "Industry and Diplomacy account for N of the M events shown" — follows the filters."""
+    per = events_per_top(pkg, event_ids, only)
+    m = len(event_ids)
+    if per.empty:
+        return t("sectors_takeaway_none", lang, m=format_number(m, lang))
+    lead = [str(s) for s in per.index[:2]]
+    tags = _tags(pkg, event_ids, only)
+    tops = palette.top_sector(pkg)
+    hit = tags[tags["sector_id"].map(tops).isin(lead)]["event_id"].nunique()
+    sectors = _join([t("sectors_quoted", lang, s=names["sector"].get(s, s)) for s in lead], lang)
+    key = "sectors_takeaway_two" if len(lead) == 2 else "sectors_takeaway_one"
+    return t(
+        key, lang, sectors=sectors, n=format_number(hit, lang), m=plural("sectors_events", m, lang)
+    )
+
+
+# --- heatmaps --------------------------------------------------------------------------------
+
+
+def _wrap(text: str, width: int = 14) -> str:
+    """Break a label into lines of about ``width`` characters (Plotly ``<br>``)."""
+    words, lines, line = text.split(), [], ""
+    for w in words:
+        if line and len(line) + 1 + len(w) > width:
+            lines.append(line)
+            line = w
+        else:
+            line = f"{line} {w}".strip()
+    if line:
+        lines.append(line)
+    return "<br>".join(esc(x) for x in lines)
+
+
+def heatmap(
+    matrix: pd.DataFrame,
+    x_labels: Sequence[str],
+    y_labels: Sequence[str],
+    title: str,
+    lang: str,
+    unit: str = "sectors_events",
+) -> go.Figure:
+    """A count matrix with its numbers written in the cells (empty cells left blank).
+
+    ``unit`` is the plural label key for the hover text ("3 events", "3 mentions").
+    """
+    values: list[list[int]] = (
+        [[int(v) for v in row] for row in matrix.to_numpy()] if not matrix.empty else []
+    )
+    z: Any = values or [[]]
+    text = [[format_number(v, lang) if v else "" for v in row] for row in values]
+    custom = [
+        [
+            t("sectors_heat_hover", lang, y=esc(y), x=esc(x), n=plural(unit, int(v), lang))
+            for x, v in zip(x_labels, row, strict=True)
+        ]
+        for y, row in zip(y_labels, values, strict=True)
+    ]
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=[_wrap(x) for x in x_labels],
+            y=[esc(short(y, 48)) for y in y_labels],
+            text=text,
+            texttemplate="%{text}",
+            customdata=custom,
+            hovertemplate="%{customdata}<extra></extra>",
+            colorscale=HEAT_SCALE,
+            zmin=0,
+            xgap=2,
+            ygap=2,
+            showscale=False,
+        )
+    )
+    fig.update_layout(
+        title={"text": esc(title), "x": 0.0},
+        height=max(260, 90 + 34 * len(y_labels)),
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        xaxis={"side": "top", "tickangle": 0, "type": "category"},
+        yaxis={"autorange": "reversed", "type": "category"},
+        plot_bgcolor="#FFFFFF",
+    )
+    return fig
+
+
+def source_sector_counts(
+    pkg: Package,
+    event_ids: Collection[str],
+    item_ids: Collection[str],
+    only: Collection[str] | None = None,
+    source_ids: Collection[str] | None = None,
+) -> pd.DataFrame:
+    """Mentions per source and top-level sector. Columns: source_id, sector_id, n.
+
+    An evidence row about an event counts once for each distinct top-level sector of the
+    event; one about an item, once for the item's top-level sector.
+    """
+    tops = palette.top_sector(pkg)
+    tags = _tags(pkg, event_ids, only)
+    ev_top = tags.assign(sector_id=tags["sector_id"].map(tops)).drop_duplicates()
+    ev_rows = _evidence(pkg, "event", ev_top["event_id"].unique(), source_ids).merge(
+        ev_top, left_on="subject_id", right_on="event_id"
+    )
+    items = _items(pkg, item_ids, only)
+    it_top = pd.DataFrame({"item_id": items["item_id"], "sector_id": items["sector_id"].map(tops)})
+    it_rows = _evidence(pkg, "item", it_top["item_id"], source_ids).merge(
+        it_top, left_on="subject_id", right_on="item_id"
+    )
+    both = pd.concat(
+        [ev_rows[["source_id", "sector_id"]], it_rows[["source_id", "sector_id"]]],
+        ignore_index=True,
+    ).astype(str)
+    out = both.groupby(["source_id", "sector_id"]).size().rename("n").reset_index()
+    return out
+
+
+@dataclass(frozen=True)
+class Matrix:
+    """A count matrix ready to draw: rows and columns by id, with display labels."""
+
+    counts: pd.DataFrame  # index: row keys, columns: sector ids
+    row_labels: list[str]
+    col_labels: list[str]
+    left_out: int = 0  # rows beyond the cap
+
+
+def source_matrix(
+    counts: pd.DataFrame, pkg: Package, names: Names, max_rows: int = MAX_SOURCES
+) -> Matrix:
+    """Outlets (sources sharing an outlet name are added up) x top-level sectors, the outlet
+    with most mentions first."""
+    order = _order(pkg)
+    if counts.empty:
+        return Matrix(pd.DataFrame(), [], [])
+    c = counts.assign(outlet=counts["source_id"].map(lambda s: names["source"].get(s, s)))
+    m = c.pivot_table(index="outlet", columns="sector_id", values="n", aggfunc="sum", fill_value=0)
+    m = m[sorted(m.columns, key=lambda s: (order.get(str(s), 1 << 30), str(s)))]
+    totals = m.sum(axis=1)
+    rows = sorted(m.index, key=lambda o: (-int(totals[o]), str(o)))
+    m = m.loc[rows].astype(int)
+    kept = m.iloc[:max_rows]
+    return Matrix(
+        kept,
+        [f"{o} ({int(totals[o])})" for o in kept.index],
+        [names["sector"].get(str(s), str(s)) for s in kept.columns],
+        left_out=len(m) - len(kept),
+    )
+
+
+def sources_takeaway(matrix: Matrix, lang: str, limit: int = 3) -> str:
+    """What the outlets with most mentions stressed most."""
+    if matrix.counts.empty:
+        return t("sectors_sources_none", lang)
+    parts = []
+    for outlet, row in list(matrix.counts.iterrows())[:limit]:
+        best = int(row.max())
+        tied = [matrix.col_labels[i] for i, v in enumerate(row) if int(v) == best]
+        parts.append(
+            t(
+                "sectors_sources_part",
+                lang,
+                outlet=str(outlet),
+                sector=" / ".join(tied),
+                k=format_number(best, lang),
+                n=plural("sectors_unit_mentions", int(row.sum()), lang),
+            )
+        )
+    return t("sectors_sources_takeaway", lang, parts="; ".join(parts))
+
+
+@dataclass(frozen=True)
+class PlaceRow:
+    place_id: str
+    group: str  # the city, or the region for a place known only to its region
+    label: str
+
+
+def place_rows(
+    pkg: Package,
+    place_ids: Collection[str],
+    names: Names,
+    lang: str,
+    starts: Mapping[str, pd.Timestamp],
+) -> list[PlaceRow]:
+    """Places grouped by city, cities in order of their first event, a region last; in a city,
+    the city itself (site not stated) first, then its sites."""
+    places = pkg["places"].set_index("place_id")
+    city_name = {
+        str(r["city"]): names["place"].get(str(pid), str(r["city"]))
+        for pid, r in places[places["kind"] == "city"].iterrows()
+    }
+    rows: list[tuple[tuple[Any, ...], PlaceRow]] = []
+    first_in_group: dict[str, pd.Timestamp] = {}
+    for pid in place_ids:
+        if pid not in places.index:
+            continue
+        rec = places.loc[pid]
+        group = str(rec["city"])
+        s = starts.get(pid, pd.Timestamp.max)
+        first_in_group[group] = min(first_in_group.get(group, pd.Timestamp.max), s)
+    for pid in place_ids:
+        if pid not in places.index:
+            continue
+        rec = places.loc[pid]
+        group = str(rec["city"])
+        is_region = rec["precision"] == "region"
+        city = city_name.get(group, group)
+        if is_region:
+            label = t("sectors_place_region", lang, region=city)
+        elif rec["kind"] == "city":
+            label = t("sectors_place_city", lang, city=city)
+        else:
+            label = f"{city} · {names['place'].get(pid, pid)}"
+        key = (
+            is_region,
+            first_in_group[group],
+            group,
+            rec["kind"] != "city",
+            starts.get(pid, pd.Timestamp.max),
+            label,
+        )
+        rows.append((key, PlaceRow(str(pid), city if not is_region else label, label)))
+    return [r for _, r in sorted(rows, key=lambda kr: kr[0])]
+
+
+def place_links(
+    pkg: Package,
+    event_ids: Collection[str],
+    level: Level = "top",
+    only: Collection[str] | None = None,
+) -> pd.DataFrame:
+    """Event, place and sector of every sector tag of events with a place.
+    Columns: event_id, place_id, sector_id (top-level sector, or the tag itself for 'sub')."""
+    tags = _tags(pkg, event_ids, only)
+    ev = pkg["events"][["event_id", "place_id"]]
+    out = tags.merge(ev[ev["place_id"].notna()], on="event_id")
+    if level == "top":
+        tops = palette.top_sector(pkg)
+        out = out.assign(sector_id=out["sector_id"].map(tops))
+    return out.astype(str).drop_duplicates().reset_index(drop=True)
+
+
+def place_matrix(
+    links: pd.DataFrame, pkg: Package, names: Names, lang: str, max_rows: int = MAX_PLACES
+) -> tuple[Matrix, list[PlaceRow]]:
+    """Places (rows, grouped by city) x sectors: distinct events per cell."""
+    if links.empty:
+        return Matrix(pd.DataFrame(), [], []), []
+    order = _order(pkg)
+    starts = pkg["events"].set_index("event_id")["start"]
+    first = links.assign(start=links["event_id"].map(starts)).groupby("place_id")["start"].min()
+    m = links.pivot_table(
+        index="place_id", columns="sector_id", values="event_id", aggfunc="nunique", fill_value=0
+    )
+    m = m[sorted(m.columns, key=lambda s: (order.get(str(s), 1 << 30), str(s)))]
+    totals = links.groupby("place_id")["event_id"].nunique()
+    keep = set(sorted(m.index, key=lambda p: (-int(totals[p]), str(p)))[:max_rows])
+    rows = place_rows(
+        pkg, [p for p in m.index if p in keep], names, lang, {str(k): v for k, v in first.items()}
+    )
+    m = m.loc[[r.place_id for r in rows]].astype(int)
+    return (
+        Matrix(
+            m,
+            [r.label for r in rows],
+            [names["sector"].get(str(s), str(s)) for s in m.columns],
+            left_out=len(totals) - len(rows),
+        ),
+        rows,
+    )
+
+
+def places_takeaway(
+    links: pd.DataFrame,
+    rows: Sequence[PlaceRow],
+    pkg: Package,
+    names: Names,
+    lang: str,
+    limit: int = 4,
+) -> str:
+    """Per city (and a region apart), the sector that came up at most events there."""
+    if links.empty or not rows:
+        return t("sectors_places_none", lang)
+    group_of = {r.place_id: r.group for r in rows}
+    seen: list[str] = []
+    for r in rows:
+        if r.group not in seen:
+            seen.append(r.group)
+    g = links[links["place_id"].isin(list(group_of))]
+    g = g.assign(group=g["place_id"].map(group_of))
+    per = g.groupby(["group", "sector_id"]).agg(n=("event_id", "nunique")).reset_index()
+    by_group: dict[str, dict[str, int]] = {}
+    for grp, sector, n in zip(per["group"], per["sector_id"], per["n"], strict=True):
+        by_group.setdefault(str(grp), {})[str(sector)] = int(n)
+    order = _order(pkg)
+    parts = []
+    for group in seen[:limit]:
+        counts = by_group.get(group, {})
+        if not counts:
+            continue
+        best = max(counts.values())
+        tied = [
+            names["sector"].get(s, s)
+            for s in sorted(counts, key=lambda s: (order.get(s, 1 << 30), s))
+            if counts[s] == best
+        ]
+        parts.append(
+            t(
+                "sectors_places_part",
+                lang,
+                place=group,
+                sector=" / ".join(tied),
+                n=plural("sectors_events", best, lang),
+            )
+        )
+    return t("sectors_places_takeaway", lang, parts="; ".join(parts))
+
+
+def unplaced(pkg: Package, event_ids: Collection[str]) -> int:
+    """Filtered events with no place at all (left out of the place matrix)."""
+    ev = pkg["events"]
+    ev = ev[ev["event_id"].isin(list(event_ids))]
+    return int(ev["place_id"].isna().sum())
+
+
+# --- the cooperation items -------------------------------------------------------------------
+
+
+def items_table(pkg: Package, item_ids: Collection[str], names: Names, lang: str) -> pd.DataFrame:
+    """One row per item: topic, sector, partners on each side, status, its sources.
+    Furthest along first (signed, ongoing, under construction…), then in sector order."""
+    items = pkg["cooperation"]
+    items = items[items["item_id"].isin(list(item_ids))]
+    order = _order(pkg)
+    sides = partners(pkg, items["item_id"], names)
+    ev = _evidence(pkg, "item", items["item_id"], None)
+    cited = {
+        str(k): sorted({names["source"].get(str(s), str(s)) for s in g["source_id"]})
+        for k, g in ev.groupby("subject_id")
+    }
+    recs = sorted(
+        items.to_dict("records"),
+        key=lambda r: (
+            -STATUS_RANK.get(str(r["status"]), -1),
+            order.get(str(r["sector_id"]), 0),
+            str(r["item_id"]),
+        ),
+    )
+    rows = []
+    for r in recs:
+        iid = str(r["item_id"])
+        srcs = cited.get(iid, [])
+        rows.append(
+            {
+                t("sectors_col_topic", lang): names["item"].get(iid, iid),
+                t("sectors_col_sector", lang): names["sector_full"].get(
+                    str(r["sector_id"]), str(r["sector_id"])
+                ),
+                t("sectors_col_mali", lang): sides.get(iid, {}).get("mali", "—"),
+                t("sectors_col_russia", lang): sides.get(iid, {}).get("russia", "—"),
+                t("sectors_col_status", lang): t(f"sectors_status_{r['status']}", lang),
+                t("sectors_col_sources", lang): "; ".join(srcs) or "—",
+                t("sectors_col_n_sources", lang): len(srcs),
+            }
+        )
+    columns = [
+        t(f"sectors_col_{c}", lang)
+        for c in ("topic", "sector", "mali", "russia", "status", "sources", "n_sources")
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def items_takeaway(pkg: Package, item_ids: Collection[str], lang: str) -> str:
+    """ "16 cooperation items: 4 signed, 1 under construction, …" — furthest along first."""
+    items = pkg["cooperation"]
+    status = items.loc[items["item_id"].isin(list(item_ids)), "status"].astype(str)
+    if status.empty:
+        return t("sectors_items_none", lang)
+    counts = status.value_counts()
+    parts = [
+        plural(f"sectors_count_{s}", int(counts[s]), lang)
+        for s in reversed(model.ITEM_STATUSES)
+        if s in counts.index
+    ]
+    return t(
+        "sectors_items_takeaway",
+        lang,
+        n=plural("sectors_items", len(status), lang),
+        parts=", ".join(parts),
+    )
+
+
+# --- everything the page draws ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A figure (None when there is nothing to draw), its table twin and its takeaway."""
+
+    figure: go.Figure | None
+    table: pd.DataFrame
+    takeaway: str
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Views:
+    breakdown: Chart
+    outlets: Chart
+    places: Mapping[str, Chart]  # by level: "top", "sub"
+    items: Chart
+
+
+def _twin(m: Matrix, index_name: str) -> pd.DataFrame:
+    return pd.DataFrame(
+        m.counts.to_numpy(), index=pd.Index(m.row_labels, name=index_name), columns=m.col_labels
+    )
+
+
+def build(
+    pkg: Package,
+    event_ids: Collection[str],
+    item_ids: Collection[str],
+    names: Names,
+    lang: str,
+    measure: Measure = "events",
+    only: Collection[str] | None = None,
+    source_ids: Collection[str] | None = None,
+) -> Views:
+    """The page's charts, tables and takeaways for one view of the data.
+
+    ``only``: the sector filter with sub-sectors (tags outside it are left out);
+    ``source_ids``: the sources of the selected kinds (other sources' mentions left out).
+    """
+    ev, it = event_ids, item_ids
+    nodes = hierarchy(
+        pkg,
+        units(pkg, ev, it, measure, only, source_ids),
+        names,
+        lang,
+        measure,
+        top_events={str(k): int(n) for k, n in events_per_top(pkg, ev, only).items()},
+    )
+    breakdown = Chart(
+        sunburst(nodes, lang, measure) if not nodes.empty else None,
+        hierarchy_table(nodes, names, lang, measure),
+        breakdown_takeaway(pkg, ev, names, lang, only),
+    )
+    om = source_matrix(source_sector_counts(pkg, ev, it, only, source_ids), pkg, names)
+    outlets = Chart(
+        heatmap(
+            om.counts,
+            om.col_labels,
+            om.row_labels,
+            t("sectors_sources_chart", lang),
+            lang,
+            "sectors_unit_mentions",
+        )
+        if om.row_labels
+        else None,
+        _twin(om, t("sectors_col_outlet", lang)),
+        sources_takeaway(om, lang),
+        (t("sectors_capped_sources", lang, n=om.left_out),) if om.left_out else (),
+    )
+    places: dict[str, Chart] = {}
+    n_unplaced = unplaced(pkg, ev)
+    text = ""
+    for level in LEVELS:  # "top" first: its takeaway serves both levels
+        links = place_links(pkg, ev, level, only)
+        pm, rows = place_matrix(links, pkg, names, lang)
+        if level == "top":
+            text = places_takeaway(links, rows, pkg, names, lang)
+        notes = [t("sectors_places_unplaced", lang, n=n_unplaced)] if n_unplaced else []
+        if pm.left_out:
+            notes.append(t("sectors_capped_places", lang, n=pm.left_out))
+        fig = heatmap(
+            pm.counts, pm.col_labels, pm.row_labels, t("sectors_places_chart", lang), lang
+        )
+        places[level] = Chart(
+            fig if rows else None, _twin(pm, t("sectors_col_place", lang)), text, tuple(notes)
+        )
+    items = Chart(None, items_table(pkg, it, names, lang), items_takeaway(pkg, it, lang))
+    return Views(breakdown, outlets, places, items)
