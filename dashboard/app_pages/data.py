@@ -1,7 +1,65 @@
-"""Placeholder until its own issue fills it."""
+"""Data: the filtered events as a table, downloads of the view (CSV, JSON, GeoJSON, and the
+whole package as a ZIP) and how to cite it."""
 
-from dashboard import ui
+from collections.abc import Callable
+from datetime import date
 
-ctx = ui.context()
-ui.page_header(ctx, "nav_data", "data")
-ui.placeholder(ctx, "nav_data")
+import pandas as pd
+import streamlit as st
+
+from dashboard import export, filters, ui
+from dashboard.i18n import format_number
+from dashboard.load import Package
+
+MAX_ROWS = 1000
+DOWNLOADS = (
+    ("csv", ":material/table_view:"),
+    ("json", ":material/data_object:"),
+    ("geojson", ":material/map:"),
+    ("zip", ":material/folder_zip:"),
+)
+
+
+def _maker(fmt: str, pkg: Package, events: pd.DataFrame, lang: str,
+           query: dict[str, list[str]]) -> Callable[[], bytes]:  # fmt: skip
+    """The file, built only when its button is clicked (on Streamlit's download thread)."""
+    if fmt == "zip":
+        return lambda: export.package_zip(pkg)
+    return lambda: export.render(fmt, export.events_frame(pkg, events, lang), pkg, lang, query)
+
+
+def body(ctx: ui.Context) -> None:
+    pkg, lang, t = ctx.pkg, ctx.lang, ctx.t
+    st.write(t("data_intro"))
+    events = ctx.events
+    n, total = format_number(len(events), lang), format_number(ctx.selection.all_events, lang)
+    st.caption(t("data_count", n=n, total=total))
+    if len(events) > MAX_ROWS:
+        st.caption(t("data_capped", n=format_number(MAX_ROWS, lang), total=n))
+    table = export.readable(export.events_frame(pkg, events.head(MAX_ROWS), lang), lang)
+    config = {c: st.column_config.Column(t(f"data_col_{c}")) for c in table.columns}
+    st.dataframe(table, column_config=config, hide_index=True, width="stretch", key="data_table")
+
+    st.subheader(t("data_downloads"))
+    query = filters.to_query(ctx.state.with_(lang=lang, event=None))
+    for column, (fmt, icon) in zip(st.columns(len(DOWNLOADS)), DOWNLOADS, strict=True):
+        column.download_button(
+            t(f"data_download_{fmt}"),
+            data=_maker(fmt, pkg, events, lang, query),
+            file_name=export.file_name(pkg, fmt),
+            mime=export.MIME[fmt],
+            key=f"data_download_{fmt}",
+            help=t(f"data_download_{fmt}_help"),
+            icon=icon,
+            on_click="ignore",
+            width="stretch",
+        )
+    st.caption(t("data_cli"))
+
+    st.subheader(t("data_cite"))
+    st.caption(t("data_cite_help"))
+    cite = export.citation(pkg, lang, ui.share_url(ctx, "data"), date.today())
+    st.code(cite, language=None, wrap_lines=True)
+
+
+ui.run_page(body, "nav_data", "data")

@@ -1,7 +1,109 @@
-"""Placeholder until its own issue fills it."""
+"""Sources: each source with its metadata, the seed texts with every quote highlighted,
+external references, corroboration and disagreements. Follows the filters."""
 
-from dashboard import ui
+from collections.abc import Mapping
+from typing import Any
 
-ctx = ui.context()
-ui.page_header(ctx, "nav_sources", "sources")
-ui.placeholder(ctx, "nav_sources")
+import pandas as pd
+import streamlit as st
+
+from dashboard import highlight as hl
+from dashboard import ui, views
+from dashboard.load import Package
+
+MAX_ROWS = 1000
+TABS = ("seeds", "list", "external", "corroboration", "conflicts")
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _corroboration(path: str, version: int, _pkg: Package) -> pd.DataFrame:
+    return views.corroboration(_pkg)
+
+
+def _table(ctx: ui.Context, frame: pd.DataFrame, empty: str) -> None:
+    """A dataframe with translated headers (cells are plain text, never markdown)."""
+    if frame.empty:
+        st.info(ctx.t(empty))
+        return
+    if len(frame) > MAX_ROWS:
+        st.caption(ctx.t("sources_capped", n=MAX_ROWS, total=len(frame)))
+    config = {c: st.column_config.Column(ctx.t(f"sources_col_{c}")) for c in frame.columns}
+    config["url"] = st.column_config.LinkColumn(ctx.t("sources_col_url"))
+    st.dataframe(frame.head(MAX_ROWS), column_config=config, hide_index=True, width="stretch")
+
+
+def _focus(key: str) -> None:
+    ui.select_event(st.session_state.get(key))
+
+
+def _seed(ctx: ui.Context, row: Mapping[Any, Any], evidence: pd.DataFrame) -> None:
+    view = hl.seed_view(ctx.pkg, str(row["source_id"]), evidence, ctx.lang)
+    meta = {k: row[k] for k in ("outlet", "author", "published", "language", "kind")}
+    st.caption(ui.md(ctx.t("sources_meta_line", **meta)))
+    st.markdown(hl.markdown(view.segments, view.numbers, ui.md))
+    if view.missing:
+        st.warning(
+            ui.md(ctx.t("sources_missing", n=len(view.missing), ids=", ".join(view.missing)))
+        )
+    st.markdown(hl.notes_markdown(view.notes, ctx.t("sources_quoted"), ui.md))
+    label = {e: f"[{n}] {t}" for e, n, t in view.notes[["subject_id", "n", "label"]].values}
+    key = f"sources_focus_{row['source_id']}"
+    st.session_state[key] = ctx.state.event if ctx.state.event in view.events else None
+    st.pills(ctx.t("sources_focus"), view.events, key=key, on_change=_focus, args=(key,),
+             format_func=lambda e: ui.md(label[e]), help=ctx.t("sources_focus_help"))  # fmt: skip
+
+
+def _conflicts(ctx: ui.Context, rows: pd.DataFrame) -> None:
+    if rows.empty:
+        st.info(ctx.t("sources_none_conflicts"))
+    for _, group in rows.groupby(["subject_id", "claim"], sort=False):
+        first = group.iloc[0]
+        with st.container(border=True):
+            title = ctx.t("sources_conflict_title", fact=first["fact"], claim=first["claim"])
+            st.markdown(f"**{ui.md(title)}**")
+            for column, side in zip(st.columns(len(group)), group.to_dict("records"), strict=True):
+                column.markdown(hl.conflict_side_markdown(side, ctx.lang, ui.md))
+            if first["reason"]:
+                st.write(ui.md(ctx.t("sources_reason", reason=first["reason"])))
+
+
+def body(ctx: ui.Context) -> None:
+    pkg, t, sel, lang, event = ctx.pkg, ctx.t, ctx.selection, ctx.lang, ctx.state.event
+    st.write(t("sources_intro"))
+    evidence = hl.evidence_in_view(pkg, sel.event_ids, sel.item_ids, event, ctx.state.sources)
+    cited = {str(k): int(v) for k, v in evidence["source_id"].value_counts().items()}
+    table = hl.source_table(pkg, cited, lang, ctx.state.sources)
+    seeds = table[table["source_id"].isin(pkg.seed_texts.keys()) & (table["n_cited"] > 0)]
+    seeds = seeds.sort_values("source_id")
+    st.caption(hl.count_text(table, len(seeds), len(pkg["sources"]), lang))
+    if event:
+        title = ui.labels(pkg, lang)["event"].get(event, event)
+        st.info(ui.md(t("sources_event_note", title=title)), icon=":material/filter_alt:")
+    tabs = dict(zip(TABS, st.tabs([t(f"sources_tab_{k}") for k in TABS]), strict=True))
+    with tabs["seeds"]:
+        st.caption(t("sources_highlight_help"))
+        if seeds.empty:
+            st.info(t("sources_none_seed"))
+        for i, row in enumerate(seeds.to_dict("records")):
+            label = row["name"] + (" — " + row["title"] if row["title_given"] else "")
+            with st.expander(ui.md(label), expanded=i == 0, icon=":material/description:"):
+                _seed(ctx, row, evidence)
+    with tabs["list"]:
+        _table(ctx, table.drop(columns=["source_id", "title_given"]), "sources_none")
+    with tabs["external"]:
+        st.caption(t("sources_external_intro"))
+        _table(ctx, hl.external_table(pkg, evidence, lang), "sources_none_external")
+    with tabs["corroboration"]:
+        st.caption(t("sources_corroboration_intro"))
+        facts = _corroboration(str(pkg.path), id(pkg), pkg)
+        corr = hl.corroboration_table(pkg, facts, sel.event_ids, sel.item_ids, lang)
+        if not corr.empty:
+            st.write(ui.md(hl.takeaway(corr, lang)))
+        _table(ctx, corr.drop(columns=["subject_type", "subject_id"]), "sources_none_corroboration")
+    with tabs["conflicts"]:
+        st.caption(t("sources_conflicts_intro"))
+        rows = hl.conflict_table(pkg, ui.conflicts(pkg), sel.event_ids, sel.item_ids, lang)
+        _conflicts(ctx, rows[rows["subject_id"] == event] if event else rows)
+
+
+ui.run_page(body, "nav_sources", "sources")

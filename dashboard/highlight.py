@@ -1,0 +1,617 @@
+"""The Sources page's pure side: evidence quotes located in the seed texts, and the tables.
+
+``find_quote`` locates a quote the way ``validate`` checks it (``validate.normalise``: folded
+typographic quotes, dashes and spaces, case), then maps the match back to offsets in the
+*original* text. ``segments`` cuts a text at every quote boundary, so overlapping or nested
+quotes become runs that each list every evidence id covering them. ``markdown`` turns those
+runs into Streamlit markdown, passing every text piece through the caller's ``escape``
+(``ui.md``): the only markup in the result is the one this module writes.
+
+The table builders (``source_table``, ``evidence_list``, ``external_table``,
+``corroboration_table``, ``conflict_table``) return frames with translated values, ready to
+show. No streamlit here.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import re
+import unicodedata
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from dashboard.i18n import col, format_date, format_month, format_number, format_span, t
+from dashboard.load import Package
+from dashboard.validate import _QUOTE_SPACE, _SPACE, _TYPOGRAPHIC, normalise
+
+# One character of a normalised text, with the span of original text it came from.
+_Char = tuple[str, int, int]
+
+
+@dataclass(frozen=True)
+class Span:
+    """Where one evidence quote sits in a seed text (original offsets, end exclusive)."""
+
+    evidence_id: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A run of text covered by the same evidence (none for plain text).
+
+    ``ending`` lists the evidence whose quote ends with this run (where its marker goes).
+    """
+
+    text: str
+    evidence_ids: tuple[str, ...] = ()
+    ending: tuple[str, ...] = ()
+
+
+# --- normalisation with an offset map ------------------------------------------------------
+
+
+def _sub(chars: list[_Char], pattern: re.Pattern[str], keep: Callable[[str], int]) -> list[_Char]:
+    """Replace each match of ``pattern`` by one character of it (``keep(match) -> index``)."""
+    text = "".join(c for c, _, _ in chars)
+    out: list[_Char] = []
+    pos = 0
+    for m in pattern.finditer(text):
+        out.extend(chars[pos : m.start()])
+        first, last = chars[m.start()], chars[m.end() - 1]
+        ch = m.group()[keep(m.group())]
+        out.append((" " if ch.isspace() else ch, first[1], last[2]))
+        pos = m.end()
+    out.extend(chars[pos:])
+    return out
+
+
+def normalise_with_offsets(text: str) -> tuple[str, list[tuple[int, int]]]:
+    """``validate.normalise(text)`` and, per character of it, its span in ``text``."""
+    chars: list[_Char] = []
+    i, n = 0, len(text)
+    while i < n:  # NFC one base character with its combining marks at a time
+        j = i + 1
+        while j < n and unicodedata.combining(text[j]):
+            j += 1
+        for ch in unicodedata.normalize("NFC", text[i:j]).translate(_TYPOGRAPHIC):
+            chars.append((ch, i, j))
+        i = j
+    chars = _sub(chars, _QUOTE_SPACE, lambda s: s.index('"'))
+    chars = _sub(chars, _SPACE, lambda s: 0)
+    while chars and chars[0][0].isspace():
+        chars.pop(0)
+    while chars and chars[-1][0].isspace():
+        chars.pop()
+    folded = [(c, s, e) for ch, s, e in chars for c in ch.casefold()]
+    return "".join(c for c, _, _ in folded), [(s, e) for _, s, e in folded]
+
+
+def find_quote(text: str, quote: str) -> tuple[int, int] | None:
+    """The span of ``quote`` in ``text`` (first occurrence), matched as ``validate`` does."""
+    needle = normalise(quote)
+    if not needle:
+        return None
+    haystack, offsets = normalise_with_offsets(text)
+    if haystack != normalise(text):  # the map missed a case: fall back to an exact search
+        at = text.find(quote)
+        return (at, at + len(quote)) if at >= 0 and quote else None
+    at = haystack.find(needle)
+    if at < 0:
+        return None
+    start, end = offsets[at][0], offsets[at + len(needle) - 1][1]
+    # A folded quote mark carries the spaces around it: keep them out of the span.
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def locate(text: str, quotes: Iterable[tuple[str, str]]) -> tuple[list[Span], list[str]]:
+    """Spans of (evidence_id, quote) pairs in ``text``, in reading order; and the ids of
+    quotes not found."""
+    found: list[Span] = []
+    missing: list[str] = []
+    for evidence_id, quote in quotes:
+        where = find_quote(text, quote)
+        if where is None:
+            missing.append(evidence_id)
+        else:
+            found.append(Span(evidence_id, *where))
+    found.sort(key=lambda s: (s.start, -s.end, s.evidence_id))
+    return found, missing
+
+
+def numbering(spans: Sequence[Span]) -> dict[str, int]:
+    """Footnote numbers 1, 2, … in reading order."""
+    return {s.evidence_id: i for i, s in enumerate(spans, start=1)}
+
+
+def segments(text: str, spans: Sequence[Span]) -> list[Segment]:
+    """``text`` cut into runs; each run lists every evidence covering it (reading order)."""
+    rank = {s.evidence_id: i for i, s in enumerate(sorted(spans, key=lambda s: (s.start, s.end)))}
+
+    def order(evidence_id: str) -> int:
+        return rank[evidence_id]
+
+    cuts = sorted({0, len(text), *(s.start for s in spans), *(s.end for s in spans)})
+    runs: list[tuple[int, int, tuple[str, ...]]] = []
+    for a, b in itertools.pairwise(cuts):
+        if a >= b:
+            continue
+        ids = tuple(
+            sorted((s.evidence_id for s in spans if s.start <= a and b <= s.end), key=order)
+        )
+        if runs and runs[-1][2] == ids:
+            runs[-1] = (runs[-1][0], b, ids)
+        else:
+            runs.append((a, b, ids))
+    ends: dict[int, list[str]] = {}
+    for s in spans:
+        ends.setdefault(s.end, []).append(s.evidence_id)
+    return [
+        Segment(
+            text[a:b],
+            ids,
+            tuple(sorted((e for e in ends.get(b, []) if e in ids), key=order)),
+        )
+        for a, b, ids in runs
+    ]
+
+
+def lines(segs: Sequence[Segment]) -> list[list[Segment]]:
+    """The runs split at line breaks; blank lines dropped, each line stripped."""
+    out: list[list[Segment]] = [[]]
+    for seg in segs:
+        parts = seg.text.split("\n")
+        marked = max((k for k, p in enumerate(parts) if p.strip()), default=len(parts) - 1)
+        for k, part in enumerate(parts):
+            if k:
+                out.append([])
+            if part or (k == marked and seg.ending):
+                out[-1].append(Segment(part, seg.evidence_ids, seg.ending if k == marked else ()))
+    kept = []
+    for line in out:
+        if not "".join(s.text for s in line).strip():
+            continue
+        line[0] = Segment(line[0].text.lstrip(), line[0].evidence_ids, line[0].ending)
+        line[-1] = Segment(line[-1].text.rstrip(), line[-1].evidence_ids, line[-1].ending)
+        kept.append([s for s in line if s.text or s.ending])
+    return kept
+
+
+def markdown(
+    segs: Sequence[Segment], numbers: Mapping[str, int], escape: Callable[[str], str]
+) -> str:
+    """Streamlit markdown for a highlighted text: one paragraph per line of the text.
+
+    A quoted run is shown on a blue background (in bold where several quotes overlap) and a
+    marker ``[n]`` follows the end of each quote. Every piece of text goes through
+    ``escape``.
+    """
+    paragraphs = []
+    for line in lines(segs):
+        out = []
+        for seg in line:
+            text = seg.text.replace("\t", " ")
+            if not seg.evidence_ids:
+                out.append(escape(text))
+            elif text.strip():
+                lead = " " if text[:1].isspace() else ""
+                trail = " " if text[-1:].isspace() else ""
+                inner = escape(text.strip())
+                if len(seg.evidence_ids) > 1:
+                    inner = f"**{inner}**"
+                out.append(f"{lead}:blue-background[{inner}]{trail}")
+            out.extend(f":blue[**\\[{numbers[e]}\\]**]" for e in seg.ending if e in numbers)
+        paragraphs.append("".join(out))
+    return "\n\n".join(paragraphs)
+
+
+# --- what the view shows -------------------------------------------------------------------
+
+
+def evidence_in_view(
+    pkg: Package,
+    event_ids: Collection[str],
+    item_ids: Collection[str],
+    event: str | None = None,
+    kinds: Collection[str] = (),
+) -> pd.DataFrame:
+    """Evidence rows about the selected events and items (narrowed to one event and the
+    items that came up at it, when one is selected), from sources of the given kinds."""
+    ev = pkg["evidence"]
+    is_event = ev["subject_type"] == "event"
+    keep = (is_event & ev["subject_id"].isin(set(event_ids))) | (
+        ~is_event & ev["subject_id"].isin(set(item_ids))
+    )
+    if event is not None:
+        coop = pkg["cooperation"]
+        at_event = set(coop.loc[coop["event_id"] == event, "item_id"])
+        keep &= (is_event & (ev["subject_id"] == event)) | (
+            ~is_event & ev["subject_id"].isin(at_event)
+        )
+    if kinds:
+        src = pkg["sources"]
+        keep &= ev["source_id"].isin(set(src.loc[src["kind"].isin(set(kinds)), "source_id"]))
+    return ev[keep]
+
+
+# --- display helpers ----------------------------------------------------------------------
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) and value.strip() else ""
+
+
+def published_text(value: object, lang: str) -> str:
+    """'2025-06' -> 'June 2025'; 'unknown' or empty -> 'not stated'."""
+    s = _text(value).strip()
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", s):
+            return format_date(date.fromisoformat(s), lang)
+        if re.fullmatch(r"\d{4}-\d{2}", s):
+            return format_month(date.fromisoformat(s + "-01"), lang)
+    except ValueError:
+        return s
+    if re.fullmatch(r"\d{4}", s):
+        return s
+    return t("sources_not_stated", lang)
+
+
+def language_name(code: object, lang: str) -> str:
+    s = _text(code)
+    if not s:
+        return t("sources_not_stated", lang)
+    key = f"sources_language_{s}"
+    try:
+        return t(key, lang)
+    except ValueError:
+        return s
+
+
+def claim_text(claim: object, value: object, lang: str) -> str:
+    """A claimed value for display: dates spelled out, statuses translated."""
+    v = _text(value)
+    if claim == "date":
+        return published_text(v, lang) if v else ""
+    if claim == "status":
+        try:
+            return t(f"sources_status_{v}", lang)
+        except ValueError:
+            return v
+    if claim == "count" and v.isdigit():
+        return format_number(int(v), lang)
+    return v
+
+
+def claim_name(claim: object, lang: str) -> str:
+    s = _text(claim)
+    try:
+        return t(f"sources_claim_{s}", lang)
+    except ValueError:
+        return s
+
+
+def source_names(pkg: Package, lang: str) -> dict[str, str]:
+    """source_id -> its outlet, or 'Unnamed outlet (id)' (as ``ui.labels``)."""
+    out = {}
+    for sid, outlet in zip(pkg["sources"]["source_id"], pkg["sources"]["outlet"], strict=True):
+        out[str(sid)] = _text(outlet) or t("source_unnamed", lang, id=str(sid))
+    return out
+
+
+def subject_labels(pkg: Package, lang: str) -> dict[tuple[str, str], str]:
+    """(subject_type, id) -> event title or cooperation topic, in ``lang``."""
+    ev, coop = pkg["events"], pkg["cooperation"]
+    out = {
+        ("event", str(k)): str(v)
+        for k, v in zip(ev["event_id"], ev[col("title", lang)], strict=True)
+    }
+    out.update(
+        {
+            ("item", str(k)): str(v)
+            for k, v in zip(coop["item_id"], coop[col("topic", lang)], strict=True)
+        }
+    )
+    return out
+
+
+def safe_url(value: object) -> str | None:
+    """The address when it is an http(s) link, else None (no javascript:, data:, …)."""
+    s = _text(value).strip()
+    return s if re.match(r"^https?://[^\s]+$", s, flags=re.IGNORECASE) else None
+
+
+# --- tables -------------------------------------------------------------------------------
+
+
+def source_table(
+    pkg: Package, cited: Mapping[str, int], lang: str, kinds: Collection[str] = ()
+) -> pd.DataFrame:
+    """One row per source of the given kinds (all when none): name, kind, outlet, author,
+    date, language, title, link, and ``n_cited``, how many of its quotes and values the view
+    shows (``cited``: source_id -> count). Sources cited most come first.
+
+    Empty values read 'not stated'; ``title_given`` says whether the source has a title.
+    """
+    src = pkg["sources"]
+    if kinds:
+        src = src[src["kind"].isin(set(kinds))]
+    names = source_names(pkg, lang)
+    ns = t("sources_not_stated", lang)
+    rows = [
+        {
+            "source_id": r["source_id"],
+            "name": names[str(r["source_id"])],
+            "kind": t(f"source_kind_{r['kind']}", lang),
+            "outlet": _text(r["outlet"]) or ns,
+            "author": _text(r["author"]) or ns,
+            "published": published_text(r["published"], lang),
+            "language": language_name(r["language"], lang),
+            "title": _text(r["title"]) or ns,
+            "title_given": bool(_text(r["title"])),
+            "url": safe_url(r["url"]),
+            "n_cited": int(cited.get(str(r["source_id"]), 0)),
+        }
+        for r in src.to_dict("records")
+    ]
+    columns = [
+        "source_id",
+        "name",
+        "kind",
+        "outlet",
+        "author",
+        "published",
+        "language",
+        "title",
+        "title_given",
+        "url",
+        "n_cited",
+    ]
+    out = pd.DataFrame(rows, columns=columns)
+    return out.sort_values("n_cited", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def evidence_list(
+    pkg: Package, evidence: pd.DataFrame, numbers: Mapping[str, int], lang: str
+) -> pd.DataFrame:
+    """The footnotes under a seed text: n, what the quote supports (with its date) and the
+    value it states; in number order."""
+    labels = subject_labels(pkg, lang)
+    events = pkg["events"]
+    events = events[events["event_id"].isin(set(evidence["subject_id"]))]
+    spans = {
+        str(e): format_span(s, f, str(p), lang)
+        for e, s, f, p in zip(
+            events["event_id"],
+            events["start"],
+            events["end"],
+            events["date_precision"],
+            strict=True,
+        )
+    }
+    rows = []
+    for r in evidence.to_dict("records"):
+        eid = str(r["evidence_id"])
+        if eid not in numbers:
+            continue
+        stype, sid = str(r["subject_type"]), str(r["subject_id"])
+        when = spans.get(sid, "") if stype == "event" else ""
+        kind = t("sources_subject_item", lang) if stype == "item" else ""
+        states = claim_text(r["claim"], r["claimed_value"], lang)
+        rows.append(
+            {
+                "n": numbers[eid],
+                "evidence_id": eid,
+                "subject_type": stype,
+                "subject_id": sid,
+                "label": labels.get((stype, sid), sid),
+                "when": when or kind,
+                "states": f"{claim_name(r['claim'], lang)}: {states}" if states else "",
+            }
+        )
+    out = pd.DataFrame(
+        rows, columns=["n", "evidence_id", "subject_type", "subject_id", "label", "when", "states"]
+    )
+    return out.sort_values("n").reset_index(drop=True)
+
+
+def external_table(pkg: Package, evidence: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Evidence from external references: source, what it supports, quote, value, link."""
+    src = pkg["sources"].set_index("source_id")
+    names = source_names(pkg, lang)
+    labels = subject_labels(pkg, lang)
+    ext = evidence[evidence["source_id"].map(lambda s: src.at[s, "kind"] == "external")]
+    ns = t("sources_no_quote", lang)
+    rows = [
+        {
+            "source": names[str(r["source_id"])],
+            "supports": labels.get(
+                (str(r["subject_type"]), str(r["subject_id"])), str(r["subject_id"])
+            ),
+            "quote": _text(r["quote"]) or ns,
+            "states": claim_text(r["claim"], r["claimed_value"], lang),
+            "language": language_name(src.at[r["source_id"], "language"], lang),
+            "url": safe_url(src.at[r["source_id"], "url"]),
+        }
+        for r in ext.to_dict("records")
+    ]
+    return pd.DataFrame(rows, columns=["source", "supports", "quote", "states", "language", "url"])
+
+
+def corroboration_table(
+    pkg: Package,
+    corroboration: pd.DataFrame,
+    event_ids: Collection[str],
+    item_ids: Collection[str],
+    lang: str,
+) -> pd.DataFrame:
+    """Facts backed by two or more independent sources (rows of ``views.corroboration``)
+    among the selected events and items: fact, type, independent sources, sources."""
+    c = corroboration
+    keep = ((c["subject_type"] == "event") & c["subject_id"].isin(set(event_ids))) | (
+        (c["subject_type"] == "item") & c["subject_id"].isin(set(item_ids))
+    )
+    names = source_names(pkg, lang)
+    labels = subject_labels(pkg, lang)
+    rows = [
+        {
+            "subject_type": r["subject_type"],
+            "subject_id": r["subject_id"],
+            "fact": labels.get((r["subject_type"], r["subject_id"]), r["subject_id"]),
+            "type": t(f"sources_subject_{r['subject_type']}", lang),
+            "n_independent": int(r["n_independent"]),
+            "n_sources": int(r["n_sources"]),
+            "sources": ", ".join(names.get(s, s) for s in r["source_ids"]),
+        }
+        for r in c[keep].to_dict("records")
+    ]
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "subject_type",
+            "subject_id",
+            "fact",
+            "type",
+            "n_independent",
+            "n_sources",
+            "sources",
+        ],
+    )
+
+
+def conflict_table(
+    pkg: Package,
+    conflicts: pd.DataFrame,
+    event_ids: Collection[str],
+    item_ids: Collection[str],
+    lang: str,
+) -> pd.DataFrame:
+    """One row per claimed value of each disagreement among the selected events and items
+    (rows of ``views.conflicts``): fact, claim, value, sources, independent count, whether
+    the dataset uses it, and the reason."""
+    c = conflicts
+    keep = ((c["subject_type"] == "event") & c["subject_id"].isin(set(event_ids))) | (
+        (c["subject_type"] == "item") & c["subject_id"].isin(set(item_ids))
+    )
+    names = source_names(pkg, lang)
+    labels = subject_labels(pkg, lang)
+    rows = [
+        {
+            "subject_type": r["subject_type"],
+            "subject_id": r["subject_id"],
+            "fact": labels.get((r["subject_type"], r["subject_id"]), r["subject_id"]),
+            "claim": claim_name(r["claim"], lang),
+            "value": claim_text(r["claim"], r["claimed_value"], lang),
+            "sources": ", ".join(names.get(s, s) for s in r["source_ids"]),
+            "n_independent": int(r["n_independent"]),
+            "resolved": bool(r["resolved"]),
+            "reason": _text(r.get(col("reason", lang))),
+        }
+        for r in c[keep].to_dict("records")
+    ]
+    out = pd.DataFrame(
+        rows,
+        columns=[
+            "subject_type",
+            "subject_id",
+            "fact",
+            "claim",
+            "value",
+            "sources",
+            "n_independent",
+            "resolved",
+            "reason",
+        ],
+    )
+    return out.sort_values(
+        ["subject_id", "claim", "resolved", "n_independent"], ascending=[True, True, False, False]
+    ).reset_index(drop=True)
+
+
+# --- markdown for the page (every data-derived piece through ``escape``) --------------------
+
+
+def notes_markdown(notes: pd.DataFrame, title: str, escape: Callable[[str], str]) -> str:
+    """The footnotes under a seed text: '- [n] → title · date · value stated'."""
+    lines = [f"**{escape(title)}**", ""]
+    for r in notes.to_dict("records"):
+        text = " · ".join(x for x in (r["label"], r["when"], r["states"]) if x)
+        lines.append(f"- **\\[{r['n']}\\]** → {escape(text)}")
+    return "\n".join(lines)
+
+
+def conflict_side_markdown(side: Mapping[Any, Any], lang: str, escape: Callable[[str], str]) -> str:
+    """One claimed value of a disagreement: the value, used or not, its sources."""
+    used = bool(side["resolved"])
+    badge = (
+        f":green-badge[:material/check: {escape(t('sources_used', lang))}]"
+        if used
+        else f":gray-badge[:material/close: {escape(t('sources_not_used', lang))}]"
+    )
+    count = t("sources_independent_n", lang, n=side["n_independent"])
+    value = escape(str(side["value"]))
+    return f"#### {value}\n\n{badge}\n\n{escape(str(side['sources']) + ' · ' + count)}"
+
+
+# --- one seed document as the page shows it -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class SeedView:
+    """A seed text with the quotes of the view located and numbered, and their footnotes."""
+
+    segments: tuple[Segment, ...]
+    numbers: Mapping[str, int]
+    missing: tuple[str, ...]
+    notes: pd.DataFrame  # evidence_list rows
+    events: tuple[str, ...]  # the events its quotes support, in footnote order
+
+
+@functools.lru_cache(maxsize=64)
+def _locate_cached(
+    text: str, quotes: tuple[tuple[str, str], ...]
+) -> tuple[tuple[Span, ...], tuple[str, ...]]:
+    found, missing = locate(text, quotes)
+    return tuple(found), tuple(missing)
+
+
+def seed_view(pkg: Package, source_id: str, evidence: pd.DataFrame, lang: str) -> SeedView:
+    """The seed document ``source_id`` with the quotes of ``evidence`` (rows of
+    ``evidence_in_view``) that come from it."""
+    text = pkg.seed_texts.get(source_id, "")
+    ev = evidence[evidence["source_id"] == source_id]
+    quotes = tuple((str(e), _text(q)) for e, q in zip(ev["evidence_id"], ev["quote"], strict=True))
+    spans, missing = _locate_cached(text, quotes)
+    numbers = numbering(spans)
+    notes = evidence_list(pkg, ev, numbers, lang)
+    events = tuple(dict.fromkeys(notes.loc[notes["subject_type"] == "event", "subject_id"]))
+    return SeedView(tuple(segments(text, spans)), numbers, missing, notes, events)
+
+
+def count_text(table: pd.DataFrame, seeds: int, total: int, lang: str) -> str:
+    """'n of N sources cite what this view shows: s seed document(s), e external…'."""
+    n = int((table["n_cited"] > 0).sum())
+    return t("sources_count", lang, n=n, total=total, seeds=seeds, external=n - seeds)
+
+
+def takeaway(corroboration: pd.DataFrame, lang: str) -> str:
+    """The written takeaway of the corroboration table ('' when it is empty)."""
+    if corroboration.empty:
+        return ""
+    top = corroboration.iloc[0]
+    return t(
+        "sources_corroboration_takeaway",
+        lang,
+        n=len(corroboration),
+        fact=top["fact"],
+        k=top["n_independent"],
+    )
