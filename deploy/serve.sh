@@ -15,7 +15,7 @@ set -eu
 
 cd "$(dirname "$0")/.."
 port="${1:-${PORT:-8501}}"
-[ "$#" -gt 0 ] && shift
+if [ "$#" -gt 0 ]; then shift; fi
 
 exec python -m streamlit run dashboard/app.py \
     --server.port "$port" \
