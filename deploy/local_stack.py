@@ -142,12 +142,15 @@ def _tail(path: Path, n: int = 30) -> str:
         return "(no log)"
 
 
-def stop(proc: subprocess.Popen[bytes], timeout: float = 10) -> None:
-    """Ask ``proc`` to stop (SIGTERM), then kill it if it lingers."""
-    if proc.poll() is None:
+def stop(*procs: subprocess.Popen[bytes], timeout: float = 10) -> None:
+    """Ask every process to stop (SIGTERM) at once, then kill those that linger."""
+    running = [p for p in procs if p.poll() is None]
+    for proc in running:
         proc.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    for proc in running:
         try:
-            proc.wait(timeout)
+            proc.wait(max(0.1, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout)
@@ -196,6 +199,7 @@ def running_stack(
         }
         ports = [free_port() for _ in range(replicas)]
         procs: list[tuple[subprocess.Popen[bytes], Path, str]] = []
+        cleanup.callback(lambda: stop(*(proc for proc, _, _ in procs)))
         for port in ports:
             log = workdir / f"replica-{port}.log"
             with log.open("wb") as out:
@@ -207,7 +211,6 @@ def running_stack(
                     stderr=subprocess.STDOUT,
                     stdin=subprocess.DEVNULL,
                 )
-            cleanup.callback(stop, proc)
             procs.append((proc, log, f"http://127.0.0.1:{port}"))
 
         listen_port = listen_port or free_port()

@@ -305,6 +305,24 @@ def test_big_bundles_arrive_gzipped_and_intact(stack: Any) -> None:
         assert plain == raw
 
 
+def test_app_static_files_arrive_compressed(stack: Any) -> None:
+    """Files the app serves from dashboard/static (the basemap GeoJSON) come compressed."""
+    compressible = (".json", ".geojson", ".js", ".css", ".svg", ".csv", ".txt")
+    files = [
+        p
+        for p in (ROOT / "dashboard" / "static").glob("**/*")
+        if p.suffix in compressible and p.stat().st_size > 1024
+    ]
+    if not files:
+        pytest.skip("dashboard/static holds no compressible file")
+    for path in files:
+        rel = path.relative_to(ROOT / "dashboard").as_posix()
+        status, headers, body = get(f"{stack.proxy_url}/app/{rel}", {"Accept-Encoding": "gzip"})
+        assert status == 200, rel
+        assert headers.get("content-encoding") == "gzip", rel
+        assert gzip.decompress(body) == path.read_bytes(), rel
+
+
 def access_log_upstreams(stack: Any, cookie: str, expect: int) -> list[str]:
     """Replica addresses the access log records for requests carrying ``cookie``."""
     deadline = time.monotonic() + 10
