@@ -72,7 +72,35 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--check", action="store_true", help="only check that they are in step")
     p.set_defaults(func=cmd_schema)
 
+    from dashboard.export import iso_date
+
+    p = sub.add_parser("export", help="write the events of a filtered view (exit 2: bad args)")
+    p.add_argument("--format", required=True, choices=("csv", "json", "geojson"))
+    p.add_argument("--sector", nargs="+", action="extend", default=[], metavar="ID")
+    p.add_argument("--place", nargs="+", action="extend", default=[], metavar="ID")
+    p.add_argument("--from", dest="date_from", type=iso_date, metavar="YYYY-MM-DD")
+    p.add_argument("--to", dest="date_to", type=iso_date, metavar="YYYY-MM-DD")
+    p.add_argument("--lang", choices=("en", "fr"), default="en", help="language of the texts")
+    p.add_argument("-o", "--output", type=Path, help="file to write (default: stdout)")
+    p.add_argument("--data-dir", type=Path, help="package folder (default: embedded)")
+    p.set_defaults(func=cmd_export)
+
     return parser
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from dashboard import export
+
+    return export.command(
+        args.format,
+        sectors=args.sector,
+        date_from=args.date_from,
+        date_to=args.date_to,
+        places=args.place,
+        lang=args.lang,
+        output=args.output,
+        data_dir=args.data_dir,
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,289 @@
+"""Quotes located in the seed texts, overlapping quotes merged, hostile text escaped, and the
+Sources page's tables (sources, corroboration, disagreements) as shown."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dashboard import highlight as hl
+from dashboard import ui, views
+from dashboard.load import Package
+from dashboard.validate import normalise
+
+HOSTILE = "<script>alert(1)</script> **bold** [x](javascript:alert(1)) :red[boom] `code`"
+
+
+def seed_evidence(pkg: Package) -> pd.DataFrame:
+    ev = pkg["evidence"]
+    return ev[ev["source_id"].isin(pkg.seed_texts.keys())]
+
+
+# --- locating quotes ------------------------------------------------------------------------
+
+
+def test_offset_map_reproduces_validate_normalise(pkg: Package) -> None:
+    """The normalised text with its offset map is exactly validate.normalise's text."""
+    for text in pkg.seed_texts.values():
+        folded, offsets = hl.normalise_with_offsets(text)
+        assert folded == normalise(text)
+        assert len(offsets) == len(folded)
+
+
+@given(st.text(alphabet=" \n\t\u00a0\u202f«»“”'’\"aAeÉe\u0301ßİ-–—xyz", max_size=60))
+def test_offset_map_matches_normalise_on_awkward_text(text: str) -> None:
+    """Typographic quotes and spaces, combining accents and case folding keep the map exact."""
+    folded, offsets = hl.normalise_with_offsets(text)
+    assert folded == normalise(text)
+    assert all(0 <= s < e <= len(text) for s, e in offsets)
+    assert [s for s, _ in offsets] == sorted(s for s, _ in offsets)
+
+
+def test_every_seed_quote_is_found(pkg: Package) -> None:
+    """Each seed quote is located, and the located original text normalises to the quote."""
+    ev = seed_evidence(pkg)
+    assert len(ev) > 40
+    for rec in ev.to_dict("records"):
+        text = pkg.seed_texts[rec["source_id"]]
+        span = hl.find_quote(text, rec["quote"])
+        assert span is not None, rec["evidence_id"]
+        start, end = span
+        assert normalise(text[start:end]) == normalise(rec["quote"]), rec["evidence_id"]
+        assert not text[start].isspace()
+        assert not text[end - 1].isspace()
+
+
+def test_quote_with_straight_marks_maps_to_typographic_original() -> None:
+    """A quote typed with straight quotes and spaces finds the guillemets and no-break spaces
+    of the original, and the span covers the original characters."""
+    text = "Il a dit :\u00a0«\u202fNous pensons qu’il existe\u202f» à Kazan."
+    span = hl.find_quote(text, '"Nous pensons qu\'il existe"')
+    assert span is not None
+    assert text[span[0] : span[1]] == "«\u202fNous pensons qu’il existe\u202f»"
+
+
+def test_missing_quote_is_reported() -> None:
+    """A quote absent from the text is listed as missing, not highlighted."""
+    found, missing = hl.locate("un texte court", [("a", "texte"), ("b", "absent"), ("c", "")])
+    assert [s.evidence_id for s in found] == ["a"]
+    assert missing == ["b", "c"]
+
+
+# --- segments ---------------------------------------------------------------------------
+
+
+def cut(text: str, spans: list[hl.Span]) -> list[tuple[str, tuple[str, ...], tuple[str, ...]]]:
+    return [(s.text, s.evidence_ids, s.ending) for s in hl.segments(text, spans)]
+
+
+def test_overlapping_quotes_are_merged_into_runs() -> None:
+    """Two overlapping quotes give three runs; the middle one lists both, in reading order."""
+    spans = [hl.Span("a", 0, 6), hl.Span("b", 3, 9)]
+    assert cut("abcdefghij", spans) == [
+        ("abc", ("a",), ()),
+        ("def", ("a", "b"), ("a",)),
+        ("ghi", ("b",), ("b",)),
+        ("j", (), ()),
+    ]
+
+
+def test_nested_and_identical_quotes() -> None:
+    """A quote inside another splits it; two identical quotes share every run and end
+    together."""
+    assert cut("abcdefghij", [hl.Span("outer", 0, 10), hl.Span("inner", 2, 4)]) == [
+        ("ab", ("outer",), ()),
+        ("cd", ("outer", "inner"), ("inner",)),
+        ("efghij", ("outer",), ("outer",)),
+    ]
+    assert cut("xx yy zz", [hl.Span("p", 3, 5), hl.Span("q", 3, 5)]) == [
+        ("xx ", (), ()),
+        ("yy", ("p", "q"), ("p", "q")),
+        (" zz", (), ()),
+    ]
+
+
+def test_segments_rebuild_the_text(pkg: Package) -> None:
+    """The runs of a seed text put back together are the text, unchanged."""
+    for sid, text in pkg.seed_texts.items():
+        ev = seed_evidence(pkg)
+        ev = ev[ev["source_id"] == sid]
+        spans, _ = hl.locate(text, zip(ev["evidence_id"], ev["quote"], strict=True))
+        assert "".join(s.text for s in hl.segments(text, spans)) == text
+
+
+def test_seed_000_overlaps_list_all_their_evidence(pkg: Package) -> None:
+    """In seed 000, 'Le Président malien … Kamaz et Yadran' is quoted by an event and an item
+    (ev003, ev010): the run lists both and each gets its own marker."""
+    view = hl.seed_view(pkg, "seed_000", seed_evidence(pkg), "en")
+    runs = [s for s in view.segments if {"ev003", "ev010"} <= set(s.evidence_ids)]
+    assert runs
+    assert "Kamaz" in "".join(s.text for s in runs)
+    assert sorted(view.numbers.values()) == list(range(1, len(view.numbers) + 1))
+
+
+# --- markdown ---------------------------------------------------------------------------
+
+
+def test_markdown_highlights_and_numbers_quotes() -> None:
+    """Quoted text sits in a blue background followed by its [n] marker; overlaps are bold;
+    each line of the text is a paragraph."""
+    text = "Premier paragraphe.\n\nDeuxième : une citation ici, et une autre."
+    spans, _ = hl.locate(text, [("e1", "une citation ici"), ("e2", "citation ici, et une")])
+    md = hl.markdown(hl.segments(text, spans), hl.numbering(spans), ui.md)
+    paragraphs = md.split("\n\n")
+    assert paragraphs[0] == "Premier paragraphe\\."
+    assert ":blue-background[une]" in paragraphs[1]
+    assert ":blue-background[**citation ici**]:blue[**\\[1\\]**]" in paragraphs[1]
+    assert paragraphs[1].count(":blue[**\\[2\\]**]") == 1
+
+
+def test_quote_across_lines_is_highlighted_on_each_line() -> None:
+    """A quote spanning a line break is highlighted in both paragraphs; its marker follows its
+    end only."""
+    text = "avant la fin\ndu début après"
+    spans, _ = hl.locate(text, [("e", "la fin du début")])
+    md = hl.markdown(hl.segments(text, spans), hl.numbering(spans), ui.md)
+    first, second = md.split("\n\n")
+    assert first == "avant :blue-background[la fin]"
+    assert second == ":blue-background[du début]:blue[**\\[1\\]**] après"
+
+
+@pytest.mark.parametrize("quoted", [True, False])
+def test_hostile_text_comes_out_escaped(quoted: bool) -> None:
+    """HTML, markdown emphasis, links and directives in a seed text (quoted or not) are
+    backslash-escaped: the only markup in the result is the highlight's own."""
+    text = f"Début.\n{HOSTILE}\nFin."
+    spans, missing = hl.locate(text, [("e", HOSTILE)] if quoted else [])
+    assert not missing
+    md = hl.markdown(hl.segments(text, spans), hl.numbering(spans), ui.md)
+    assert re.search(r"(?<!\\)<", md) is None
+    assert "](" not in md
+    assert "**bold**" not in md
+    assert ":red[" not in md
+    assert "\\<script\\>" in md
+    assert "\\*\\*bold\\*\\*" in md
+    own = (":blue-background[", "]:blue[**\\[1\\]**]") if quoted else ()
+    for markup in own:
+        assert md.count(markup) == 1
+        md = md.replace(markup, "")
+    assert re.search(r"(?<!\\)[\[\]`<*:]", md) is None, md
+
+
+def test_notes_markdown_escapes_titles() -> None:
+    """The footnote list escapes what it prints."""
+    notes = pd.DataFrame(
+        [{"n": 1, "label": "<b>x</b> [y](javascript:z)", "when": "", "states": ""}]
+    )
+    md = hl.notes_markdown(notes, "Titre", ui.md)
+    assert md.splitlines()[-1] == ("- **\\[1\\]** → \\<b\\>x\\</b\\> \\[y\\]\\(javascript\\:z\\)")
+
+
+# --- what the view shows -------------------------------------------------------------
+
+
+def test_selected_event_narrows_evidence_to_it_and_its_items(pkg: Package) -> None:
+    """With an event selected, only its evidence and that of items that came up at it
+    remain; a source-kind filter keeps only sources of that kind."""
+    ev_ids, item_ids = set(pkg["events"]["event_id"]), set(pkg["cooperation"]["item_id"])
+    every = hl.evidence_in_view(pkg, ev_ids, item_ids)
+    assert len(every) == len(pkg["evidence"])
+    kazan = hl.evidence_in_view(pkg, ev_ids, item_ids, event="arrival_kazan")
+    assert set(kazan.loc[kazan["subject_type"] == "event", "subject_id"]) == {"arrival_kazan"}
+    coop = pkg["cooperation"]
+    items_at = set(coop.loc[coop["event_id"] == "arrival_kazan", "item_id"])
+    assert set(kazan.loc[kazan["subject_type"] == "item", "subject_id"]) <= items_at
+    seeds_only = hl.evidence_in_view(pkg, ev_ids, item_ids, event="arrival_kazan", kinds=["seed"])
+    assert set(seeds_only["source_id"]) == {"seed_000", "seed_003"}
+    assert hl.evidence_in_view(pkg, set(), set()).empty
+
+
+def test_source_table_says_not_stated_and_translates(pkg: Package) -> None:
+    """Empty metadata reads 'not stated' / 'non indiqué'; dates, languages and kinds are
+    translated; only http(s) links are kept."""
+    cited = {"seed_002": 3}
+    en = hl.source_table(pkg, cited, "en").set_index("source_id")
+    fr = hl.source_table(pkg, cited, "fr").set_index("source_id")
+    assert en.loc["seed_002", ["outlet", "author", "title"]].tolist() == ["not stated"] * 3
+    assert fr.loc["seed_002", ["outlet", "author", "title"]].tolist() == ["non indiqué"] * 3
+    assert (en.loc["seed_002", "published"], fr.loc["seed_002", "published"]) == (
+        "June 2025",
+        "juin 2025",
+    )
+    assert fr.loc["seed_000", "published"] == "non indiqué"
+    assert fr.loc["ext_pravda_kremlin_2725", "published"] == "23 juin 2025"
+    assert (en.loc["ext_29ru_406403217", "language"], fr.loc["ext_29ru_406403217", "language"]) == (
+        "Russian",
+        "russe",
+    )
+    assert fr.loc["seed_000", "kind"] == "Document source"
+    assert en.loc["ext_tass_1979497", "url"] == "https://tass.com/politics/1979497"
+    assert pd.isna(en.loc["seed_000", "url"])
+    assert hl.source_table(pkg, cited, "en").iloc[0]["source_id"] == "seed_002"
+    assert set(hl.source_table(pkg, {}, "en", kinds=["seed"])["source_id"]) == set(pkg.seed_texts)
+
+
+@pytest.mark.parametrize(
+    ("url", "kept"),
+    [
+        ("https://tass.com/x", True),
+        ("HTTP://example.org", True),
+        ("javascript:alert(1)", False),
+        ("data:text/html,<script>", False),
+        ("//evil.example", False),
+        ("https://a b", False),
+        ("", False),
+    ],
+)
+def test_only_http_links_are_kept(url: str, kept: bool) -> None:
+    """A link is shown only when it is http or https."""
+    assert (hl.safe_url(url) is not None) is kept
+
+
+def test_corroboration_table_as_shown(pkg: Package) -> None:
+    """The students, the forum invitation and the refinery are backed by two or more
+    independent sources, titled in the chosen language; filtering events narrows the table."""
+    facts = views.corroboration(pkg)
+    ev_ids, item_ids = set(pkg["events"]["event_id"]), set(pkg["cooperation"]["item_id"])
+    fr = hl.corroboration_table(pkg, facts, ev_ids, item_ids, "fr").set_index("subject_id")
+    assert (fr["n_independent"] >= 2).all()
+    for sid in ("students_kazan", "students", "forum_invitation", "forum_2026", "gold_refinery"):
+        assert sid in fr.index, sid
+    coop = pkg["cooperation"].set_index("item_id")
+    assert fr.loc["gold_refinery", "fact"] == coop.at["gold_refinery", "topic_fr"]
+    assert fr.loc["gold_refinery", "type"] == "Piste de coopération"
+    assert fr.loc["students_kazan", "type"] == "Événement"
+    assert fr.loc["students_kazan", "sources"] == "Malikunafoni, Sahel Tribune"
+    en = hl.corroboration_table(pkg, facts, {"students_kazan"}, set(), "en")
+    assert en["subject_id"].tolist() == ["students_kazan"]
+    assert "Education" in hl.takeaway(en, "en")
+    assert hl.takeaway(en.iloc[:0], "en") == ""
+
+
+def test_conflict_table_kazan_arrival(pkg: Package) -> None:
+    """The Kazan arrival: 25 June (used, 3 independent sources) beside 24 June (not used,
+    Malikunafoni alone), with the reason, in French."""
+    rows = hl.conflict_table(pkg, views.conflicts(pkg), {"arrival_kazan"}, set(), "fr")
+    assert rows["value"].tolist() == ["25 juin 2025", "24 juin 2025"]
+    assert rows["resolved"].tolist() == [True, False]
+    assert rows["n_independent"].tolist() == [3, 1]
+    assert rows.iloc[1]["sources"] == "Malikunafoni"
+    assert "Sahel Tribune" in rows.iloc[0]["sources"]
+    assert rows.iloc[0]["claim"] == "date"
+    assert rows.iloc[0]["reason"].startswith("Le 25 juin")
+    assert hl.conflict_table(pkg, views.conflicts(pkg), {"talks_putin"}, set(), "fr").empty
+    side = hl.conflict_side_markdown(rows.iloc[0].to_dict(), "fr", ui.md)
+    assert side.startswith("#### 25 juin 2025")
+    assert ":green-badge[" in side
+
+
+def test_evidence_list_states_claimed_values(pkg: Package) -> None:
+    """The footnote of a quote that states a date shows that date (seed 000: 24 June)."""
+    view = hl.seed_view(pkg, "seed_000", seed_evidence(pkg), "fr")
+    first = view.notes.iloc[0]
+    assert (first["n"], first["subject_id"]) == (1, "arrival_kazan")
+    assert first["states"] == "date: 24 juin 2025"
+    assert view.events[0] == "arrival_kazan"
