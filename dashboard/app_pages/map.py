@@ -1,7 +1,126 @@
-"""Placeholder until its own issue fills it."""
+"""Map: the journey and the places it touched, drawn offline (no tiles, no API key)."""
 
-from dashboard import ui
+from __future__ import annotations
 
-ctx = ui.context()
-ui.page_header(ctx, "nav_map", "map")
-ui.placeholder(ctx, "nav_map")
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import filters, maps, ui
+from dashboard.i18n import format_number, format_span
+
+DECK = "map_deck"
+
+
+def _on_select() -> None:
+    """A click on a place sets the place filter, so the sidebar and the URL follow."""
+    selection = getattr(st.session_state.get(DECK), "selection", None) or {}
+    picked = (selection.get("objects") or {}).get("places") or []
+    if picked and isinstance(picked[0], dict) and picked[0].get("place_id"):
+        ui.request_filters(place=[str(picked[0]["place_id"])])
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _build(key: tuple[Any, ...], _ctx: ui.Context, opts: maps.MapOptions) -> Any:
+    """Legs, layer data and deck for one view, keyed on plain values (never mutate)."""
+    names = ui.labels(_ctx.pkg, opts.lang)
+    return maps.journey_map(
+        _ctx.pkg,
+        _ctx.events,
+        opts.lang,
+        opts,
+        place_names=names["place"],
+        source_names=names["source"],
+    )
+
+
+def _numbered(items: list[str]) -> str:
+    return "\n".join(f"1. {ui.md(x)}" for x in items)
+
+
+def _events(ctx: ui.Context, events: pd.DataFrame) -> None:
+    for rec in events.to_dict("records"):
+        when = format_span(rec["start"], rec["end"], rec["date_precision"], ctx.lang)
+        st.markdown(f"**{ui.md(rec[ctx.col('title')])}** · {ui.md(when)}")
+        ui.source_badges(ctx, rec["source_ids"] if isinstance(rec["source_ids"], list) else [])
+
+
+def body(ctx: ui.Context) -> None:
+    row = st.container(horizontal=True, vertical_alignment="bottom")
+    preset = row.segmented_control(
+        ctx.t("map_preset"),
+        maps.PRESETS,
+        default="journey",
+        required=True,
+        key="map_view",
+        persist_state="session",
+        format_func=lambda p: ctx.t(f"map_preset_{p}"),
+    )
+    tiles = row.toggle(ctx.t("map_tiles"), key="map_tiles", help=ctx.t("map_tiles_help"))
+    static = bool(st.get_option("server.enableStaticServing")) and maps.STATIC_BASEMAP.exists()
+    opts = maps.MapOptions(
+        lang=ctx.lang,
+        preset=preset or "journey",
+        tiles=tiles,
+        basemap=maps.BASEMAP_URL if static else None,
+    )
+    state = filters.to_query(ctx.state.with_(lang=None, event=None))
+    key = (id(ctx.pkg), tuple((k, tuple(v)) for k, v in state.items()))
+    legs, data, deck = _build(key, ctx, opts)
+    names = ui.labels(ctx.pkg, ctx.lang)["place"]
+
+    left, right = st.columns([3, 1], gap="medium")
+    left.pydeck_chart(
+        deck,
+        key=DECK,
+        on_select=_on_select,
+        selection_mode="single-object",
+        height=560,
+        alt=ctx.t("map_alt"),
+    )
+    takeaway = ctx.t(
+        "map_takeaway",
+        legs=len(legs),
+        km=format_number(maps.total_km(data), ctx.lang),
+        events=sum(r["n_events"] for r in data.places),
+        places=sum(1 for r in data.places if r["n_events"]),
+    )
+    if len(data.unlocated):
+        takeaway += " " + ctx.t("map_takeaway_unlocated", n=len(data.unlocated))
+    left.markdown(ui.md(takeaway))
+    left.caption(ctx.t("map_credit_tiles" if tiles else "map_credit"))
+    if data.hidden_places:
+        left.caption(ctx.t("map_hidden", shown=len(data.places), hidden=data.hidden_places))
+    right.html(maps.legend_html(ctx.lang))
+
+    for place in ctx.state.places:
+        with st.container(border=True):
+            st.subheader(ui.md(ctx.t("map_selected", place=names.get(place, place))))
+            here = maps.events_at(ctx.pkg, ctx.events, place)
+            st.caption(ctx.t("map_selected_events", n=len(here)))
+            _events(ctx, here)
+            st.button(
+                ctx.t("map_clear_place"),
+                key=f"map_clear_{place}",
+                on_click=ui.request_filters,
+                kwargs={"place": []},
+            )
+    if len(data.unlocated):
+        st.subheader(ctx.t("map_unlocated_title"))
+    for region, group in data.unlocated.groupby("place_id", sort=False):
+        st.caption(ui.md(ctx.t("map_unlocated_help", region=names.get(str(region), region))))
+        _events(ctx, group)
+
+    st.subheader(ctx.t("map_twin_title"))
+    st.markdown(f"**{ctx.t('map_twin_itinerary')}**")
+    lines = maps.itinerary_lines(legs, names, ctx.lang)
+    st.markdown(_numbered(lines) if lines else ui.md(ctx.t("map_twin_no_legs")))
+    st.markdown(f"**{ctx.t('map_twin_places')}**")
+    st.markdown(_numbered(maps.place_lines(data, ctx.lang)))
+    if data.hq:
+        st.markdown(f"**{ctx.t('map_twin_hq')}**")
+        st.markdown(_numbered(maps.hq_lines(data, ctx.lang)))
+
+
+ui.run_page(body, "nav_map", "map")

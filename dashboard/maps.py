@@ -1,0 +1,823 @@
+"""The map of the journey as a pydeck Deck: frames and options in, Deck out. No streamlit.
+
+Drawn offline: ``pdk.Deck(map_provider=None)`` loads no basemap; country outlines come from
+``data/basemap/countries_110m.geojson`` (Natural Earth), served by the app itself as a static
+file (``BASEMAP_URL``) or embedded in the spec. Layers, bottom to top:
+
+- ``countries``: every country outline, neutral; ``highlight``: Mali and Russia, shaded;
+- ``legs``: the itinerary as great-circle arcs in travel order, orange at the departure,
+  blue at the arrival; ``leg-arrows``: an arrowhead half-way along each leg, pointing to the
+  arrival; ``leg-numbers``: the leg's number in travel order;
+- ``halos``: a ring around each place whose radius says how precisely it is located
+  (``HALO_PX``: a site, a locality, somewhere in a city);
+- ``places``: where events happened, sized by the number of filtered events, coloured by
+  the kind of place (grey when no event passes the filters);
+- ``hq``: where the organisations taking part are *based* (a building icon) — not where an
+  event happened;
+- ``labels``: city names in the chosen language.
+
+Tooltips use deck.gl's ``text`` template (``TOOLTIP``), which the browser writes with
+``innerText``: data-derived text is never parsed as HTML. (Streamlit 1.67 also HTML-escapes
+every value it puts into an ``html`` template, so pre-escaped values would show their
+entities; the text template sidesteps both.)
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import math
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any, Final, Literal
+
+import pandas as pd
+import pydeck as pdk
+
+from dashboard import palette, views
+from dashboard.filters import printable
+from dashboard.i18n import Lang, as_lang, col, format_number, format_span, t
+from dashboard.load import Package
+
+BASEMAP_FILE: Final = (
+    Path(__file__).resolve().parent.parent / "data" / "basemap" / ("countries_110m.geojson")
+)
+STATIC_BASEMAP: Final = Path(__file__).resolve().parent / "static" / "countries_110m.geojson"
+# Relative to the page, so it also resolves under a server.baseUrlPath.
+BASEMAP_URL: Final = "app/static/countries_110m.geojson"
+HIGHLIGHT: Final = ("MLI", "RUS")
+TILES_STYLE: Final = pdk.map_styles.CARTO_LIGHT
+
+Preset = Literal["journey", "tatarstan", "bamako"]
+PRESETS: Final[tuple[Preset, ...]] = ("journey", "tatarstan", "bamako")
+# Cities each preset frames (the journey frames everything on the map).
+PRESET_CITIES: Final[Mapping[str, tuple[str, ...]]] = {
+    "tatarstan": ("Kazan", "Naberezhnye Chelny"),
+    "bamako": ("Bamako",),
+}
+
+LAYER_IDS: Final = (
+    "countries",
+    "highlight",
+    "legs",
+    "halos",
+    "places",
+    "hq",
+    "leg-arrows",
+    "leg-numbers",
+    "labels",
+)
+PICKABLE: Final = ("legs", "places", "hq")
+
+# Ring radius (pixels) by location precision: the wider the ring, the vaguer the place.
+HALO_PX: Final[Mapping[str, int]] = {"site": 11, "locality": 17, "city": 24}
+DOT_MIN_PX: Final = 4.0
+DOT_MAX_PX: Final = 10.0  # stays inside the smallest ring
+DOT_EMPTY_PX: Final = 3.0
+MAX_PLACES: Final = 500  # most-visited places drawn; the rest are counted and said so
+MAX_TOOLTIP_EVENTS: Final = 5
+
+KIND_COLOURS: Final[Mapping[str, str]] = {
+    "city": palette.OKABE_ITO["blue"],
+    "landmark": palette.OKABE_ITO["reddish_purple"],
+    "airport": palette.OKABE_ITO["sky_blue"],
+    "factory": palette.OKABE_ITO["orange"],
+    "company": palette.OKABE_ITO["yellow"],
+}
+DEPARTURE_COLOUR: Final = palette.OKABE_ITO["orange"]
+ARRIVAL_COLOUR: Final = palette.OKABE_ITO["blue"]
+OUTLINE: Final = [26, 29, 35, 220]
+RING: Final = [60, 60, 60, 200]
+COUNTRY_FILL: Final = [200, 203, 208, 110]
+COUNTRY_LINE: Final = [120, 124, 130, 200]
+HIGHLIGHT_COLOURS: Final[Mapping[str, str]] = {
+    "MLI": palette.SIDE_COLOURS["mali"],
+    "RUS": palette.SIDE_COLOURS["russia"],
+}
+
+TOOLTIP: Final = {
+    "text": "{name}\n{what}\n{details}",
+    "style": {
+        "backgroundColor": "#1A1D23",
+        "color": "#FFFFFF",
+        "fontSize": "13px",
+        "maxWidth": "340px",
+        "whiteSpace": "pre-line",
+    },
+}
+FONT: Final = '"Source Sans", "Source Sans Pro", "Helvetica Neue", Arial, sans-serif'
+
+
+def _svg_atlas(svg: str) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
+# A building with windows: "based here". Anchored at its foot, so it stands on the point.
+HQ_ATLAS: Final = _svg_atlas(
+    "<svg xmlns='http://www.w3.org/2000/svg' width='48' height='48' viewBox='0 0 48 48'>"
+    "<path d='M10 44V8h20v12h8v24z' fill='#1A1D23' stroke='#FFFFFF' stroke-width='3'/>"
+    "<path d='M15 13h4v4h-4zM21 13h4v4h-4zM15 21h4v4h-4zM21 21h4v4h-4zM15 29h4v4h-4z"
+    "M21 29h4v4h-4zM31 26h4v4h-4zM31 33h4v4h-4z' fill='#FFFFFF'/></svg>"
+)
+HQ_MAPPING: Final = {
+    "hq": {"x": 0, "y": 0, "width": 48, "height": 48, "anchorY": 46, "mask": False}
+}
+# A triangle pointing east; the layer turns it along the leg.
+ARROW_ATLAS: Final = _svg_atlas(
+    "<svg xmlns='http://www.w3.org/2000/svg' width='48' height='48' viewBox='0 0 48 48'>"
+    f"<path d='M8 6L44 24L8 42L16 24z' fill='{ARRIVAL_COLOUR}' stroke='#FFFFFF' "
+    "stroke-width='3' stroke-linejoin='round'/></svg>"
+)
+ARROW_MAPPING: Final = {
+    "arrow": {"x": 0, "y": 0, "width": 48, "height": 48, "anchorY": 24, "mask": False}
+}
+
+
+class Deck(pdk.Deck):  # type: ignore[misc]
+    """A pydeck Deck whose JSON is compact (pydeck indents it, tripling what each rerun
+    sends to the browser)."""
+
+    def to_json(self) -> str:
+        return json.dumps(json.loads(super().to_json()), separators=(",", ":"), ensure_ascii=False)
+
+
+# --- text for tooltips and labels ----------------------------------------------------------
+
+
+def plain(value: object, limit: int = 200) -> str:
+    """Data text made safe for a tooltip field: control/bidi characters dropped, cut short,
+    and braces broken so a value can never look like a ``{field}`` of the template."""
+    return printable(str(value), limit).replace("{", "{\u2060").replace("}", "\u2060}")
+
+
+def _const(value: str) -> Any:
+    """A constant string prop (pydeck turns a bare string into a JS expression)."""
+    return pdk.types.String(value)
+
+
+def _rgb(colour: str, alpha: int = 255) -> list[int]:
+    return palette.hex_to_rgb(colour, alpha)
+
+
+# --- the data behind the layers ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MapData:
+    """Rows for the layers (plain dicts, ready for JSON) and what the map cannot show."""
+
+    places: list[dict[str, Any]]
+    hq: list[dict[str, Any]]
+    legs: list[dict[str, Any]]
+    labels: list[dict[str, Any]]
+    unlocated: pd.DataFrame  # filtered events whose place has no coordinates
+    hidden_places: int = 0  # located places left off because of MAX_PLACES
+    counts: Mapping[str, int] = field(default_factory=dict)  # place_id -> filtered events
+
+
+def _located(places: pd.DataFrame) -> pd.DataFrame:
+    return places[places["lat"].notna() & places["lon"].notna()]
+
+
+def _event_line(rec: Mapping[Any, Any], lang: Lang) -> str:
+    when = format_span(rec["start"], rec["end"], str(rec["date_precision"]), lang)
+    return f"{when} — {plain(rec[col('title', lang)], 90)}"
+
+
+def _place_rows(
+    pkg: Package, events: pd.DataFrame, lang: Lang, max_places: int
+) -> tuple[list[dict[str, Any]], int, dict[str, int]]:
+    places = _located(pkg["places"])
+    used = set(pkg["events"]["place_id"].dropna())
+    places = places[places["place_id"].isin(used)]
+    counts_s = events["place_id"].value_counts()
+    counts = {str(k): int(v) for k, v in counts_s.items()}
+    places = places.assign(_n=places["place_id"].map(counts).fillna(0).astype(int))
+    places = places.sort_values(["_n", "place_id"], ascending=[False, True])
+    hidden = max(len(places) - max_places, 0)
+    places = places.head(max_places)
+    top = max(counts_s.max() if len(counts_s) else 1, 1)
+    shown = events[events["place_id"].isin(set(places["place_id"]))]
+    firsts = shown.groupby("place_id", sort=False).head(MAX_TOOLTIP_EVENTS)
+    lines: dict[str, list[str]] = {}
+    for rec in firsts.to_dict("records"):
+        lines.setdefault(str(rec["place_id"]), []).append(_event_line(rec, lang))
+    rows = []
+    for rec in places.to_dict("records"):
+        pid, n = str(rec["place_id"]), int(rec["_n"])
+        kind, precision = str(rec["kind"]), str(rec["precision"])
+        details = lines.get(pid, [])
+        if n > len(details):
+            details.append(t("map_tip_more", lang, n=n - len(details)))
+        if n:
+            radius = DOT_MIN_PX + (DOT_MAX_PX - DOT_MIN_PX) * math.sqrt(n / top)
+            fill = _rgb(KIND_COLOURS.get(kind, palette.NEUTRAL), 235)
+        else:
+            radius = DOT_EMPTY_PX
+            fill = _rgb(palette.NEUTRAL, 150)
+        rows.append(
+            {
+                "place_id": pid,
+                "lon": float(rec["lon"]),
+                "lat": float(rec["lat"]),
+                "kind": kind,
+                "precision": precision,
+                "n_events": n,
+                "radius": round(radius, 2),
+                "halo": HALO_PX.get(precision, HALO_PX["city"]),
+                "fill": fill,
+                "name": plain(rec[col("name", lang)]),
+                "what": t(
+                    "map_tip_place",
+                    lang,
+                    kind=kind_label(kind, lang),
+                    precision=precision_label(precision, lang),
+                    n=format_number(n, lang),
+                ),
+                "details": "\n".join(details) if details else t("map_tip_none", lang),
+            }
+        )
+    return rows, hidden, counts
+
+
+def kind_label(kind: str, lang: str) -> str:
+    return t(f"map_kind_{kind}", lang) if kind in KIND_COLOURS else plain(kind, 40)
+
+
+def precision_label(precision: str, lang: str) -> str:
+    known = (*HALO_PX, "region")
+    return t(f"map_precision_{precision}", lang) if precision in known else plain(precision, 40)
+
+
+def _hq_rows(pkg: Package, events: pd.DataFrame, lang: Lang) -> list[dict[str, Any]]:
+    """One icon per home place of the organisations taking part in the filtered events."""
+    links = pkg["event_organisations"]
+    orgs_in = set(links.loc[links["event_id"].isin(set(events["event_id"])), "org_id"])
+    orgs = pkg["organisations"]
+    orgs = orgs[orgs["org_id"].isin(orgs_in) & orgs["home_place_id"].notna()]
+    places = {str(r["place_id"]): r for r in _located(pkg["places"]).to_dict("records")}
+    grouped: dict[str, list[str]] = {}
+    for rec in orgs.sort_values("org_id").to_dict("records"):
+        home = str(rec["home_place_id"])
+        if home in places:
+            grouped.setdefault(home, []).append(plain(rec[col("name", lang)], 80))
+    rows = []
+    for home, names in sorted(grouped.items()):
+        p = places[home]
+        rows.append(
+            {
+                "place_id": home,
+                "lon": float(p["lon"]),
+                "lat": float(p["lat"]),
+                "icon": "hq",
+                "orgs": names,
+                "name": ", ".join(names),
+                "what": t("map_tip_hq", lang),
+                "details": t(
+                    "map_tip_hq_where",
+                    lang,
+                    place=plain(p[col("name", lang)]),
+                    precision=precision_label(str(p["precision"]), lang),
+                ),
+            }
+        )
+    return rows
+
+
+def slerp(lat1: float, lon1: float, lat2: float, lon2: float, f: float) -> tuple[float, float]:
+    """The point a fraction ``f`` of the way along the great circle from 1 to 2."""
+    p1, l1, p2, l2 = map(math.radians, (lat1, lon1, lat2, lon2))
+    a = (math.cos(p1) * math.cos(l1), math.cos(p1) * math.sin(l1), math.sin(p1))
+    b = (math.cos(p2) * math.cos(l2), math.cos(p2) * math.sin(l2), math.sin(p2))
+    omega = math.acos(max(-1.0, min(1.0, sum(x * y for x, y in zip(a, b, strict=True)))))
+    if omega < 1e-12:
+        return lat1, lon1
+    s1 = math.sin((1 - f) * omega) / math.sin(omega)
+    s2 = math.sin(f * omega) / math.sin(omega)
+    x, y, z = (s1 * u + s2 * v for u, v in zip(a, b, strict=True))
+    return math.degrees(math.atan2(z, math.hypot(x, y))), math.degrees(math.atan2(y, x))
+
+
+def _mercator_y(lat: float) -> float:
+    lat = max(-85.0, min(85.0, lat))
+    return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+
+def screen_angle(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Direction from 1 to 2 on a Web Mercator map, degrees counter-clockwise from east."""
+    dx = math.radians(lon2 - lon1)
+    dy = _mercator_y(lat2) - _mercator_y(lat1)
+    return math.degrees(math.atan2(dy, dx))
+
+
+def _leg_rows(
+    legs: pd.DataFrame, names: Mapping[str, str], sources: Mapping[str, str], lang: Lang
+) -> list[dict[str, Any]]:
+    rows = []
+    for rec in legs.to_dict("records"):
+        la1, lo1, la2, lo2 = (
+            float(rec["from_lat"]),
+            float(rec["from_lon"]),
+            float(rec["to_lat"]),
+            float(rec["to_lon"]),
+        )
+        mid = slerp(la1, lo1, la2, lo2, 0.5)
+        before = slerp(la1, lo1, la2, lo2, 0.45)
+        after = slerp(la1, lo1, la2, lo2, 0.55)
+        origin = plain(names.get(rec["from_place_id"], rec["from_place_id"]))
+        dest = plain(names.get(rec["to_place_id"], rec["to_place_id"]))
+        when = format_span(rec["start"], rec["end"], str(rec["date_precision"]), lang)
+        srcs = ", ".join(plain(sources.get(s, s), 60) for s in rec["source_ids"])
+        rows.append(
+            {
+                "leg": int(rec["leg"]),
+                "label": str(int(rec["leg"])),
+                "from_place_id": str(rec["from_place_id"]),
+                "to_place_id": str(rec["to_place_id"]),
+                "source": [lo1, la1],
+                "target": [lo2, la2],
+                "mid": [mid[1], mid[0]],
+                "angle": round(screen_angle(before[0], before[1], after[0], after[1]), 2),
+                "distance_km": float(rec["distance_km"]),
+                "name": t("map_tip_leg", lang, n=int(rec["leg"]), origin=origin, dest=dest),
+                "what": t(
+                    "map_tip_leg_when",
+                    lang,
+                    date=when,
+                    km=format_number(float(rec["distance_km"]), lang),
+                ),
+                "details": t("map_tip_sources", lang, sources=srcs or "—"),
+            }
+        )
+    return rows
+
+
+def _city_names(pkg: Package, lang: Lang) -> dict[str, tuple[str, float, float]]:
+    """City (the ``city`` column) -> (its name in ``lang``, lat, lon), from its city place."""
+    places = _located(pkg["places"])
+    cities = places[places["kind"] == "city"]
+    return {
+        str(r["city"]): (str(r[col("name", lang)]), float(r["lat"]), float(r["lon"]))
+        for r in cities.to_dict("records")
+    }
+
+
+def _label_rows(
+    pkg: Package,
+    place_rows: Sequence[Mapping[str, Any]],
+    hq_rows: Sequence[Mapping[str, Any]],
+    legs: pd.DataFrame,
+    lang: Lang,
+) -> list[dict[str, Any]]:
+    """One label per city the map shows something in: a leg ends there, an event happened
+    there, or an organisation taking part is based there."""
+    city_of = dict(zip(pkg["places"]["place_id"], pkg["places"]["city"], strict=True))
+    wanted: dict[str, str] = {}  # city -> role (event, hq)
+    for pid in [*legs["from_place_id"], *legs["to_place_id"]]:
+        wanted.setdefault(str(city_of.get(pid, pid)), "event")
+    for row in place_rows:
+        if row["n_events"]:
+            wanted[str(city_of.get(row["place_id"], row["place_id"]))] = "event"
+    for row in hq_rows:
+        wanted.setdefault(str(city_of.get(row["place_id"], row["place_id"])), "hq")
+    cities = _city_names(pkg, lang)
+    rows = []
+    for city, role in sorted(wanted.items()):
+        if city in cities:
+            name, lat, lon = cities[city]
+            rows.append(
+                {
+                    "city": city,
+                    "text": plain(name, 60),
+                    "lon": lon,
+                    "lat": lat,
+                    "role": role,
+                }
+            )
+    return rows
+
+
+def map_data(
+    pkg: Package,
+    events: pd.DataFrame,
+    legs: pd.DataFrame,
+    lang: str,
+    *,
+    place_names: Mapping[str, str] | None = None,
+    source_names: Mapping[str, str] | None = None,
+    max_places: int = MAX_PLACES,
+) -> MapData:
+    """Everything the layers draw, from the filtered event table (``views.event_table``
+    rows) and the filtered itinerary (``views.itinerary``)."""
+    lg = as_lang(lang)
+    if place_names is None:
+        pl = pkg["places"]
+        place_names = dict(zip(pl["place_id"], pl[col("name", lg)], strict=True))
+    if source_names is None:
+        src = pkg["sources"]
+        source_names = {
+            str(s): str(o) if isinstance(o, str) and o else str(s)
+            for s, o in zip(src["source_id"], src["outlet"], strict=True)
+        }
+    place_rows, hidden, counts = _place_rows(pkg, events, lg, max_places)
+    hq_rows = _hq_rows(pkg, events, lg)
+    located = set(_located(pkg["places"])["place_id"])
+    unlocated = events[events["place_id"].notna() & ~events["place_id"].isin(located)]
+    return MapData(
+        places=place_rows,
+        hq=hq_rows,
+        legs=_leg_rows(legs, place_names, source_names, lg),
+        labels=_label_rows(pkg, place_rows, hq_rows, legs, lg),
+        unlocated=unlocated,
+        hidden_places=hidden,
+        counts=counts,
+    )
+
+
+# --- the basemap ---------------------------------------------------------------------------
+
+
+@cache
+def countries(path: Path = BASEMAP_FILE) -> dict[str, Any]:
+    """The country outlines (GeoJSON FeatureCollection). Do not mutate."""
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+def _rounded(coords: Any, digits: int) -> Any:
+    """Nested coordinate lists rounded (2 digits: about 1 km, finer than 1:110m lines)."""
+    if isinstance(coords, list | tuple):
+        return [_rounded(c, digits) for c in coords]
+    return round(float(coords), digits)
+
+
+def highlighted(codes: Collection[str] = HIGHLIGHT, path: Path = BASEMAP_FILE) -> dict[str, Any]:
+    """The features of the given countries (ISO 3166-1 alpha-3), each with its fill colour."""
+    wanted = set(codes)
+    feats = []
+    for feat in countries(path)["features"]:
+        iso = feat["properties"].get("ISO_A3")
+        if iso in wanted:
+            colour = HIGHLIGHT_COLOURS.get(iso, palette.NEUTRAL)
+            props = {"ISO_A3": iso, "fill": _rgb(colour, 60), "line": _rgb(colour, 230)}
+            geom = feat["geometry"]
+            geom = {"type": geom["type"], "coordinates": _rounded(geom["coordinates"], 2)}
+            feats.append({"type": "Feature", "properties": props, "geometry": geom})
+    return {"type": "FeatureCollection", "features": feats}
+
+
+# --- views ---------------------------------------------------------------------------------
+
+
+def fit(
+    points: Sequence[tuple[float, float]],
+    width: int = 680,
+    height: int = 560,
+    margins: tuple[int, int, int, int] = (60, 60, 180, 60),
+) -> tuple[float, float, float]:
+    """(latitude, longitude, zoom) framing the (lat, lon) points on a ``width`` x ``height``
+    Web Mercator map (deck.gl: the world is 512 px wide at zoom 0), keeping ``margins``
+    pixels (top, bottom, right, left) free: the right one leaves room for labels."""
+    if not points:
+        return 30.0, 20.0, 1.5
+    top, bottom, right, left = margins
+    inner_w, inner_h = max(width - left - right, 50), max(height - top - bottom, 50)
+    lats = [p[0] for p in points]
+    lons = [p[1] for p in points]
+    y0, y1 = _mercator_y(min(lats)), _mercator_y(max(lats))
+    span_x = math.radians(max(lons) - min(lons))
+    span_y = y1 - y0
+    zooms = [12.0]
+    if span_x > 0:
+        zooms.append(math.log2(inner_w / 512 * 2 * math.pi / span_x))
+    if span_y > 0:
+        zooms.append(math.log2(inner_h / 512 * 2 * math.pi / span_y))
+    zoom = max(1.0, min(zooms))
+    px_per_radian = 512 * 2**zoom / (2 * math.pi)
+    # Shift the centre so the box sits in the middle of the free area.
+    lon = (min(lons) + max(lons)) / 2 + math.degrees((right - left) / 2 / px_per_radian)
+    y = (y0 + y1) / 2 + (top - bottom) / 2 / px_per_radian
+    lat = math.degrees(math.atan(math.sinh(y)))
+    return round(lat, 4), round(lon, 4), round(zoom, 2)
+
+
+def preset_points(
+    pkg: Package, preset: str, legs: pd.DataFrame | None = None
+) -> list[tuple[float, float]]:
+    """The points a view preset frames: the cities it names, or (journey) every located
+    place where an event happened plus both ends of every leg."""
+    places = _located(pkg["places"])
+    if preset in PRESET_CITIES:
+        chosen = places[places["city"].isin(PRESET_CITIES[preset])]
+    else:
+        chosen = places[places["place_id"].isin(set(pkg["events"]["place_id"].dropna()))]
+    pts = [(float(a), float(b)) for a, b in zip(chosen["lat"], chosen["lon"], strict=True)]
+    if preset not in PRESET_CITIES and legs is not None:
+        for rec in legs.to_dict("records"):
+            pts += [(rec["from_lat"], rec["from_lon"]), (rec["to_lat"], rec["to_lon"])]
+    return pts
+
+
+def view_state(pkg: Package, preset: str, legs: pd.DataFrame | None = None) -> pdk.ViewState:
+    lat, lon, zoom = fit(preset_points(pkg, preset, legs))
+    return pdk.ViewState(latitude=lat, longitude=lon, zoom=zoom, pitch=0, bearing=0)
+
+
+# --- the deck ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MapOptions:
+    lang: str = "en"
+    preset: str = "journey"
+    tiles: bool = False  # an online tile basemap (CARTO): fetches tiles from the internet
+    basemap: str | None = BASEMAP_URL  # a URL for the outlines; None embeds them
+    highlight: tuple[str, ...] = HIGHLIGHT
+
+
+def build_deck(data: MapData, view: pdk.ViewState, options: MapOptions | None = None) -> pdk.Deck:
+    """The deck: offline by default (no map provider, no style URL, nothing fetched but the
+    app's own static outlines)."""
+    opts = options or MapOptions()
+    layers = [
+        pdk.Layer(
+            "GeoJsonLayer",
+            id="countries",
+            data=opts.basemap if opts.basemap else countries(),
+            stroked=True,
+            filled=not opts.tiles,
+            get_fill_color=COUNTRY_FILL,
+            get_line_color=COUNTRY_LINE,
+            line_width_units=_const("pixels"),
+            get_line_width=0.8,
+            pickable=False,
+        ),
+        pdk.Layer(
+            "GeoJsonLayer",
+            id="highlight",
+            data=highlighted(opts.highlight),
+            stroked=True,
+            filled=True,
+            get_fill_color="properties.fill",
+            get_line_color="properties.line",
+            line_width_units=_const("pixels"),
+            get_line_width=1.6,
+            pickable=False,
+        ),
+        pdk.Layer(
+            "ArcLayer",
+            id="legs",
+            data=data.legs,
+            get_source_position="source",
+            get_target_position="target",
+            get_source_color=_rgb(DEPARTURE_COLOUR, 255),
+            get_target_color=_rgb(ARRIVAL_COLOUR, 255),
+            get_width=3.5,
+            width_units=_const("pixels"),
+            great_circle=True,
+            get_height=0,
+            pickable=True,
+            auto_highlight=True,
+        ),
+        pdk.Layer(
+            "ScatterplotLayer",
+            id="halos",
+            data=[{"lon": r["lon"], "lat": r["lat"], "halo": r["halo"]} for r in data.places],
+            get_position="[lon, lat]",
+            get_radius="halo",
+            radius_units=_const("pixels"),
+            stroked=True,
+            filled=False,
+            get_line_color=RING,
+            line_width_units=_const("pixels"),
+            get_line_width=1.5,
+            pickable=False,
+        ),
+        pdk.Layer(
+            "ScatterplotLayer",
+            id="places",
+            data=data.places,
+            get_position="[lon, lat]",
+            get_radius="radius",
+            radius_units=_const("pixels"),
+            stroked=True,
+            filled=True,
+            get_fill_color="fill",
+            get_line_color=OUTLINE,
+            line_width_units=_const("pixels"),
+            get_line_width=1,
+            pickable=True,
+            auto_highlight=True,
+        ),
+        pdk.Layer(
+            "IconLayer",
+            id="hq",
+            data=data.hq,
+            icon_atlas=_const(HQ_ATLAS),
+            icon_mapping=HQ_MAPPING,
+            get_position="[lon, lat]",
+            get_icon="icon",
+            get_size=24,
+            size_units=_const("pixels"),
+            pickable=True,
+            auto_highlight=True,
+        ),
+        pdk.Layer(
+            "IconLayer",
+            id="leg-arrows",
+            data=[{"mid": r["mid"], "angle": r["angle"], "icon": "arrow"} for r in data.legs],
+            icon_atlas=_const(ARROW_ATLAS),
+            icon_mapping=ARROW_MAPPING,
+            get_position="mid",
+            get_icon="icon",
+            get_angle="angle",
+            get_size=20,
+            size_units=_const("pixels"),
+            pickable=False,
+        ),
+        pdk.Layer(
+            "TextLayer",
+            id="leg-numbers",
+            data=[{"mid": r["mid"], "label": r["label"]} for r in data.legs],
+            get_position="mid",
+            get_text="label",
+            get_size=13,
+            get_color=[255, 255, 255, 255],
+            get_pixel_offset=[0, -16],
+            background=True,
+            get_background_color=_rgb(ARRIVAL_COLOUR, 255),
+            background_padding=[5, 2, 5, 2],
+            font_family=_const(FONT),
+            font_weight=700,
+            pickable=False,
+        ),
+        pdk.Layer(
+            "TextLayer",
+            id="labels",
+            # Seen whole, the journey labels only where something happened: a city where an
+            # organisation is merely based (Naberezhnye Chelny) would sit on Kazan's label.
+            data=[r for r in data.labels if r["role"] == "event" or opts.preset != "journey"],
+            get_position="[lon, lat]",
+            get_text="text",
+            get_size=14,
+            get_color=[26, 29, 35, 255],
+            get_text_anchor=_const("start"),
+            get_alignment_baseline=_const("center"),
+            get_pixel_offset=[27, 0],
+            background=True,
+            get_background_color=[255, 255, 255, 215],
+            background_padding=[4, 2, 4, 2],
+            character_set=_const("auto"),
+            font_family=_const(FONT),
+            font_weight=600,
+            pickable=False,
+        ),
+    ]
+    kwargs: dict[str, Any] = {}
+    if opts.tiles:
+        kwargs = {"map_provider": "carto", "map_style": TILES_STYLE}
+    else:
+        kwargs = {"map_provider": None}
+    return Deck(
+        layers=layers,
+        initial_view_state=view,
+        tooltip=TOOLTIP,
+        views=[pdk.View(type="MapView", controller=True)],
+        **kwargs,
+    )
+
+
+# --- the legend and the text twin ----------------------------------------------------------
+
+
+def _swatch(style: str) -> str:
+    return (
+        "<span aria-hidden='true' style='display:inline-block;vertical-align:middle;"
+        f"margin-right:6px;{style}'></span>"
+    )
+
+
+def legend_html(lang: str, kinds: Collection[str] = tuple(KIND_COLOURS)) -> str:
+    """The legend as HTML for ``st.html``: every text escaped (labels and kinds alike)."""
+    e = html.escape
+
+    def line(swatch: str, text: str) -> str:
+        return f"<div style='margin:2px 0 2px 8px'>{swatch}{e(text)}</div>"
+
+    ring_px = {"site": 12, "locality": 18, "city": 26}
+    parts = [
+        "<div style='font-size:0.9rem;line-height:1.35'>"
+        f"<p><strong>{e(t('map_legend_title', lang))}</strong></p>",
+        "<p>"
+        + _swatch(
+            f"width:34px;height:5px;background:linear-gradient(90deg,{DEPARTURE_COLOUR},"
+            f"{ARRIVAL_COLOUR})"
+        )
+        + e(t("map_legend_legs", lang))
+        + "</p>",
+        f"<p>{e(t('map_legend_dots', lang))}</p>",
+    ]
+    for kind in kinds:
+        colour = KIND_COLOURS.get(kind, palette.NEUTRAL)
+        parts.append(
+            line(
+                _swatch(
+                    f"width:12px;height:12px;border-radius:50%;background:{colour};"
+                    "border:1px solid #1A1D23"
+                ),
+                kind_label(kind, lang),
+            )
+        )
+    parts.append(
+        line(
+            _swatch(f"width:7px;height:7px;border-radius:50%;background:{palette.NEUTRAL}"),
+            t("map_legend_empty", lang),
+        )
+    )
+    parts.append(f"<p style='margin-top:8px'>{e(t('map_legend_rings', lang))}</p>")
+    for precision, px in ring_px.items():
+        parts.append(
+            line(
+                _swatch(f"width:{px}px;height:{px}px;border-radius:50%;border:1.5px solid #3C3C3C"),
+                t(f"map_legend_ring_{precision}", lang),
+            )
+        )
+    parts.append(
+        "<p style='margin-top:8px'>"
+        f"<img src='{HQ_ATLAS}' width='22' height='22' alt='' "
+        "style='vertical-align:middle;margin-right:6px'/>"
+        f"{e(t('map_legend_hq', lang))}</p>"
+    )
+    parts.append(f"<p>{e(t('map_legend_countries', lang))}</p>")
+    parts.append(f"<p>{e(t('map_legend_click', lang))}</p></div>")
+    return "".join(parts)
+
+
+def itinerary_lines(legs: pd.DataFrame, names: Mapping[str, str], lang: str) -> list[str]:
+    """The legs as plain text, in travel order (escape before rendering as markdown)."""
+    return [
+        t(
+            "map_twin_leg",
+            lang,
+            origin=names.get(rec["from_place_id"], rec["from_place_id"]),
+            dest=names.get(rec["to_place_id"], rec["to_place_id"]),
+            date=format_span(rec["start"], rec["end"], str(rec["date_precision"]), lang),
+            km=format_number(float(rec["distance_km"]), lang),
+        )
+        for rec in legs.to_dict("records")
+    ]
+
+
+def place_lines(data: MapData, lang: str) -> list[str]:
+    """Places with at least one filtered event (drawn or not), most events first."""
+    rows = sorted(
+        (r for r in data.places if r["n_events"]), key=lambda r: (-r["n_events"], r["name"])
+    )
+    return [
+        t(
+            "map_twin_place",
+            lang,
+            place=r["name"],
+            kind=kind_label(r["kind"], lang),
+            precision=precision_label(r["precision"], lang),
+            n=format_number(r["n_events"], lang),
+        )
+        for r in rows
+    ]
+
+
+def hq_lines(data: MapData, lang: str) -> list[str]:
+    return [t("map_twin_hq_line", lang, orgs=r["name"], place=r["details"]) for r in data.hq]
+
+
+def total_km(data: MapData) -> float:
+    return float(sum(r["distance_km"] for r in data.legs))
+
+
+def events_at(pkg: Package, events: pd.DataFrame, place_id: str) -> pd.DataFrame:
+    """The events (rows of ``views.event_table``) at a place; a city includes its sites."""
+    places = pkg["places"]
+    row = places[places["place_id"] == place_id]
+    mask = events["place_id"] == place_id
+    if not row.empty and row.iloc[0]["kind"] == "city":
+        mask |= events["city"] == row.iloc[0]["city"]
+    return events[mask]
+
+
+def journey_map(
+    pkg: Package,
+    events: pd.DataFrame,
+    lang: str,
+    options: MapOptions,
+    *,
+    place_names: Mapping[str, str] | None = None,
+    source_names: Mapping[str, str] | None = None,
+) -> tuple[pd.DataFrame, MapData, pdk.Deck]:
+    """The filtered itinerary, the layer data and the deck for the filtered events."""
+    legs = views.itinerary(pkg, set(events["event_id"]))
+    data = map_data(pkg, events, legs, lang, place_names=place_names, source_names=source_names)
+    view = view_state(pkg, options.preset, views.itinerary(pkg))
+    return legs, data, build_deck(data, view, options)
