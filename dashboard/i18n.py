@@ -110,22 +110,24 @@ def format_span(
     """A date as precisely as it is known.
 
     day, one day: ``25 June 2025``; day, several days: ``22–26 June 2025``; month:
-    ``June 2025``; range (some unknown day between): ``between 24 and 26 June 2025``.
+    ``June 2025``; range (some unknown day between): ``between 24 and 26 June 2025``
+    (``entre le 24 et le 26 juin 2025``).
     """
     s, e = _as_date(start), _as_date(end)
     if precision == "month":
         return format_month(s, lang)
     if s == e:
         return format_date(s, lang)
-    if (s.year, s.month) == (e.year, e.month):
-        lg = as_lang(lang)
-        first = "1er" if lg == "fr" and s.day == 1 else str(s.day)
-        span = f"{first}–{e.day} {MONTHS[lg][s.month - 1]} {s.year}"
-    else:
-        span = f"{format_date(s, lang)} – {format_date(e, lang)}"
+    lg = as_lang(lang)
+    same_month = (s.year, s.month) == (e.year, e.month)
+    first = ("1er" if lg == "fr" and s.day == 1 else str(s.day)) if same_month else format_date(
+        s, lang
+    )
     if precision == "range":
-        return t("date_between", lang, span=span)
-    return span
+        return t("date_between", lang, start=first, end=format_date(e, lang))
+    if same_month:
+        return f"{first}–{format_date(e, lang)}"
+    return f"{first} – {format_date(e, lang)}"
 
 
 def format_number(value: float, lang: str, decimals: int = 0) -> str:

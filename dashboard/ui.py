@@ -424,12 +424,15 @@ def source_badges(ctx: Context, source_ids: Sequence[str]) -> None:
     """One badge per source: its name and whether it is a checked seed or an external page."""
     src = ctx.pkg["sources"].set_index("source_id")
     names = labels(ctx.pkg, ctx.lang)["source"]
-    row = st.container(horizontal=True, gap="small")
+    badges = []
     for sid in source_ids:
         kind = str(src.at[sid, "kind"]) if sid in src.index else "external"
         text = f"{names.get(sid, sid)} · {t('badge_' + kind, ctx.lang)}"
-        row.badge(md(text), color="blue" if kind == "seed" else "orange",
-                 icon=":material/verified:" if kind == "seed" else ":material/link:")
+        if kind == "seed":
+            badges.append(f":blue-badge[:material/verified: {md(text)}]")
+        else:
+            badges.append(f":orange-badge[:material/link: {md(text)}]")
+    st.markdown(" ".join(badges))
 
 
 def conflict_note(ctx: Context, disputed: pd.DataFrame) -> None:

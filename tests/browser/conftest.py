@@ -129,12 +129,20 @@ class Tab:
         self.wait_idle()
 
     def wait_idle(self, timeout: float = 30_000) -> None:
-        """Wait for the app frame, then for the script to finish its run."""
+        """Wait for the first drawing, then until the script has stayed idle for a moment
+        (a run can be followed at once by another, e.g. when the URL is rewritten)."""
         from playwright.sync_api import expect
 
         expect(self.page.locator('[data-testid="stApp"]')).to_be_attached(timeout=timeout)
-        self.page.wait_for_timeout(150)  # let a just-triggered rerun mark the app as running
-        expect(self.page.locator(IDLE)).to_be_attached(timeout=timeout)
+        # Every page has a title: before it shows, the first run has not drawn anything.
+        expect(self.page.locator("h1").first).to_be_visible(timeout=timeout)
+        idle = self.page.locator(IDLE)
+        deadline = time.monotonic() + timeout / 1000
+        while True:
+            expect(idle).to_be_attached(timeout=timeout)
+            self.page.wait_for_timeout(400)
+            if idle.count() == 1 or time.monotonic() > deadline:
+                break
         expect(self.page.get_by_test_id("stException")).to_have_count(0)
 
     def screenshot(self, name: str, height: int = 1600) -> Path:

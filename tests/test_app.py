@@ -1,0 +1,178 @@
+"""Every page runs under AppTest: both languages, no filters, seeded filters, filters that
+match nothing, hostile query strings, and a broken data package."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import APP, ROOT
+
+PAGES = [
+    "app_pages/overview.py",
+    "app_pages/timeline.py",
+    "app_pages/map.py",
+    "app_pages/sectors.py",
+    "app_pages/sources.py",
+    "app_pages/data.py",
+]
+HOSTILE = [
+    {"sector": ["<script>alert(1)</script>"], "place": ["<img src=x onerror=alert(1)>"]},
+    {"actor": ["[click](javascript:alert(1))"], "event": ["**bold** `code`"]},
+    {"dates": ["2025-13-45", "not-a-date"], "lang": ["xx\u202e"]},
+    {"sector": ["a" * 5000], "source": ["\x00\x01"], "dates": ["2025-06-26", "2025-06-01"]},
+]
+QUERIES = {
+    "none": {},
+    "seeded": {"sector": ["industry"], "dates": ["2025-06-22", "2025-06-26"],
+               "place": ["kazan"], "source": ["seed", "external"]},
+    "nothing": {"sector": ["agriculture"], "place": ["moscow"]},
+    "event": {"event": ["arrival_kazan"]},
+}
+
+
+def run(page: str, query: dict[str, list[str]], lang: str | None = None) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    for key, values in query.items():
+        at.query_params[key] = values
+    if lang:
+        at.query_params["lang"] = lang
+    at.run()
+    if page != PAGES[0]:
+        at.switch_page(page)
+        at.run()
+    return at
+
+
+def qp(at: AppTest, key: str) -> list[str]:
+    """A query parameter's values as a list (AppTest gives a lone value as a string)."""
+    value = at.query_params.get(key)
+    if value is None:
+        return []
+    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+
+
+def all_text(at: AppTest) -> str:
+    parts: list[str] = []
+    for kind in ("markdown", "caption", "title", "header", "subheader", "warning", "info",
+                 "error", "text"):
+        parts.extend(str(e.value) for e in at.get(kind))
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize("query", list(QUERIES))
+def test_page_runs(page: str, lang: str, query: str) -> None:
+    """Each page runs without an exception in each language and filter situation."""
+    at = run(page, QUERIES[query], lang)
+    assert not at.exception, at.exception
+    assert at.title, "every page has a title"
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("hostile", range(len(HOSTILE)))
+def test_hostile_query(page: str, hostile: int) -> None:
+    """Hostile values are dropped with an escaped notice, never rendered or raised."""
+    at = run(page, HOSTILE[hostile])
+    assert not at.exception, at.exception
+    assert at.warning, "a notice says which values were ignored"
+    notice = str(at.warning[0].value)
+    # markdown shows a backslash-escaped character literally: no unescaped < or ](
+    assert re.search(r"(?<!\\)<", notice) is None, notice
+    assert "](javascript" not in notice
+    assert "\u202e" not in notice and "\x00" not in notice
+    # the URL keeps only valid values
+    for key in ("sector", "place", "actor", "event"):
+        assert key not in at.query_params
+
+
+def test_french_by_url() -> None:
+    """lang=fr gives French labels and French dates on the overview."""
+    at = run(PAGES[0], {}, "fr")
+    assert "juin 2025" in all_text(at)
+    assert at.metric[0].label == "Jours datés"
+
+
+def test_english_default_without_locale() -> None:
+    at = run(PAGES[0], {})
+    assert "June 2025" in all_text(at)
+    assert at.metric[3].label == "Events"
+
+
+def test_metrics_follow_filters() -> None:
+    """Key figures change with the filters."""
+    everything = run(PAGES[0], {})
+    moscow = run(PAGES[0], {"place": ["moscow"]})
+    events = {m.label: m.value for m in everything.metric}["Events"]
+    moscow_events = {m.label: m.value for m in moscow.metric}["Events"]
+    assert int(moscow_events) < int(events)
+    assert {m.label: m.value for m in moscow.metric}["Cities"] == "1"
+
+
+def test_disagreement_shown_on_overview() -> None:
+    """The Kazan arrival appears as a key fact with both dates and the reason."""
+    text = all_text(run(PAGES[0], {}))
+    assert "24 June 2025" in text and "25 June 2025" in text
+
+
+def test_nothing_matches_shows_empty_state() -> None:
+    at = run(PAGES[0], QUERIES["nothing"])
+    assert any("No event matches" in str(i.value) for i in at.info)
+    assert not at.metric
+
+
+def test_filters_survive_page_switch() -> None:
+    """Widgets live in the entrypoint: switching page keeps the filters and the URL."""
+    at = run(PAGES[0], {"sector": ["gold"], "lang": ["fr"]})
+    for page in PAGES[1:]:
+        at.switch_page(page)
+        at.run()
+        assert qp(at, "sector") == ["gold"]
+        assert qp(at, "lang") == ["fr"]
+
+
+def test_reset_filters() -> None:
+    """Reset clears every filter but keeps the language."""
+    at = run(PAGES[0], {"sector": ["gold"], "place": ["kazan"]}, "fr")
+    reset = next(b for b in at.button if b.label == "Réinitialiser les filtres")
+    reset.click()
+    at.run()
+    assert "sector" not in at.query_params and "place" not in at.query_params
+    assert qp(at, "lang") == ["fr"]
+
+
+def test_share_link_contains_view() -> None:
+    """'Share this view' gives a link with the filters and the language."""
+    at = run(PAGES[0], {"sector": ["gold"]})
+    link = next(str(c.value) for c in at.code)
+    assert "sector=gold" in link and "lang=en" in link
+
+
+@pytest.fixture()
+def broken_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    shutil.copytree(ROOT / "seeds", tmp_path / "seeds")
+    events = data / "events.csv"
+    lines = events.read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].replace("2025-06-16", "2025-13-16", 1)
+    events.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (data / "people.csv").unlink()
+    monkeypatch.setenv("DASHBOARD_DATA", str(data))
+    return data
+
+
+def test_broken_package_shows_problem_list(broken_data: Path) -> None:
+    """A package that fails validation shows its problems, not a traceback."""
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.run()
+    assert not at.exception
+    assert "could not be loaded" in at.title[0].value
+    table = at.dataframe[0].value
+    assert set(table["File"]) >= {"events.csv", "people.csv"}
+    assert any("file not found" in m for m in table["Problem"])

@@ -1,0 +1,164 @@
+"""The shared filters: URL parsing, round trip, and what each filter keeps."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from dashboard import filters
+from dashboard.filters import FilterState, Options
+from dashboard.load import Package
+
+
+@pytest.fixture(scope="module")
+def opts(pkg: Package) -> Options:
+    return Options.from_package(pkg)
+
+
+# --- parsing: one truth table --------------------------------------------------------------
+
+PARSE_CASES = [
+    # (query pairs, expected state, expected notice reasons)
+    ({}, FilterState(), []),
+    ({"sector": ["industry"]}, FilterState(sectors=("industry",)), []),
+    ({"sector": ["gold", "industry"]}, FilterState(sectors=("industry", "gold")), []),
+    ({"sector": ["industry", "industry"]}, FilterState(sectors=("industry",)), []),
+    ({"sector": ["nope"]}, FilterState(), ["unknown"]),
+    ({"sector": ["<script>alert(1)</script>"]}, FilterState(), ["unknown"]),
+    ({"sector": ["x" * 500]}, FilterState(), ["too_long"]),
+    ({"sector": [""]}, FilterState(), []),
+    ({"dates": ["2025-06-22", "2025-06-26"]},
+     FilterState(date_from=date(2025, 6, 22), date_to=date(2025, 6, 26)), []),
+    ({"dates": ["2025-06-26", "2025-06-22"]}, FilterState(), ["reversed"]),
+    ({"dates": ["2025-02-30", "2025-06-22"]}, FilterState(), ["bad_date"]),
+    ({"dates": ["2025-06-22"]}, FilterState(), ["bad_date"]),
+    ({"dates": ["22/06/2025", "26/06/2025"]}, FilterState(), ["bad_date"]),
+    ({"dates": ["1990-01-01", "1990-12-31"]}, FilterState(), ["out_of_range"]),
+    ({"place": ["kazan", "moscow"]}, FilterState(places=("moscow", "kazan")), []),
+    ({"actor": ["goita", "kamaz"]}, FilterState(actors=("goita", "kamaz")), []),
+    ({"actor": ["nobody"]}, FilterState(), ["unknown"]),
+    ({"source": ["seed"]}, FilterState(sources=("seed",)), []),
+    ({"source": ["blog"]}, FilterState(), ["unknown"]),
+    ({"lang": ["fr"]}, FilterState(lang="fr"), []),
+    ({"lang": ["de"]}, FilterState(), ["unknown"]),
+    ({"event": ["arrival_kazan"]}, FilterState(event="arrival_kazan"), []),
+    ({"event": ["no_such_event"]}, FilterState(), ["unknown"]),
+    ({"utm_source": ["x"]}, FilterState(), ["unknown_key"]),
+    ({"sector": ["industry"] * 80}, FilterState(sectors=("industry",)), ["too_many"]),
+    ({"sector": "industry"}, FilterState(sectors=("industry",)), []),
+]
+
+
+@pytest.mark.parametrize(("params", "expected", "reasons"), PARSE_CASES)
+def test_parse(params: dict[str, list[str]], expected: FilterState, reasons: list[str],
+               opts: Options) -> None:
+    """URL pairs give the expected state, and a notice for each value dropped."""
+    state, notices = filters.parse(params, opts)
+    assert state == expected
+    assert [n.reason for n in notices] == reasons
+
+
+def test_round_trip(opts: Options) -> None:
+    """A state written to the URL and read back is the same state, with no notice."""
+    state = FilterState(
+        sectors=("defence", "gold"), date_from=date(2025, 6, 22), date_to=date(2025, 6, 26),
+        places=("kazan",), actors=("goita",), sources=("seed",), lang="fr",
+        event="arrival_kazan",
+    )
+    query = filters.to_query(state)
+    assert query["dates"] == ["2025-06-22", "2025-06-26"]
+    assert query["sector"] == ["defence", "gold"]
+    back, notices = filters.parse(query, opts)
+    assert back == state
+    assert notices == []
+
+
+def test_empty_state_writes_no_parameters() -> None:
+    """The default view has a clean URL."""
+    assert filters.to_query(FilterState()) == {}
+
+
+def test_printable_strips_bidi_and_control_characters() -> None:
+    """Notices never echo control or bidi-override characters, and are cut short."""
+    shown = filters.printable("a\u202eb\x00c" + "d" * 100)
+    assert "\u202e" not in shown and "\x00" not in shown
+    assert len(shown) == 40 and shown.endswith("…")
+
+
+# --- applying: what each filter keeps --------------------------------------------------------
+
+APPLY_CASES = [
+    # (state, events that must be kept, events that must be dropped)
+    (FilterState(), {"arrival_kazan", "visit_kamaz", "refinery_foundation"}, set()),
+    # a parent sector includes its children (helicopters is under industry)
+    (FilterState(sectors=("industry",)), {"visit_helicopters", "visit_kamaz", "visit_eidos"},
+     {"wreath_moscow", "refinery_foundation"}),
+    (FilterState(sectors=("gold",)), {"refinery_foundation", "meeting_yadran"},
+     {"visit_helicopters"}),
+    # dates overlap; a month-precision event may fall in any range inside June
+    (FilterState(date_from=date(2025, 6, 23), date_to=date(2025, 6, 23)),
+     {"talks_putin", "visit_kamaz"}, {"arrival_moscow", "arrival_kazan"}),
+    # a range-precision event (24-26 June) is kept while it may fall inside
+    (FilterState(date_from=date(2025, 6, 26), date_to=date(2025, 6, 30)),
+     {"forum_invitation", "visit_helicopters"}, {"arrival_kazan"}),
+    # a city includes its sites; a site alone does not include the city
+    (FilterState(places=("kazan",)), {"arrival_kazan", "talks_kazan", "visit_helicopters",
+                                      "forum_invitation"}, {"visit_kamaz", "talks_putin"}),
+    (FilterState(places=("kazan_airport",)), {"arrival_kazan"}, {"talks_kazan"}),
+    (FilterState(places=("tatarstan",)), {"visit_kamaz"}, {"arrival_kazan"}),
+    # actors: people and organisations
+    (FilterState(actors=("putin",)), {"talks_putin"}, {"arrival_kazan"}),
+    (FilterState(actors=("remdizel",)), {"visit_remdizel", "statement_zainutdinov"},
+     {"visit_kamaz"}),
+    # source kind: external-only keeps events with at least one external source
+    (FilterState(sources=("external",)), {"arrival_kazan", "wreath_moscow"},
+     {"statement_camara", "visit_eidos"}),
+    (FilterState(sources=("seed",)), {"statement_camara"}, {"wreath_moscow"}),
+    # filters combine with AND
+    (FilterState(sectors=("gold",), places=("kazan",)), {"meeting_yadran"},
+     {"refinery_foundation", "talks_putin"}),
+    (FilterState(sectors=("armoured_vehicles",), actors=("putin",)), set(),
+     {"visit_remdizel", "talks_putin"}),
+]
+
+
+@pytest.mark.parametrize(("state", "kept", "dropped"), APPLY_CASES)
+def test_apply(state: FilterState, kept: set[str], dropped: set[str], pkg: Package,
+               opts: Options) -> None:
+    """Each filter keeps what its policy says and drops the rest."""
+    sel = filters.apply(state, pkg, opts)
+    assert kept <= sel.event_ids
+    assert not (dropped & sel.event_ids)
+    assert sel.event_ids <= set(pkg["events"]["event_id"])
+
+
+def test_apply_items_follow_sector_and_events(pkg: Package, opts: Options) -> None:
+    """Cooperation items follow their sector, and their event for the other filters."""
+    sel = filters.apply(FilterState(sectors=("mining_energy",)), pkg, opts)
+    assert {"gold_refinery", "agreement_atomic", "mining"} <= sel.item_ids
+    assert "students" not in sel.item_ids
+    moscow = filters.apply(FilterState(places=("moscow",)), pkg, opts)
+    assert moscow.item_ids == {"agreement_principles", "agreement_commission",
+                               "agreement_atomic"}
+
+
+def test_nothing_matches(pkg: Package, opts: Options) -> None:
+    """Filters that exclude everything give an empty selection, not an error."""
+    sel = filters.apply(FilterState(sectors=("agriculture",), places=("moscow",)), pkg, opts)
+    assert sel.event_ids == frozenset()
+    assert sel.all_events == len(pkg["events"])
+
+
+def test_expand_sectors(opts: Options) -> None:
+    """A parent brings its children; a child stays alone."""
+    assert filters.expand_sectors(["defence"], opts) == {
+        "defence", "armoured_vehicles", "counter_terrorism"}
+    assert filters.expand_sectors(["gold"], opts) == {"gold"}
+
+
+def test_cleared_keeps_language() -> None:
+    """Reset filters clears everything but the language."""
+    state = FilterState(sectors=("gold",), lang="fr", event="arrival_kazan")
+    assert state.cleared() == FilterState(lang="fr")
+    assert FilterState(lang="fr", event="x").is_empty
