@@ -35,9 +35,11 @@ ICONS = {
     "data": ":material/table:",
 }
 
-st.set_page_config(page_title="Goïta — Russia 2025",
-                   page_icon=str(Path(__file__).parent / "assets" / "favicon.png"),
-                   layout="wide")
+st.set_page_config(
+    page_title="Goïta — Russia 2025",
+    page_icon=str(Path(__file__).parent / "assets" / "favicon.png"),
+    layout="wide",
+)
 
 lang = ui.default_lang()
 pkg = ui.package()

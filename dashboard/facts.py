@@ -36,7 +36,7 @@ def key_figures(pkg: Package, selection: Selection, conflicts: pd.DataFrame) -> 
     for start, end in zip(dated["start"], dated["end"], strict=True):
         days.update(pd.date_range(start, end, freq="D"))
     places = pkg["places"].set_index("place_id")
-    at = places.loc[places.index.intersection(ev["place_id"].dropna().unique())]
+    at = places.loc[places.index.intersection(list(ev["place_id"].dropna().unique()))]
     links = pkg["event_sectors"]
     tops = palette.top_sector(pkg)
     sectors = {tops[s] for s in links.loc[links["event_id"].isin(selection.event_ids), "sector_id"]}

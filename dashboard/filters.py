@@ -52,9 +52,7 @@ class Notice:
 
 def printable(value: str, limit: int = 40) -> str:
     """A value cut short and stripped of control, format (bidi) and private characters."""
-    kept = "".join(
-        ch for ch in value if unicodedata.category(ch)[0] not in ("C",) or ch == " "
-    )
+    kept = "".join(ch for ch in value if unicodedata.category(ch)[0] not in ("C",) or ch == " ")
     return kept if len(kept) <= limit else kept[: limit - 1] + "…"
 
 
@@ -287,8 +285,9 @@ def event_mask(state: FilterState, pkg: Package, options: Options) -> pd.Series:
         evid, src = pkg["evidence"], pkg["sources"]
         kinds = set(src.loc[src["kind"].isin(state.sources), "source_id"])
         hit = set(
-            evid.loc[(evid["subject_type"] == "event") & evid["source_id"].isin(kinds),
-                     "subject_id"]
+            evid.loc[
+                (evid["subject_type"] == "event") & evid["source_id"].isin(kinds), "subject_id"
+            ]
         )
         mask &= ev["event_id"].isin(hit)
     return mask
@@ -309,8 +308,7 @@ def apply(state: FilterState, pkg: Package, options: Options | None = None) -> S
         evid, src = pkg["evidence"], pkg["sources"]
         kinds = set(src.loc[src["kind"].isin(state.sources), "source_id"])
         hit = set(
-            evid.loc[(evid["subject_type"] == "item") & evid["source_id"].isin(kinds),
-                     "subject_id"]
+            evid.loc[(evid["subject_type"] == "item") & evid["source_id"].isin(kinds), "subject_id"]
         )
         item_mask &= items["item_id"].isin(hit)
     return Selection(kept, frozenset(items.loc[item_mask, "item_id"]), all_events=len(ev))

@@ -23,19 +23,50 @@ LOCALES_DIR: Final = Path(__file__).parent / "locales"
 
 MONTHS: Final[dict[Lang, tuple[str, ...]]] = {
     "en": (
-        "January", "February", "March", "April", "May", "June",
-        "July", "August", "September", "October", "November", "December",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
     ),
     "fr": (
-        "janvier", "février", "mars", "avril", "mai", "juin",
-        "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
     ),
 }
 MONTHS_SHORT: Final[dict[Lang, tuple[str, ...]]] = {
-    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun",
-           "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
-    "fr": ("janv.", "févr.", "mars", "avr.", "mai", "juin",
-           "juil.", "août", "sept.", "oct.", "nov.", "déc."),
+    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+    "fr": (
+        "janv.",
+        "févr.",
+        "mars",
+        "avr.",
+        "mai",
+        "juin",
+        "juil.",
+        "août",
+        "sept.",
+        "oct.",
+        "nov.",
+        "déc.",
+    ),
 }
 
 
@@ -120,8 +151,8 @@ def format_span(
         return format_date(s, lang)
     lg = as_lang(lang)
     same_month = (s.year, s.month) == (e.year, e.month)
-    first = ("1er" if lg == "fr" and s.day == 1 else str(s.day)) if same_month else format_date(
-        s, lang
+    first = (
+        ("1er" if lg == "fr" and s.day == 1 else str(s.day)) if same_month else format_date(s, lang)
     )
     if precision == "range":
         return t("date_between", lang, start=first, end=format_date(e, lang))

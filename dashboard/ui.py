@@ -175,10 +175,10 @@ def _all_labels(data_dir: str, stamp: float, _pkg: Package, lang: str) -> dict[s
     pkg = _pkg
     sectors = _labels(pkg["sectors"], "sector_id", col("label", lang))
     parents = dict(zip(pkg["sectors"]["sector_id"], pkg["sectors"]["parent_id"], strict=True))
-    sector_full = {
-        sid: label if pd.isna(parents[sid]) else f"{sectors[str(parents[sid])]} › {label}"
-        for sid, label in sectors.items()
-    }
+    sector_full: dict[str, str] = {}
+    for sid, label in sectors.items():
+        parent = parents[sid]
+        sector_full[sid] = label if pd.isna(parent) else f"{sectors[str(parent)]} › {label}"
     return {
         "sector": sectors,
         "sector_full": sector_full,
@@ -188,7 +188,7 @@ def _all_labels(data_dir: str, stamp: float, _pkg: Package, lang: str) -> dict[s
         "event": _labels(pkg["events"], "event_id", col("title", lang)),
         "item": _labels(pkg["cooperation"], "item_id", col("topic", lang)),
         "source": {
-            str(r["source_id"]): _source_label(r, lang)
+            str(r["source_id"]): _source_label({str(k): v for k, v in r.items()}, lang)
             for r in pkg["sources"].to_dict("records")
         },
     }
@@ -239,9 +239,7 @@ def _apply_pending(opts: Options) -> None:
     if not pending:
         return
     current = _read_widgets(opts)
-    valid, _ = filters.parse(
-        {**filters.to_query(current), **_pending_query(pending)}, opts
-    )
+    valid, _ = filters.parse({**filters.to_query(current), **_pending_query(pending)}, opts)
     _write_widgets(valid, opts)
 
 
@@ -283,7 +281,11 @@ def _reset() -> None:
 
 
 def _multiselect(
-    label: str, key: str, options: Sequence[str], names: Mapping[str, str], lang: str,
+    label: str,
+    key: str,
+    options: Sequence[str],
+    names: Mapping[str, str],
+    lang: str,
     help: str | None = None,
 ) -> None:
     st.multiselect(
@@ -312,13 +314,19 @@ def sidebar(pkg: Package, default_lang: Lang) -> Context:
             t("language", lang),
             ["fr", "en"],
             key=W["lang"],
-            format_func={"fr": "Français", "en": "English"}.get,
+            format_func=lambda code: {"fr": "Français", "en": "English"}.get(code, code),
         )
         if ss.get(W["lang"]) not in ("en", "fr"):  # a click on the selected option clears it
             ss[W["lang"]] = lang
         st.header(t("sidebar_filters", lang))
-        _multiselect(t("filter_sector", lang), W["sector"], opts.sectors,
-                     names["sector_full"], lang, t("filter_sector_help", lang))
+        _multiselect(
+            t("filter_sector", lang),
+            W["sector"],
+            opts.sectors,
+            names["sector_full"],
+            lang,
+            t("filter_sector_help", lang),
+        )
         st.date_input(
             t("filter_dates", lang),
             min_value=opts.first_day,
@@ -327,8 +335,14 @@ def sidebar(pkg: Package, default_lang: Lang) -> Context:
             format="DD/MM/YYYY" if lang == "fr" else "YYYY-MM-DD",
             help=t("filter_dates_help", lang),
         )
-        _multiselect(t("filter_place", lang), W["place"], opts.places, names["place"], lang,
-                     t("filter_place_help", lang))
+        _multiselect(
+            t("filter_place", lang),
+            W["place"],
+            opts.places,
+            names["place"],
+            lang,
+            t("filter_place_help", lang),
+        )
         actor_names = {**names["person"], **names["org"]}
         _multiselect(t("filter_actor", lang), W["actor"], opts.actors, actor_names, lang)
         st.pills(
@@ -388,9 +402,7 @@ def show_notices(lang: str) -> None:
     notices: list[Notice] = st.session_state.get(_NOTICES, [])
     if not notices:
         return
-    lines = [
-        t(f"notice_{n.reason}", lang, key=md(n.key), value=md(n.shown_value)) for n in notices
-    ]
+    lines = [t(f"notice_{n.reason}", lang, key=md(n.key), value=md(n.shown_value)) for n in notices]
     st.warning(t("notice_title", lang) + "\n\n" + "\n".join(f"- {line}" for line in lines))
 
     def dismiss() -> None:
@@ -448,9 +460,14 @@ def conflict_note(ctx: Context, disputed: pd.DataFrame) -> None:
     value = resolved.iloc[0]["claimed_value"] if not resolved.empty else "?"
     reason = first[ctx.col("reason")]
     st.warning(
-        md(ctx.t("conflict_note", values="; ".join(parts),
-                 resolved=format_claim(str(value), ctx.lang),
-                 reason=reason if isinstance(reason, str) else "")),
+        md(
+            ctx.t(
+                "conflict_note",
+                values="; ".join(parts),
+                resolved=format_claim(str(value), ctx.lang),
+                reason=reason if isinstance(reason, str) else "",
+            )
+        ),
         icon=":material/compare_arrows:",
     )
 
@@ -468,7 +485,9 @@ def format_claim(value: str, lang: str) -> str:
 
 
 def empty_state(ctx: Context) -> None:
-    st.info(ctx.t("empty_state") + " " + ctx.t("empty_state_hint"), icon=":material/filter_alt_off:")
+    st.info(
+        ctx.t("empty_state") + " " + ctx.t("empty_state_hint"), icon=":material/filter_alt_off:"
+    )
     st.button(ctx.t("reset_filters"), on_click=_reset, key="empty_reset")
 
 

@@ -28,8 +28,12 @@ HOSTILE = [
 ]
 QUERIES = {
     "none": {},
-    "seeded": {"sector": ["industry"], "dates": ["2025-06-22", "2025-06-26"],
-               "place": ["kazan"], "source": ["seed", "external"]},
+    "seeded": {
+        "sector": ["industry"],
+        "dates": ["2025-06-22", "2025-06-26"],
+        "place": ["kazan"],
+        "source": ["seed", "external"],
+    },
     "nothing": {"sector": ["agriculture"], "place": ["moscow"]},
     "event": {"event": ["arrival_kazan"]},
 }
@@ -58,8 +62,17 @@ def qp(at: AppTest, key: str) -> list[str]:
 
 def all_text(at: AppTest) -> str:
     parts: list[str] = []
-    for kind in ("markdown", "caption", "title", "header", "subheader", "warning", "info",
-                 "error", "text"):
+    for kind in (
+        "markdown",
+        "caption",
+        "title",
+        "header",
+        "subheader",
+        "warning",
+        "info",
+        "error",
+        "text",
+    ):
         parts.extend(str(e.value) for e in at.get(kind))
     return "\n".join(parts)
 
@@ -85,7 +98,8 @@ def test_hostile_query(page: str, hostile: int) -> None:
     # markdown shows a backslash-escaped character literally: no unescaped < or ](
     assert re.search(r"(?<!\\)<", notice) is None, notice
     assert "](javascript" not in notice
-    assert "\u202e" not in notice and "\x00" not in notice
+    assert "\u202e" not in notice
+    assert "\x00" not in notice
     # the URL keeps only valid values
     for key in ("sector", "place", "actor", "event"):
         assert key not in at.query_params
@@ -117,7 +131,8 @@ def test_metrics_follow_filters() -> None:
 def test_disagreement_shown_on_overview() -> None:
     """The Kazan arrival appears as a key fact with both dates and the reason."""
     text = all_text(run(PAGES[0], {}))
-    assert "24 June 2025" in text and "25 June 2025" in text
+    assert "24 June 2025" in text
+    assert "25 June 2025" in text
 
 
 def test_nothing_matches_shows_empty_state() -> None:
@@ -142,7 +157,8 @@ def test_reset_filters() -> None:
     reset = next(b for b in at.button if b.label == "Réinitialiser les filtres")
     reset.click()
     at.run()
-    assert "sector" not in at.query_params and "place" not in at.query_params
+    assert "sector" not in at.query_params
+    assert "place" not in at.query_params
     assert qp(at, "lang") == ["fr"]
 
 
@@ -150,10 +166,11 @@ def test_share_link_contains_view() -> None:
     """'Share this view' gives a link with the filters and the language."""
     at = run(PAGES[0], {"sector": ["gold"]})
     link = next(str(c.value) for c in at.code)
-    assert "sector=gold" in link and "lang=en" in link
+    assert "sector=gold" in link
+    assert "lang=en" in link
 
 
-@pytest.fixture()
+@pytest.fixture
 def broken_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     data = tmp_path / "data"
     shutil.copytree(ROOT / "data", data)

@@ -28,8 +28,11 @@ PARSE_CASES = [
     ({"sector": ["<script>alert(1)</script>"]}, FilterState(), ["unknown"]),
     ({"sector": ["x" * 500]}, FilterState(), ["too_long"]),
     ({"sector": [""]}, FilterState(), []),
-    ({"dates": ["2025-06-22", "2025-06-26"]},
-     FilterState(date_from=date(2025, 6, 22), date_to=date(2025, 6, 26)), []),
+    (
+        {"dates": ["2025-06-22", "2025-06-26"]},
+        FilterState(date_from=date(2025, 6, 22), date_to=date(2025, 6, 26)),
+        [],
+    ),
     ({"dates": ["2025-06-26", "2025-06-22"]}, FilterState(), ["reversed"]),
     ({"dates": ["2025-02-30", "2025-06-22"]}, FilterState(), ["bad_date"]),
     ({"dates": ["2025-06-22"]}, FilterState(), ["bad_date"]),
@@ -51,8 +54,9 @@ PARSE_CASES = [
 
 
 @pytest.mark.parametrize(("params", "expected", "reasons"), PARSE_CASES)
-def test_parse(params: dict[str, list[str]], expected: FilterState, reasons: list[str],
-               opts: Options) -> None:
+def test_parse(
+    params: dict[str, list[str]], expected: FilterState, reasons: list[str], opts: Options
+) -> None:
     """URL pairs give the expected state, and a notice for each value dropped."""
     state, notices = filters.parse(params, opts)
     assert state == expected
@@ -62,8 +66,13 @@ def test_parse(params: dict[str, list[str]], expected: FilterState, reasons: lis
 def test_round_trip(opts: Options) -> None:
     """A state written to the URL and read back is the same state, with no notice."""
     state = FilterState(
-        sectors=("defence", "gold"), date_from=date(2025, 6, 22), date_to=date(2025, 6, 26),
-        places=("kazan",), actors=("goita",), sources=("seed",), lang="fr",
+        sectors=("defence", "gold"),
+        date_from=date(2025, 6, 22),
+        date_to=date(2025, 6, 26),
+        places=("kazan",),
+        actors=("goita",),
+        sources=("seed",),
+        lang="fr",
         event="arrival_kazan",
     )
     query = filters.to_query(state)
@@ -82,8 +91,10 @@ def test_empty_state_writes_no_parameters() -> None:
 def test_printable_strips_bidi_and_control_characters() -> None:
     """Notices never echo control or bidi-override characters, and are cut short."""
     shown = filters.printable("a\u202eb\x00c" + "d" * 100)
-    assert "\u202e" not in shown and "\x00" not in shown
-    assert len(shown) == 40 and shown.endswith("…")
+    assert "\u202e" not in shown
+    assert "\x00" not in shown
+    assert len(shown) == 40
+    assert shown.endswith("…")
 
 
 # --- applying: what each filter keeps --------------------------------------------------------
@@ -92,40 +103,68 @@ APPLY_CASES = [
     # (state, events that must be kept, events that must be dropped)
     (FilterState(), {"arrival_kazan", "visit_kamaz", "refinery_foundation"}, set()),
     # a parent sector includes its children (helicopters is under industry)
-    (FilterState(sectors=("industry",)), {"visit_helicopters", "visit_kamaz", "visit_eidos"},
-     {"wreath_moscow", "refinery_foundation"}),
-    (FilterState(sectors=("gold",)), {"refinery_foundation", "meeting_yadran"},
-     {"visit_helicopters"}),
+    (
+        FilterState(sectors=("industry",)),
+        {"visit_helicopters", "visit_kamaz", "visit_eidos"},
+        {"wreath_moscow", "refinery_foundation"},
+    ),
+    (
+        FilterState(sectors=("gold",)),
+        {"refinery_foundation", "meeting_yadran"},
+        {"visit_helicopters"},
+    ),
     # dates overlap; a month-precision event may fall in any range inside June
-    (FilterState(date_from=date(2025, 6, 23), date_to=date(2025, 6, 23)),
-     {"talks_putin", "visit_kamaz"}, {"arrival_moscow", "arrival_kazan"}),
+    (
+        FilterState(date_from=date(2025, 6, 23), date_to=date(2025, 6, 23)),
+        {"talks_putin", "visit_kamaz"},
+        {"arrival_moscow", "arrival_kazan"},
+    ),
     # a range-precision event (24-26 June) is kept while it may fall inside
-    (FilterState(date_from=date(2025, 6, 26), date_to=date(2025, 6, 30)),
-     {"forum_invitation", "visit_helicopters"}, {"arrival_kazan"}),
+    (
+        FilterState(date_from=date(2025, 6, 26), date_to=date(2025, 6, 30)),
+        {"forum_invitation", "visit_helicopters"},
+        {"arrival_kazan"},
+    ),
     # a city includes its sites; a site alone does not include the city
-    (FilterState(places=("kazan",)), {"arrival_kazan", "talks_kazan", "visit_helicopters",
-                                      "forum_invitation"}, {"visit_kamaz", "talks_putin"}),
+    (
+        FilterState(places=("kazan",)),
+        {"arrival_kazan", "talks_kazan", "visit_helicopters", "forum_invitation"},
+        {"visit_kamaz", "talks_putin"},
+    ),
     (FilterState(places=("kazan_airport",)), {"arrival_kazan"}, {"talks_kazan"}),
     (FilterState(places=("tatarstan",)), {"visit_kamaz"}, {"arrival_kazan"}),
     # actors: people and organisations
     (FilterState(actors=("putin",)), {"talks_putin"}, {"arrival_kazan"}),
-    (FilterState(actors=("remdizel",)), {"visit_remdizel", "statement_zainutdinov"},
-     {"visit_kamaz"}),
+    (
+        FilterState(actors=("remdizel",)),
+        {"visit_remdizel", "statement_zainutdinov"},
+        {"visit_kamaz"},
+    ),
     # source kind: external-only keeps events with at least one external source
-    (FilterState(sources=("external",)), {"arrival_kazan", "wreath_moscow"},
-     {"statement_camara", "visit_eidos"}),
+    (
+        FilterState(sources=("external",)),
+        {"arrival_kazan", "wreath_moscow"},
+        {"statement_camara", "visit_eidos"},
+    ),
     (FilterState(sources=("seed",)), {"statement_camara"}, {"wreath_moscow"}),
     # filters combine with AND
-    (FilterState(sectors=("gold",), places=("kazan",)), {"meeting_yadran"},
-     {"refinery_foundation", "talks_putin"}),
-    (FilterState(sectors=("armoured_vehicles",), actors=("putin",)), set(),
-     {"visit_remdizel", "talks_putin"}),
+    (
+        FilterState(sectors=("gold",), places=("kazan",)),
+        {"meeting_yadran"},
+        {"refinery_foundation", "talks_putin"},
+    ),
+    (
+        FilterState(sectors=("armoured_vehicles",), actors=("putin",)),
+        set(),
+        {"visit_remdizel", "talks_putin"},
+    ),
 ]
 
 
 @pytest.mark.parametrize(("state", "kept", "dropped"), APPLY_CASES)
-def test_apply(state: FilterState, kept: set[str], dropped: set[str], pkg: Package,
-               opts: Options) -> None:
+def test_apply(
+    state: FilterState, kept: set[str], dropped: set[str], pkg: Package, opts: Options
+) -> None:
     """Each filter keeps what its policy says and drops the rest."""
     sel = filters.apply(state, pkg, opts)
     assert kept <= sel.event_ids
@@ -139,8 +178,7 @@ def test_apply_items_follow_sector_and_events(pkg: Package, opts: Options) -> No
     assert {"gold_refinery", "agreement_atomic", "mining"} <= sel.item_ids
     assert "students" not in sel.item_ids
     moscow = filters.apply(FilterState(places=("moscow",)), pkg, opts)
-    assert moscow.item_ids == {"agreement_principles", "agreement_commission",
-                               "agreement_atomic"}
+    assert moscow.item_ids == {"agreement_principles", "agreement_commission", "agreement_atomic"}
 
 
 def test_nothing_matches(pkg: Package, opts: Options) -> None:
@@ -153,7 +191,10 @@ def test_nothing_matches(pkg: Package, opts: Options) -> None:
 def test_expand_sectors(opts: Options) -> None:
     """A parent brings its children; a child stays alone."""
     assert filters.expand_sectors(["defence"], opts) == {
-        "defence", "armoured_vehicles", "counter_terrorism"}
+        "defence",
+        "armoured_vehicles",
+        "counter_terrorism",
+    }
     assert filters.expand_sectors(["gold"], opts) == {"gold"}
 
 

@@ -40,8 +40,17 @@ def test_t_formats_and_falls_back_to_english() -> None:
 
 @pytest.mark.parametrize(
     ("locale", "lang"),
-    [("fr-FR", "fr"), ("fr", "fr"), ("fr_CA", "fr"), ("FR-be", "fr"), ("en-US", "en"),
-     ("de-DE", "en"), ("", "en"), (None, "en"), ("french", "en")],
+    [
+        ("fr-FR", "fr"),
+        ("fr", "fr"),
+        ("fr_CA", "fr"),
+        ("FR-be", "fr"),
+        ("en-US", "en"),
+        ("de-DE", "en"),
+        ("", "en"),
+        (None, "en"),
+        ("french", "en"),
+    ],
 )
 def test_lang_from_locale(locale: str | None, lang: str) -> None:
     """French for any fr-* browser locale, English otherwise."""
@@ -57,12 +66,17 @@ def test_dates() -> None:
     assert format_month(d, "fr") == "juin 2025"
     assert format_span(date(2025, 6, 1), date(2025, 6, 30), "month", "en") == "June 2025"
     assert format_span(date(2025, 6, 22), date(2025, 6, 26), "day", "fr") == "22–26 juin 2025"
-    assert (format_span(date(2025, 6, 24), date(2025, 6, 26), "range", "fr")
-            == "entre le 24 et le 26 juin 2025")
-    assert (format_span(date(2025, 6, 24), date(2025, 6, 26), "range", "en")
-            == "between 24 and 26 June 2025")
-    assert (format_span(date(2025, 5, 30), date(2025, 6, 2), "day", "en")
-            == "30 May 2025 – 2 June 2025")
+    assert (
+        format_span(date(2025, 6, 24), date(2025, 6, 26), "range", "fr")
+        == "entre le 24 et le 26 juin 2025"
+    )
+    assert (
+        format_span(date(2025, 6, 24), date(2025, 6, 26), "range", "en")
+        == "between 24 and 26 June 2025"
+    )
+    assert (
+        format_span(date(2025, 5, 30), date(2025, 6, 2), "day", "en") == "30 May 2025 – 2 June 2025"
+    )
     assert format_span(d, d, "day", "en") == "25 June 2025"
 
 

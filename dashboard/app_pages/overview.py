@@ -11,8 +11,9 @@ pkg, lang = ctx.pkg, ctx.lang
 st.title(pkg.text("title", lang))
 span = facts.visit_span(pkg)
 if span is not None:
-    st.caption(ctx.t("overview_dates", span=format_span(*span, "day", lang),
-                     n_sources=len(pkg["sources"])))
+    st.caption(
+        ctx.t("overview_dates", span=format_span(*span, "day", lang), n_sources=len(pkg["sources"]))
+    )
 st.write(ui.md(pkg.text("description", lang)))
 ui.share_box(ctx, "")
 
@@ -21,14 +22,19 @@ if not ctx.selection.event_ids:
     st.stop()
 
 if not ctx.state.is_empty:
-    st.caption(ctx.t("overview_filtered", n=len(ctx.selection.event_ids),
-                     total=ctx.selection.all_events))
+    st.caption(
+        ctx.t("overview_filtered", n=len(ctx.selection.event_ids), total=ctx.selection.all_events)
+    )
 figures = facts.key_figures(pkg, ctx.selection, ui.conflicts(pkg))
 cols = [*st.columns(4), *st.columns(4)[:3]]
 with_help = {"days", "sites", "sectors", "disagreements"}
 for column, (key, value) in zip(cols, vars(figures).items(), strict=True):
-    column.metric(ctx.t(f"metric_{key}"), format_number(value, lang), border=True,
-                  help=ctx.t(f"metric_{key}_help") if key in with_help else None)
+    column.metric(
+        ctx.t(f"metric_{key}"),
+        format_number(value, lang),
+        border=True,
+        help=ctx.t(f"metric_{key}_help") if key in with_help else None,
+    )
 
 left, right = st.columns([3, 2], gap="large")
 with left:
@@ -52,10 +58,16 @@ with right:
     if legs.empty:
         st.caption(ctx.t("itinerary_none"))
     lines = [
-        "1. " + ui.md(ctx.t(
-            "itinerary_leg", origin=names[leg["from_place_id"]], dest=names[leg["to_place_id"]],
-            date=format_date(leg["start"], lang), km=format_number(leg["distance_km"], lang),
-        ))
+        "1. "
+        + ui.md(
+            ctx.t(
+                "itinerary_leg",
+                origin=names[leg["from_place_id"]],
+                dest=names[leg["to_place_id"]],
+                date=format_date(leg["start"], lang),
+                km=format_number(leg["distance_km"], lang),
+            )
+        )
         for leg in legs.to_dict("records")
     ]
     st.markdown("\n".join(lines))

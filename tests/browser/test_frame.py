@@ -23,8 +23,10 @@ def metrics(tab: Tab) -> dict[str, str]:
 
 
 def sector_select(tab: Tab) -> Any:
-    return tab.page.get_by_test_id("stSidebar").get_by_test_id("stMultiSelect").filter(
-        has_text=re.compile(r"^(Sectors|Secteurs)")
+    return (
+        tab.page.get_by_test_id("stSidebar")
+        .get_by_test_id("stMultiSelect")
+        .filter(has_text=re.compile(r"^(Sectors|Secteurs)"))
     )
 
 
@@ -37,9 +39,7 @@ def test_page_opens_offline(tab: Tab, path: str) -> None:
     assert tab.external_requests == []
 
 
-def test_filter_goes_to_url_and_link_reproduces_view(
-    tab: Tab, new_tab: Callable[..., Tab]
-) -> None:
+def test_filter_goes_to_url_and_link_reproduces_view(tab: Tab, new_tab: Callable[..., Tab]) -> None:
     """Choosing a sector changes the URL; that URL opened elsewhere shows the same view."""
     tab.goto("/")
     before = metrics(tab)
