@@ -1,0 +1,190 @@
+"""The Sources page under AppTest: both languages, highlighted seed texts, filters (source
+kind, selected event, nothing), choosing an event, a hostile URL and a hostile seed text."""
+
+from __future__ import annotations
+
+import csv
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import APP, ROOT
+
+PAGE = "app_pages/sources.py"
+HOSTILE = "<script>alert(1)</script> **bold** [x](javascript:alert(1)) :red[boom]"
+
+
+def run(query: dict[str, list[str]] | None = None, lang: str = "en") -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    for key, values in (query or {}).items():
+        at.query_params[key] = values
+    at.query_params["lang"] = lang
+    at.run()
+    at.switch_page(PAGE)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def markdown(at: AppTest) -> list[str]:
+    return [str(m.value) for m in at.markdown]
+
+
+def focus_pills(at: AppTest) -> list:  # type: ignore[type-arg]
+    return [p for p in at.get("button_group") if str(p.key).startswith("sources_focus_")]
+
+
+def seed_texts(at: AppTest) -> list[str]:
+    return [m for m in markdown(at) if ":blue-background[" in m]
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_all_seed_documents_highlighted_in_both_languages(lang: str) -> None:
+    """Unfiltered, the three seed documents are shown with their quotes highlighted and
+    numbered; no quote is missing; the labels are in the chosen language."""
+    at = run(lang=lang)
+    assert at.title[0].value == "Sources"
+    texts = seed_texts(at)
+    assert len(texts) == 3
+    assert all(":blue[**\\[1\\]**]" in t for t in texts)
+    assert not [w for w in at.warning if "quote" in str(w.value) or "citation" in str(w.value)]
+    captions = " ".join(str(c.value) for c in at.caption)
+    if lang == "fr":
+        assert "Média \\: Malikunafoni" in captions
+        assert "non indiqué" in captions
+        assert "juin 2025" in captions
+        assert [e.label for e in at.expander][1:4] == [
+            "Malikunafoni — Assimi Goïta au Tatarstan \\: cap sur une coopération "
+            "industrielle et stratégique renforcée",
+            "Média non nommé \\(seed\\_002\\)",
+            "Sahel Tribune",
+        ]
+    else:
+        assert "Outlet\\: not stated · Author\\: not stated · Published\\: June 2025" in captions
+
+
+def test_tables_as_shown() -> None:
+    """The source list, external quotes with http(s) links and corroborated facts."""
+    at = run(lang="fr")
+    frames = [d.value for d in at.dataframe]
+    sources, external, corroboration = frames
+    assert len(sources) == 16
+    assert sources["n_cited"].iloc[0] > 0
+    assert set(sources["kind"]) == {"Document source", "Référence externe"}
+    assert external["url"].dropna().str.match(r"^https?://").all()
+    assert "(pas de citation : valeur relevée sur la page)" in set(external["quote"])
+    facts = set(corroboration["fact"])
+    assert "Éducation : 35 étudiants maliens à Kazan" in facts
+    assert (corroboration["n_independent"] >= 2).all()
+
+
+@pytest.mark.parametrize(
+    ("lang", "used", "other"),
+    [
+        ("en", "25 June 2025", "24 June 2025"),
+        ("fr", "25 juin 2025", "24 juin 2025"),
+    ],
+)
+def test_kazan_conflict_side_by_side(lang: str, used: str, other: str) -> None:
+    """The Kazan arrival's two dates sit side by side, the one used first, with the reason."""
+    at = run(lang=lang)
+    sides = [m for m in markdown(at) if m.startswith("#### ")]
+    assert sides[0].startswith(f"#### {used}")
+    assert ":green-badge[" in sides[0]
+    assert sides[1].startswith(f"#### {other}")
+    assert ":gray-badge[" in sides[1]
+    assert "Malikunafoni" in sides[1]
+    reason = [m for m in markdown(at) if m.startswith(("Why", "Pourquoi"))]
+    assert len(reason) == 1
+
+
+def test_source_kind_filter_hides_seed_documents() -> None:
+    """With only external references chosen, no seed text is shown and the list holds only
+    external references."""
+    at = run({"source": ["external"]})
+    assert seed_texts(at) == []
+    assert any("No seed document" in str(i.value) for i in at.info)
+    assert set(at.dataframe[0].value["kind"]) == {"External reference"}
+
+
+def test_selected_event_narrows_highlights() -> None:
+    """A selected event narrows the highlighted quotes and footnotes to it, and its
+    disagreement is the only one shown."""
+    at = run({"event": ["arrival_kazan"]})
+    notes = [m for m in markdown(at) if m.startswith("**What the quotes support**")]
+    assert len(notes) == 2  # seeds 000 and 003 speak of it, 002 does not
+    for block in notes:
+        items = [line for line in block.splitlines() if line.startswith("- ")]
+        assert items
+        assert all("Welcome in Kazan by Rustam Minnikhanov" in line for line in items)
+    pills = focus_pills(at)
+    assert [p.value for p in pills] == ["arrival_kazan", "arrival_kazan"]
+    assert any("Only the evidence for the selected event" in str(i.value) for i in at.info)
+
+
+def test_choosing_an_event_selects_it_everywhere() -> None:
+    """Choosing an event in a document's pills selects it for the whole app (the sidebar's
+    event box follows) and narrows the page to it and the items that came up at it."""
+    at = run()
+    pills = focus_pills(at)[0]
+    assert pills.value is None
+    pills.set_value("talks_kazan").run()
+    assert not at.exception
+    assert at.selectbox(key="w_event").value == "talks_kazan"
+    notes = [m for m in markdown(at) if m.startswith("**What the quotes support**")]
+    lines = [line for b in notes for line in b.splitlines() if line.startswith("- ")]
+    assert sum("Kazan Kremlin" in line for line in lines) == 2  # seeds 000 and 003
+    # the rest are the cooperation items that came up at those talks
+    assert all("Kazan Kremlin" in line or "Cooperation item" in line for line in lines)
+
+
+def test_filters_matching_nothing_show_the_empty_state() -> None:
+    """Filters that keep no event give the empty state, not an error."""
+    at = run({"sector": ["agriculture"], "place": ["moscow"]})
+    assert seed_texts(at) == []
+    assert at.info
+
+
+def test_hostile_query_is_escaped() -> None:
+    """Hostile URL values are dropped with an escaped notice; the page still renders."""
+    at = run({"event": ["<script>alert(1)</script>"], "source": ["**x**" * 200]})
+    assert len(seed_texts(at)) == 3
+    notice = str(at.warning[0].value)
+    assert re.search(r"(?<!\\)<", notice) is None
+
+
+@pytest.fixture
+def hostile_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the package whose seed 000 carries a hostile line, quoted as evidence."""
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    shutil.copytree(ROOT / "seeds", tmp_path / "seeds")
+    seed = tmp_path / "seeds" / "000_73b3388757635430.txt"
+    seed.write_text(seed.read_text(encoding="utf-8") + f"\n{HOSTILE}\n", encoding="utf-8")
+    path = tmp_path / "data" / "evidence.csv"
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    for row in rows:
+        if row["evidence_id"] == "ev002":
+            row["quote"] = HOSTILE
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    monkeypatch.setenv("DASHBOARD_DATA", str(tmp_path / "data"))
+    return tmp_path
+
+
+def test_hostile_seed_text_is_escaped(hostile_package: Path) -> None:
+    """A seed text and quote full of HTML, markdown and a javascript: link come out
+    backslash-escaped, inside the highlight."""
+    at = run()
+    text = next(m for m in seed_texts(at) if "script" in m)
+    line = next(p for p in text.split("\n\n") if "script" in p)
+    assert line.startswith(":blue-background[\\<script\\>alert\\(1\\)\\</script\\>")
+    assert "\\*\\*bold\\*\\*" in line
+    assert "\\[x\\]\\(javascript\\:alert\\(1\\)\\)" in line
+    assert "\\:red\\[boom\\]" in line
+    assert re.search(r"(?<!\\)<", line) is None
