@@ -7,12 +7,12 @@ import streamlit as st
 from dashboard import filters, ui
 from dashboard.charts import sectors as sc
 
-SUNBURST = "sectors_sunburst"
+BREAKDOWN = "sectors_breakdown"
 
 
 def _on_click() -> None:
     """A click on a segment filters the whole dashboard (sidebar, URL) to its sector."""
-    state = st.session_state.get(SUNBURST)
+    state = st.session_state.get(BREAKDOWN)
     sector = sc.clicked_sector(state["selection"] if state else None)
     if sector:
         ui.request_filters(sector=[sector])
@@ -86,7 +86,7 @@ def body(ctx: ui.Context) -> None:
             kwargs={"sector": []},
             icon=":material/filter_alt_off:",
         )
-    _show(ctx, v.breakdown, "sectors_breakdown", SUNBURST)
+    _show(ctx, v.breakdown, "sectors_breakdown", BREAKDOWN)
 
     st.subheader(ctx.t("sectors_sources_title"))
     st.caption(ctx.t("sectors_sources_how"))

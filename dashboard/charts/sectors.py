@@ -186,7 +186,7 @@ def partners(pkg: Package, item_ids: Collection[str], names: Names) -> dict[str,
     return out
 
 
-# --- the breakdown (sunburst) --------------------------------------------------------------
+# --- the breakdown (treemap) ---------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -304,21 +304,7 @@ def hierarchy(
             )
             for rec in items.head(max_items).to_dict("records"):
                 iid = str(rec["item_id"])
-                side = sides.get(iid, {})
-                extra = "<br>".join(
-                    [
-                        t(
-                            "sectors_status_line",
-                            lang,
-                            status=t(f"sectors_status_{status.get(iid)}", lang),
-                        )
-                    ]
-                    + [
-                        f"{t('sectors_side_' + s, lang)}: {esc(side[s])}"
-                        for s in ("mali", "russia")
-                        if s in side
-                    ]
-                )
+                extra = _item_lines(str(status.get(iid, "")), sides.get(iid, {}), lang)
                 add(
                     f"{base}{SEP}item:{iid}",
                     base,
@@ -341,28 +327,57 @@ def hierarchy(
     return pd.DataFrame([vars(n) for n in nodes], columns=list(Node.__dataclass_fields__))
 
 
-def sunburst(nodes: pd.DataFrame, lang: str, measure: Measure = "events") -> go.Figure:
-    """The breakdown as a sunburst: sector colours, labels and values on the segments."""
+def _tint(colour: str, kind: str) -> str:
+    """The sector's colour, lighter for each ring down (same hue, so the sector stays
+    recognisable; the nesting is also drawn by the boxes and their header labels)."""
+    alpha = {"sector": 1.0, "subsector": 0.8}.get(kind, 0.6)
+    r, g, b = palette.hex_to_rgb(colour)
+    mix = [round(c * alpha + 255 * (1 - alpha)) for c in (r, g, b)]
+    return "#{:02X}{:02X}{:02X}".format(*mix)
+
+
+def _item_lines(status: str, side: Mapping[str, str], lang: str) -> str:
+    """An item's hover lines: its status, then its partners on each side."""
+    lines = []
+    if status in STATUS_RANK:
+        lines.append(t("sectors_status_line", lang, status=t(f"sectors_status_{status}", lang)))
+    for s in ("mali", "russia"):
+        if s in side:
+            lines.append(
+                t("sectors_side_line", lang, side=t(f"sectors_side_{s}", lang), names=esc(side[s]))
+            )
+    return "<br>".join(lines)
+
+
+def treemap(nodes: pd.DataFrame, lang: str, measure: Measure = "events") -> go.Figure:
+    """The breakdown as a treemap: nested boxes in the sector colours, each labelled with
+    its name and count (the sector names head their boxes)."""
     fig = go.Figure(
-        go.Sunburst(
+        go.Treemap(
             ids=list(nodes["id"]),
             parents=list(nodes["parent"]),
             labels=[esc(x) for x in nodes["label"]],
             values=[int(v) for v in nodes["value"]],
             branchvalues="total",
             sort=False,
-            marker={"colors": list(nodes["colour"]), "line": {"color": "#FFFFFF", "width": 1.5}},
+            marker={
+                "colors": [
+                    _tint(c, k) for c, k in zip(nodes["colour"], nodes["kind"], strict=True)
+                ],
+                "line": {"color": "#FFFFFF", "width": 1.5},
+                "pad": {"t": 22, "l": 3, "r": 3, "b": 3},
+            },
             textinfo="label+value",
-            insidetextorientation="radial",
             hovertext=list(nodes["hover"]),
             hovertemplate="%{hovertext}<extra></extra>",
+            pathbar={"visible": False},
+            tiling={"packing": "squarify"},
         )
     )
     fig.update_layout(
         title={"text": esc(t("sectors_breakdown_chart_" + measure, lang)), "x": 0.0},
-        margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        height=620,
-        uniformtext={"minsize": 10, "mode": "hide"},
+        margin={"l": 4, "r": 4, "t": 44, "b": 4},
+        height=720,
     )
     return fig
 
@@ -851,7 +866,7 @@ def build(
         top_events={str(k): int(n) for k, n in events_per_top(pkg, ev, only).items()},
     )
     breakdown = Chart(
-        sunburst(nodes, lang, measure) if not nodes.empty else None,
+        treemap(nodes, lang, measure) if not nodes.empty else None,
         hierarchy_table(nodes, names, lang, measure),
         breakdown_takeaway(pkg, ev, names, lang, only),
     )

@@ -1,0 +1,629 @@
+"""The Sectors page's pure functions, checked by their spec against hand counts.
+
+A tiny package built in code gives exact counts; the embedded package is checked against
+counts made by hand from data/event_sectors.csv and data/cooperation.csv.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from dashboard import filters, palette
+from dashboard.charts import sectors as sc
+from dashboard.i18n import col
+from dashboard.load import Package
+
+# --- a tiny package -----------------------------------------------------------------------
+
+
+def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    return pd.DataFrame(rows)
+
+
+@pytest.fixture(scope="module")
+def tiny() -> Package:
+    """Two sectors with one sub-sector each; four events (one without a place); two items;
+    two sources."""
+    ts = pd.Timestamp
+    tables = {
+        "sectors": _frame(
+            [
+                {
+                    "sector_id": "defence",
+                    "parent_id": None,
+                    "label_en": "Defence",
+                    "label_fr": "Défense",
+                    "colour": "#D55E00",
+                    "sort_order": 0,
+                },
+                {
+                    "sector_id": "armour",
+                    "parent_id": "defence",
+                    "label_en": "Armour",
+                    "label_fr": "Blindés",
+                    "colour": "#D55E00",
+                    "sort_order": 1,
+                },
+                {
+                    "sector_id": "industry",
+                    "parent_id": None,
+                    "label_en": "Industry",
+                    "label_fr": "Industrie",
+                    "colour": "#0072B2",
+                    "sort_order": 2,
+                },
+                {
+                    "sector_id": "trucks",
+                    "parent_id": "industry",
+                    "label_en": "Trucks",
+                    "label_fr": "Poids lourds",
+                    "colour": "#0072B2",
+                    "sort_order": 3,
+                },
+            ]
+        ),
+        "places": _frame(
+            [
+                {
+                    "place_id": "moscow",
+                    "name_en": "Moscow",
+                    "name_fr": "Moscou",
+                    "kind": "city",
+                    "city": "Moscow",
+                    "precision": "city",
+                },
+                {
+                    "place_id": "kremlin",
+                    "name_en": "Moscow Kremlin",
+                    "name_fr": "Kremlin de Moscou",
+                    "kind": "landmark",
+                    "city": "Moscow",
+                    "precision": "site",
+                },
+                {
+                    "place_id": "kazan",
+                    "name_en": "Kazan",
+                    "name_fr": "Kazan",
+                    "kind": "city",
+                    "city": "Kazan",
+                    "precision": "city",
+                },
+                {
+                    "place_id": "tatarstan",
+                    "name_en": "Republic of Tatarstan",
+                    "name_fr": "République du Tatarstan",
+                    "kind": "region",
+                    "city": "Tatarstan",
+                    "precision": "region",
+                },
+            ]
+        ),
+        "events": _frame(
+            [
+                {
+                    "event_id": "e1",
+                    "start": ts("2025-06-23"),
+                    "end": ts("2025-06-23"),
+                    "place_id": "kremlin",
+                },
+                {
+                    "event_id": "e2",
+                    "start": ts("2025-06-25"),
+                    "end": ts("2025-06-25"),
+                    "place_id": "kazan",
+                },
+                {
+                    "event_id": "e3",
+                    "start": ts("2025-06-01"),
+                    "end": ts("2025-06-30"),
+                    "place_id": "tatarstan",
+                },
+                {
+                    "event_id": "e4",
+                    "start": ts("2025-06-26"),
+                    "end": ts("2025-06-26"),
+                    "place_id": None,
+                },
+            ]
+        ),
+        "event_sectors": _frame(
+            [
+                {"event_id": "e1", "sector_id": "defence"},
+                {"event_id": "e2", "sector_id": "armour"},
+                {"event_id": "e2", "sector_id": "trucks"},
+                {"event_id": "e3", "sector_id": "trucks"},
+                {"event_id": "e4", "sector_id": "trucks"},
+            ]
+        ),
+        "cooperation": _frame(
+            [
+                {
+                    "item_id": "i1",
+                    "topic_en": "Truck plant",
+                    "topic_fr": "Usine de camions",
+                    "sector_id": "trucks",
+                    "status": "signed",
+                    "event_id": "e2",
+                },
+                {
+                    "item_id": "i2",
+                    "topic_en": "<b>Armour</b> deal",
+                    "topic_fr": "Accord blindés",
+                    "sector_id": "armour",
+                    "status": "discussed",
+                    "event_id": "e2",
+                },
+            ]
+        ),
+        "item_partners": _frame(
+            [
+                {"item_id": "i1", "org_id": "kamaz", "side": "russia"},
+                {"item_id": "i1", "org_id": "govml", "side": "mali"},
+            ]
+        ),
+        "organisations": _frame(
+            [
+                {"org_id": "kamaz", "name_en": "KAMAZ", "name_fr": "KAMAZ"},
+                {
+                    "org_id": "govml",
+                    "name_en": "Government of Mali",
+                    "name_fr": "Gouvernement du Mali",
+                },
+            ]
+        ),
+        "sources": _frame(
+            [
+                {"source_id": "a", "kind": "seed", "outlet": "Outlet A"},
+                {"source_id": "b", "kind": "external", "outlet": "Outlet B"},
+            ]
+        ),
+        "evidence": _frame(
+            [
+                {"source_id": "a", "subject_type": "event", "subject_id": "e1"},
+                {"source_id": "a", "subject_type": "event", "subject_id": "e2"},
+                {"source_id": "b", "subject_type": "event", "subject_id": "e2"},
+                {"source_id": "b", "subject_type": "event", "subject_id": "e3"},
+                {"source_id": "a", "subject_type": "item", "subject_id": "i1"},
+                {"source_id": "b", "subject_type": "item", "subject_id": "i1"},
+                {"source_id": "a", "subject_type": "item", "subject_id": "i2"},
+            ]
+        ),
+    }
+    return Package(path=Path("tiny"), meta={}, tables=tables)
+
+
+def names_of(pkg: Package, lang: str) -> dict[str, dict[str, str]]:
+    """What ui.labels gives, built without streamlit."""
+
+    def pairs(table: str, key: str, column: str) -> dict[str, str]:
+        f = pkg[table]
+        return {str(k): str(v) for k, v in zip(f[key], f[column], strict=True)}
+
+    sector = pairs("sectors", "sector_id", col("label", lang))
+    parent = dict(zip(pkg["sectors"]["sector_id"], pkg["sectors"]["parent_id"], strict=True))
+    return {
+        "sector": sector,
+        "sector_full": {
+            k: v if pd.isna(parent[k]) else f"{sector[str(parent[k])]} › {v}"
+            for k, v in sector.items()
+        },
+        "place": pairs("places", "place_id", col("name", lang)),
+        "org": pairs("organisations", "org_id", col("name", lang)),
+        "item": pairs("cooperation", "item_id", col("topic", lang)),
+        "source": {
+            str(r["source_id"]): str(r["outlet"])
+            if isinstance(r["outlet"], str)
+            else str(r["source_id"])
+            for r in pkg["sources"].to_dict("records")
+        },
+    }
+
+
+ALL_EVENTS = frozenset({"e1", "e2", "e3", "e4"})
+ALL_ITEMS = frozenset({"i1", "i2"})
+
+
+def values(nodes: pd.DataFrame) -> dict[str, int]:
+    return {str(k): int(v) for k, v in zip(nodes["id"], nodes["value"], strict=True)}
+
+
+# --- the breakdown --------------------------------------------------------------------------
+
+
+def test_breakdown_counts_events_and_items_by_hand(tiny: Package) -> None:
+    """Events count once per sector tag, items once each; a top-level tag sits under its
+    sector; a parent's value is the sum of its children."""
+    nodes = sc.hierarchy(tiny, sc.units(tiny, ALL_EVENTS, ALL_ITEMS), names_of(tiny, "en"), "en")
+    assert values(nodes) == {
+        "defence": 3,
+        "defence/events": 1,  # e1, tagged at the top level
+        "defence/armour": 2,
+        "defence/armour/events": 1,  # e2
+        "defence/armour/item:i2": 1,
+        "industry": 4,
+        "industry/trucks": 4,
+        "industry/trucks/events": 3,  # e2, e3, e4
+        "industry/trucks/item:i1": 1,
+    }
+    parents = dict(zip(nodes["id"], nodes["parent"], strict=True))
+    assert parents["defence"] == ""
+    assert parents["defence/events"] == "defence"
+    assert parents["industry/trucks/item:i1"] == "industry/trucks"
+
+
+def test_breakdown_counts_mentions_by_hand(tiny: Package) -> None:
+    """In mentions, each evidence row counts; an event's rows count in each of its sectors;
+    an event no source cites weighs nothing."""
+    counted = sc.units(tiny, ALL_EVENTS, ALL_ITEMS, "mentions")
+    nodes = sc.hierarchy(tiny, counted, names_of(tiny, "en"), "en", "mentions")
+    got = values(nodes)
+    assert got["defence/events"] == 1  # e1: a
+    assert got["defence/armour/events"] == 2  # e2: a, b
+    assert got["defence/armour/item:i2"] == 1
+    assert got["defence"] == 4
+    assert got["industry/trucks/events"] == 3  # e2: a, b; e3: b; e4: none
+    assert got["industry/trucks/item:i1"] == 2
+    assert got["industry"] == 5
+
+
+def test_mentions_follow_the_source_kind_filter(tiny: Package) -> None:
+    """Only the mentions by the allowed sources count."""
+    counted = sc.units(tiny, ALL_EVENTS, ALL_ITEMS, "mentions", source_ids={"b"})
+    got = values(sc.hierarchy(tiny, counted, names_of(tiny, "en"), "en", "mentions"))
+    assert got == {
+        "defence": 1,
+        "defence/armour": 1,
+        "defence/armour/events": 1,
+        "industry": 3,
+        "industry/trucks": 3,
+        "industry/trucks/events": 2,  # b cites e2 and e3
+        "industry/trucks/item:i1": 1,
+    }
+
+
+def test_sector_filter_leaves_out_other_tags(tiny: Package) -> None:
+    """With the sector filter on Defence (sub-sectors included), e2's Trucks tag is left out."""
+    only = {"defence", "armour"}
+    got = values(
+        sc.hierarchy(
+            tiny, sc.units(tiny, {"e1", "e2"}, {"i2"}, only=only), names_of(tiny, "en"), "en"
+        )
+    )
+    assert set(got) == {
+        "defence",
+        "defence/events",
+        "defence/armour",
+        "defence/armour/events",
+        "defence/armour/item:i2",
+    }
+
+
+def test_treemap_spec_ids_parents_values_colours(tiny: Package) -> None:
+    """The treemap carries ids, parents and values as computed, sums children into parents,
+    and paints each sector in its shared colour (lighter rings, same hue)."""
+    nodes = sc.hierarchy(tiny, sc.units(tiny, ALL_EVENTS, ALL_ITEMS), names_of(tiny, "en"), "en")
+    fig = sc.treemap(nodes, "en").to_dict()
+    trace = fig["data"][0]
+    assert trace["type"] == "treemap"
+    assert trace["branchvalues"] == "total"
+    assert list(trace["ids"]) == list(nodes["id"])
+    assert list(trace["parents"]) == list(nodes["parent"])
+    assert list(trace["values"]) == [3, 1, 2, 1, 1, 4, 4, 3, 1]
+    colours = dict(zip(trace["ids"], trace["marker"]["colors"], strict=True))
+    shared = palette.sector_colours(tiny)
+    assert colours["defence"] == shared["defence"] == "#D55E00"
+    assert colours["industry"] == "#0072B2"
+    assert colours["defence/armour"] == sc._tint("#D55E00", "subsector") != colours["industry"]
+    assert "label" in trace["textinfo"]  # segments are labelled, colour is not the only cue
+
+
+def test_labels_are_escaped_and_french(tiny: Package) -> None:
+    """Data-derived labels cannot inject markup; under lang=fr the labels are French."""
+    nodes = sc.hierarchy(tiny, sc.units(tiny, ALL_EVENTS, ALL_ITEMS), names_of(tiny, "en"), "en")
+    labels = sc.treemap(nodes, "en").to_dict()["data"][0]["labels"]
+    assert "&lt;b&gt;Armour&lt;/b&gt; deal" in labels
+    assert not any("<b>" in x for x in labels)
+    fr = sc.hierarchy(tiny, sc.units(tiny, ALL_EVENTS, ALL_ITEMS), names_of(tiny, "fr"), "fr")
+    fig = sc.treemap(fr, "fr").to_dict()
+    assert {"Défense", "Blindés", "Industrie", "Poids lourds", "Événements"} <= set(
+        fig["data"][0]["labels"]
+    )
+    assert "événements et volets" in fig["layout"]["title"]["text"]
+
+
+def test_item_hover_states_status_and_partners(tiny: Package) -> None:
+    """An item's hover text gives its status and its partners on each side."""
+    nodes = sc.hierarchy(tiny, sc.units(tiny, ALL_EVENTS, ALL_ITEMS), names_of(tiny, "fr"), "fr")
+    hover = nodes.set_index("id").at["industry/trucks/item:i1", "hover"]
+    assert "Statut : signé" in hover
+    assert "Côté malien : Gouvernement du Mali" in hover
+    assert "Côté russe : KAMAZ" in hover
+
+
+def test_items_beyond_the_cap_are_grouped(tiny: Package) -> None:
+    """With one item per sector allowed, the rest become one 'other items' leaf that keeps
+    the total."""
+    counted = pd.concat(
+        [
+            sc.units(tiny, set(), ALL_ITEMS),
+            pd.DataFrame(
+                [
+                    {
+                        "sector_id": "trucks",
+                        "leaf": "item",
+                        "item_id": "i9",
+                        "weight": 5,
+                        "n_events": 0,
+                        "n_items": 1,
+                    }
+                ]
+            ),
+        ],
+        ignore_index=True,
+    )
+    nodes = sc.hierarchy(tiny, counted, names_of(tiny, "en"), "en", max_items=1)
+    got = values(nodes)
+    assert got["industry/trucks/item:i9"] == 5  # the heaviest item is kept
+    assert got["industry/trucks/other"] == 1
+    assert got["industry/trucks"] == 6
+    assert nodes.set_index("id").at["industry/trucks/other", "label"] == "1 other item"
+
+
+@pytest.mark.parametrize(
+    ("node", "sector"),
+    [
+        ("defence", "defence"),
+        ("defence/events", "defence"),
+        ("defence/armour", "armour"),
+        ("defence/armour/item:i2", "armour"),
+        ("industry/trucks/other", "trucks"),
+        ("", None),
+        (None, None),
+        (42, None),
+    ],
+)
+def test_a_click_gives_the_sector_of_the_node(node: object, sector: str | None) -> None:
+    """Any node of the breakdown maps back to its sector id; junk gives nothing."""
+    assert sc.sector_of_node(node) == sector
+    assert sc.clicked_sector({"points": [{"id": node}]}) == sector
+
+
+def test_a_click_without_points_gives_nothing() -> None:
+    """An empty or malformed selection selects no sector."""
+    assert sc.clicked_sector(None) is None
+    assert sc.clicked_sector({"points": []}) is None
+    assert sc.clicked_sector({"points": ["x"]}) is None
+
+
+def test_breakdown_table_twin(tiny: Package) -> None:
+    """The table twin lists every leaf with its sector, sub-sector and count."""
+    nodes = sc.hierarchy(tiny, sc.units(tiny, ALL_EVENTS, ALL_ITEMS), names_of(tiny, "en"), "en")
+    table = sc.hierarchy_table(nodes, names_of(tiny, "en"), "en", "events")
+    assert list(table.columns) == ["Sector", "Sub-sector", "Events or item", "Events and items"]
+    rows = [tuple(r) for r in table.itertuples(index=False)]
+    assert ("Defence", "—", "1 event", 1) in rows
+    assert ("Industry", "Trucks", "3 events", 3) in rows
+    assert ("Industry", "Trucks", "Truck plant", 1) in rows
+    assert int(table["Events and items"].sum()) == 7
+
+
+def test_breakdown_takeaway_counts_distinct_events(tiny: Package) -> None:
+    """The takeaway names the two sectors touching most events and counts each event once."""
+    text = sc.breakdown_takeaway(tiny, ALL_EVENTS, names_of(tiny, "en"), "en")
+    assert text.startswith("“Industry” and “Defence” account for 4 of the 4 events shown")
+    text = sc.breakdown_takeaway(tiny, {"e1"}, names_of(tiny, "fr"), "fr")
+    assert text == "« Défense » concerne 1 des 1 événement affichés."
+
+
+# --- mentions per outlet --------------------------------------------------------------------
+
+
+def test_mentions_per_outlet_by_hand(tiny: Package) -> None:
+    """An event's mention counts once per top-level sector; an item's in its sector."""
+    counts = sc.source_sector_counts(tiny, ALL_EVENTS, ALL_ITEMS)
+    got = {(r.source_id, r.sector_id): r.n for r in counts.itertuples()}
+    # a: e1 (defence), e2 (defence, industry), i1 (industry), i2 (defence)
+    # b: e2 (defence, industry), e3 (industry), i1 (industry)
+    assert got == {
+        ("a", "defence"): 3,
+        ("a", "industry"): 2,
+        ("b", "defence"): 1,
+        ("b", "industry"): 3,
+    }
+    m = sc.source_matrix(counts, tiny, names_of(tiny, "en"))
+    assert m.row_labels == ["Outlet A (5)", "Outlet B (4)"]
+    assert m.col_labels == ["Defence", "Industry"]
+    assert m.counts.to_numpy().tolist() == [[3, 2], [1, 3]]
+    assert sc.sources_takeaway(m, "en") == (
+        "What each outlet stressed most: Outlet A, Defence (3 of its 5 mentions); "
+        "Outlet B, Industry (3 of its 4 mentions)."
+    )
+
+
+def test_outlets_are_capped_and_say_so(tiny: Package) -> None:
+    """Beyond the cap, outlets with fewer mentions are left out and counted."""
+    counts = sc.source_sector_counts(tiny, ALL_EVENTS, ALL_ITEMS)
+    m = sc.source_matrix(counts, tiny, names_of(tiny, "en"), max_rows=1)
+    assert m.row_labels == ["Outlet A (5)"]
+    assert m.left_out == 1
+
+
+def test_heatmap_spec_in_french(tiny: Package) -> None:
+    """The outlet heatmap has its counts as z, its numbers in the cells (blank for zero),
+    French sector names on the x axis and outlets on the y axis."""
+    counts = sc.source_sector_counts(tiny, {"e1"}, set())
+    m = sc.source_matrix(counts, tiny, names_of(tiny, "fr"))
+    fig = sc.heatmap(
+        m.counts, m.col_labels, m.row_labels, "Mentions", "fr", "sectors_unit_mentions"
+    ).to_dict()
+    trace = fig["data"][0]
+    assert trace["type"] == "heatmap"
+    assert [list(r) for r in trace["z"]] == [[1]]
+    assert list(trace["x"]) == ["Défense"]
+    assert list(trace["y"]) == ["Outlet A (1)"]
+    assert [list(r) for r in trace["text"]] == [["1"]]
+    assert trace["customdata"][0][0] == "Outlet A (1)<br>Défense : 1 mention"
+
+
+# --- sector x place -----------------------------------------------------------------------
+
+
+def test_place_matrix_by_hand_in_french(tiny: Package) -> None:
+    """Places are grouped by city in order of their first event, the region last; a place
+    known only to its city or region is its own row; cells count distinct events."""
+    links = sc.place_links(tiny, ALL_EVENTS)
+    m, rows = sc.place_matrix(links, tiny, names_of(tiny, "fr"), "fr")
+    assert m.row_labels == [
+        "Moscou · Kremlin de Moscou",
+        "Kazan (ville ; site non précisé)",
+        "Tatarstan (lieu non précisé)",
+    ]
+    assert m.col_labels == ["Défense", "Industrie"]
+    assert m.counts.to_numpy().tolist() == [[1, 0], [1, 1], [0, 1]]
+    assert sc.unplaced(tiny, ALL_EVENTS) == 1  # e4 has no place
+    fig = sc.heatmap(m.counts, m.col_labels, m.row_labels, "t", "fr").to_dict()
+    assert list(fig["data"][0]["y"]) == m.row_labels
+    assert [list(r) for r in fig["data"][0]["text"]] == [["1", ""], ["1", "1"], ["", "1"]]
+    assert fig["layout"]["yaxis"]["autorange"] == "reversed"  # first place on top
+    _, rows_en = sc.place_matrix(links, tiny, names_of(tiny, "en"), "en")
+    text = sc.places_takeaway(links, rows_en, tiny, names_of(tiny, "en"), "en")
+    assert text == (
+        "The sector that came up at most events: Moscow, Defence (1 event); "
+        "Kazan, Defence / Industry (1 event); Tatarstan (place not stated), Industry (1 event)."
+    )
+
+
+def test_place_matrix_sub_level(tiny: Package) -> None:
+    """At sub-sector level the columns are the tags themselves."""
+    m, _ = sc.place_matrix(
+        sc.place_links(tiny, ALL_EVENTS, "sub"), tiny, names_of(tiny, "en"), "en"
+    )
+    assert m.col_labels == ["Defence", "Armour", "Trucks"]
+    assert m.counts.to_numpy().tolist() == [[1, 0, 0], [0, 1, 1], [0, 0, 1]]
+
+
+# --- the cooperation items --------------------------------------------------------------------
+
+
+def test_items_table_in_french(tiny: Package) -> None:
+    """One row per item, furthest along first: topic, sector, partners on each side, status
+    translated, the outlets that cite it."""
+    table = sc.items_table(tiny, ALL_ITEMS, names_of(tiny, "fr"), "fr")
+    assert list(table.columns) == [
+        "Sujet",
+        "Secteur",
+        "Partenaires, Mali",
+        "Partenaires, Russie",
+        "Statut",
+        "Sources",
+        "Nombre de sources",
+    ]
+    first = table.iloc[0].tolist()
+    assert first == [
+        "Usine de camions",
+        "Industrie › Poids lourds",
+        "Gouvernement du Mali",
+        "KAMAZ",
+        "signé",
+        "Outlet A; Outlet B",
+        2,
+    ]
+    assert table.iloc[1]["Statut"] == "évoqué"
+    assert table.iloc[1]["Partenaires, Mali"] == "—"
+    assert sc.items_takeaway(tiny, ALL_ITEMS, "fr") == (
+        "2 volets de coopération : 1 signé, 1 évoqué."
+    )
+
+
+def test_nothing_to_draw(tiny: Package) -> None:
+    """With nothing selected every chart is None and every takeaway says so."""
+    views = sc.build(tiny, set(), set(), names_of(tiny, "en"), "en")
+    assert views.breakdown.figure is None
+    assert views.outlets.figure is None
+    assert views.places["top"].figure is None
+    assert views.items.table.empty
+    assert views.items.takeaway == "No cooperation item matches these filters."
+
+
+# --- the embedded package, against hand counts ---------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def everything(pkg: Package) -> filters.Selection:
+    return filters.apply(filters.FilterState(), pkg)
+
+
+def test_embedded_industry_by_hand(pkg: Package, everything: filters.Selection) -> None:
+    """Industry: helicopters 2 events (talks_kazan, visit_helicopters) + Mi helicopters;
+    trucks 4 (talks_kazan, statement_goita_industry, visit_helicopters, visit_kamaz) + KAMAZ
+    trucks; technology 5 (talks_kazan, statement_minnikhanov_africa, visit_eidos,
+    statement_camara, statement_zainutdinov) + technology transfer: 14 in all."""
+    counted = sc.units(pkg, everything.event_ids, everything.item_ids)
+    got = values(sc.hierarchy(pkg, counted, names_of(pkg, "en"), "en"))
+    assert got["industry/helicopters/events"] == 2
+    assert got["industry/trucks/events"] == 4
+    assert got["industry/technology/events"] == 5
+    assert got["industry/trucks/item:kamaz_trucks"] == 1
+    assert got["industry"] == 14
+
+
+def test_embedded_parents_sum_their_children(pkg: Package, everything: filters.Selection) -> None:
+    """Whatever the measure, every parent's value is exactly the sum of its children."""
+    for measure in sc.MEASURES:
+        counted = sc.units(pkg, everything.event_ids, everything.item_ids, measure)
+        nodes = sc.hierarchy(pkg, counted, names_of(pkg, "en"), "en", measure)
+        sums = nodes.groupby("parent")["value"].sum()
+        value = values(nodes)
+        for parent, total in sums.items():
+            if parent:
+                assert value[str(parent)] == total, (measure, parent)
+        assert int(nodes.loc[nodes["parent"] == "", "value"].sum()) == int(counted["weight"].sum())
+
+
+def test_embedded_takeaway_by_hand(pkg: Package, everything: filters.Selection) -> None:
+    """Industry touches 8 events and Mining & energy 7; together 12 of the 20 (talks_kazan,
+    statement_goita_industry and statement_minnikhanov_africa are in both)."""
+    per = sc.events_per_top(pkg, everything.event_ids)
+    assert int(per["industry"]) == 8
+    assert int(per["mining_energy"]) == 7
+    text = sc.breakdown_takeaway(pkg, everything.event_ids, names_of(pkg, "en"), "en")
+    assert text.startswith("“Industry” and “Mining & energy” account for 12 of the 20 events")
+
+
+def test_embedded_gold_refinery_row(pkg: Package, everything: filters.Selection) -> None:
+    """The Sénou refinery: under construction, Yadran on the Russian side, SOROMA-SA with the
+    Malian government, cited by four outlets."""
+    table = sc.items_table(pkg, everything.item_ids, names_of(pkg, "en"), "en")
+    row = table.set_index("Topic").loc["Gold refinery at Sénou (Bamako)"]
+    assert row["Status"] == "under construction"
+    assert row["Partners, Russia"] == "Yadran"
+    assert row["Partners, Mali"] == "Government of the Transition of Mali, SOROMA-SA"
+    assert row["Number of sources"] == 4
+    assert "Sputnik Afrique" in row["Sources"]
+    assert len(table) == len(pkg["cooperation"])
+
+
+def test_embedded_tatarstan_is_its_own_place(pkg: Package, everything: filters.Selection) -> None:
+    """The events placed only in Tatarstan form their own row, last, never a Kazan site."""
+    m, rows = sc.place_matrix(
+        sc.place_links(pkg, everything.event_ids), pkg, names_of(pkg, "en"), "en"
+    )
+    assert m.row_labels[-1] == "Tatarstan (place not stated)"
+    assert rows[-1].place_id == "tatarstan"
+    # visit_kamaz, visit_remdizel, visit_eidos, statement_camara, statement_zainutdinov
+    assert int(m.counts.loc["tatarstan", "defence"]) == 3  # remdizel, camara, zainutdinov
+    assert int(m.counts.loc["tatarstan", "industry"]) == 4  # kamaz, eidos, camara, zainutdinov
+
+
+def test_config_downloads_png() -> None:
+    """Charts download as PNG from the modebar, without the Plotly logo."""
+    cfg: Mapping[str, Any] = sc.config("x")
+    assert cfg["displaylogo"] is False
+    assert cfg["toImageButtonOptions"]["format"] == "png"
+    json.dumps(cfg)
