@@ -478,7 +478,7 @@ def test_place_matrix_by_hand_in_french(tiny: Package) -> None:
     """Places are grouped by city in order of their first event, the region last; a place
     known only to its city or region is its own row; cells count distinct events."""
     links = sc.place_links(tiny, ALL_EVENTS)
-    m, rows = sc.place_matrix(links, tiny, names_of(tiny, "fr"), "fr")
+    m, _ = sc.place_matrix(links, tiny, names_of(tiny, "fr"), "fr")
     assert m.row_labels == [
         "Moscou · Kremlin de Moscou",
         "Kazan (ville ; site non précisé)",
