@@ -199,7 +199,7 @@ def _place_rows(
     places = places.sort_values(["_n", "place_id"], ascending=[False, True])
     hidden = max(len(places) - max_places, 0)
     places = places.head(max_places)
-    top = max(counts_s.max() if len(counts_s) else 1, 1)
+    top = max(int(places["_n"].max()) if len(places) else 1, 1)  # largest drawn dot
     shown = events[events["place_id"].isin(set(places["place_id"]))]
     firsts = shown.groupby("place_id", sort=False).head(MAX_TOOLTIP_EVENTS)
     lines: dict[str, list[str]] = {}

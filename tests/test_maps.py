@@ -1,0 +1,353 @@
+"""The map deck, tested by its spec (json.loads(deck.to_json())), and the pure helpers."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+from datetime import date
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from dashboard import filters, maps, palette, views
+from dashboard.load import Package
+
+HOSTILE = "<img src=x onerror=alert(1)>{details} $& \u202eevil\x07"
+
+
+def spec(
+    pkg: Package,
+    event_ids: set[str] | None = None,
+    lang: str = "en",
+    **options: Any,
+) -> dict[str, Any]:
+    table = views.event_table(pkg)
+    if event_ids is not None:
+        table = table[table["event_id"].isin(event_ids)]
+    opts = maps.MapOptions(lang=lang, **options)
+    _, _, deck = maps.journey_map(pkg, table, lang, opts)
+    result: dict[str, Any] = json.loads(deck.to_json())
+    return result
+
+
+def layer(doc: dict[str, Any], layer_id: str) -> dict[str, Any]:
+    return next(lay for lay in doc["layers"] if lay["id"] == layer_id)
+
+
+def selected(pkg: Package, **state: Any) -> set[str]:
+    return set(filters.apply(filters.FilterState(**state), pkg).event_ids)
+
+
+# --- structure -----------------------------------------------------------------------------
+
+
+def test_layers_in_drawing_order_and_only_three_pickable(pkg: Package) -> None:
+    """The deck has the documented layers, bottom to top; legs, places and HQs are pickable
+    (they carry tooltips and clicks), nothing else is."""
+    doc = spec(pkg)
+    assert [lay["id"] for lay in doc["layers"]] == list(maps.LAYER_IDS)
+    pickable = {lay["id"] for lay in doc["layers"] if lay.get("pickable")}
+    assert pickable == set(maps.PICKABLE) == {"legs", "places", "hq"}
+    types = {lay["id"]: lay["@@type"] for lay in doc["layers"]}
+    assert types["countries"] == types["highlight"] == "GeoJsonLayer"
+    assert types["legs"] == "ArcLayer"
+    assert types["places"] == types["halos"] == "ScatterplotLayer"
+    assert types["hq"] == "IconLayer"
+    assert types["labels"] == "TextLayer"
+
+
+def test_offline_no_map_provider_no_style_url(pkg: Package) -> None:
+    """By default nothing points outside the app: no map provider, no style URL, no http(s)
+    address anywhere in the spec; the outlines are the app's own static file."""
+    doc = spec(pkg)
+    text = json.dumps(doc)
+    assert "mapProvider" not in doc
+    assert doc.get("mapStyle") in (None, "__MAP_STYLE__")  # pydeck's "none" sentinel
+    assert "http" not in text
+    assert "cartocdn" not in text and "mapbox" not in text
+    assert layer(doc, "countries")["data"] == "app/static/countries_110m.geojson"
+
+
+def test_tiles_toggle_brings_carto_style(pkg: Package) -> None:
+    """With the online basemap on, the deck asks for CARTO's light style (and only then)."""
+    doc = spec(pkg, tiles=True)
+    assert doc["mapProvider"] == "carto"
+    assert doc["mapStyle"] == maps.TILES_STYLE
+    assert maps.TILES_STYLE.startswith("https://basemaps.cartocdn.com/")
+    assert layer(doc, "countries")["filled"] is False  # outlines over the tiles
+
+
+def test_spec_is_compact(pkg: Package) -> None:
+    """The deck JSON has no indentation and stays small when the outlines are served as a
+    file; embedding them puts every country in the spec instead."""
+    served = maps.journey_map(pkg, views.event_table(pkg), "en", maps.MapOptions())[2]
+    text = served.to_json()
+    assert "\n" not in text
+    assert len(text) < 40_000
+    embedded = maps.journey_map(
+        pkg, views.event_table(pkg), "en", maps.MapOptions(basemap=None)
+    )[2]
+    countries = layer(json.loads(embedded.to_json()), "countries")["data"]
+    assert countries["type"] == "FeatureCollection"
+    assert len(countries["features"]) == 177
+
+
+def test_static_copy_is_the_credited_basemap() -> None:
+    """The file Streamlit serves is byte-identical to data/basemap/ (which carries the
+    credit), and the basemap credits Natural Earth."""
+    assert maps.STATIC_BASEMAP.read_bytes() == maps.BASEMAP_FILE.read_bytes()
+    readme = (maps.BASEMAP_FILE.parent / "README.md").read_text(encoding="utf-8")
+    assert "Natural Earth" in readme and "public domain" in readme and "CC0" in readme
+
+
+def test_mali_and_russia_highlighted_in_their_colours(pkg: Package) -> None:
+    """The highlight layer holds exactly Mali and Russia, each in its side's colour."""
+    feats = layer(spec(pkg), "highlight")["data"]["features"]
+    fills = {f["properties"]["ISO_A3"]: f["properties"]["fill"][:3] for f in feats}
+    assert fills == {
+        "MLI": palette.hex_to_rgb(palette.SIDE_COLOURS["mali"]),
+        "RUS": palette.hex_to_rgb(palette.SIDE_COLOURS["russia"]),
+    }
+
+
+# --- the itinerary -------------------------------------------------------------------------
+
+
+def test_arcs_in_travel_order_with_direction(pkg: Package) -> None:
+    """Legs run Bamako -> Moscow -> Kazan in that order, along great circles, orange at the
+    departure and blue at the arrival, with an arrowhead and a number per leg."""
+    doc = spec(pkg)
+    legs = layer(doc, "legs")
+    assert legs["greatCircle"] is True
+    assert [(r["from_place_id"], r["to_place_id"]) for r in legs["data"]] == [
+        ("bamako", "moscow"),
+        ("moscow", "kazan"),
+    ]
+    first = legs["data"][0]
+    assert first["source"] == [-8.00278, 12.63917]  # Bamako, lon/lat
+    assert legs["getSourceColor"][:3] == palette.hex_to_rgb(maps.DEPARTURE_COLOUR)
+    assert legs["getTargetColor"][:3] == palette.hex_to_rgb(maps.ARRIVAL_COLOUR)
+    assert [r["label"] for r in layer(doc, "leg-numbers")["data"]] == ["1", "2"]
+    arrows = layer(doc, "leg-arrows")["data"]
+    assert len(arrows) == 2
+    # Bamako -> Moscow heads north-east on the map; Moscow -> Kazan almost due east.
+    assert 30 < arrows[0]["angle"] < 80
+    assert abs(arrows[1]["angle"]) < 10
+
+
+def test_leg_tooltip_has_dates_distance_and_sources(pkg: Package) -> None:
+    """Each leg's tooltip fields give its arrival date, its distance and its sources."""
+    first = layer(spec(pkg), "legs")["data"][0]
+    assert first["name"] == "Leg 1: Bamako → Moscow"
+    assert "22 June 2025" in first["what"] and "6,183 km" in first["what"]
+    assert first["details"].startswith("Sources: ")
+    fr = layer(spec(pkg, lang="fr"), "legs")["data"][0]
+    assert fr["name"] == "Étape 1 : Bamako → Moscou"
+    assert "22 juin 2025" in fr["what"] and "6\u202f183 km" in fr["what"]
+
+
+def test_a_date_range_that_excludes_a_leg_removes_it(pkg: Package) -> None:
+    """Filtering to 24-30 June drops the Bamako -> Moscow leg (arrival on the 22nd)."""
+    ids = selected(pkg, date_from=date(2025, 6, 24), date_to=date(2025, 6, 30))
+    legs = layer(spec(pkg, ids), "legs")["data"]
+    assert [(r["from_place_id"], r["to_place_id"]) for r in legs] == [("moscow", "kazan")]
+
+
+# --- places --------------------------------------------------------------------------------
+
+
+def _by_id(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {r["place_id"]: r for r in rows}
+
+
+def test_halo_radius_follows_location_precision(pkg: Package) -> None:
+    """The ring is small for a site, medium for a locality, large for a city."""
+    doc = spec(pkg)
+    places = _by_id(layer(doc, "places")["data"])
+    assert places["moscow_kremlin"]["halo"] == maps.HALO_PX["site"]
+    assert places["yadran_refinery"]["halo"] == maps.HALO_PX["locality"]
+    assert places["kazan"]["halo"] == maps.HALO_PX["city"]
+    assert maps.HALO_PX["site"] < maps.HALO_PX["locality"] < maps.HALO_PX["city"]
+    halos = layer(doc, "halos")
+    assert halos["getRadius"] == "@@=halo" and halos["radiusUnits"] == "pixels"
+    assert sorted(r["halo"] for r in halos["data"]) == sorted(
+        r["halo"] for r in places.values()
+    )
+    # every dot sits inside its ring
+    assert all(r["radius"] < r["halo"] for r in places.values())
+
+
+def test_dots_sized_by_filtered_events_and_coloured_by_kind(pkg: Package) -> None:
+    """More filtered events, bigger dot; the fill is the kind's colour; a place with no
+    filtered event stays as a small grey dot."""
+    ids = selected(pkg, date_from=date(2025, 6, 23), date_to=date(2025, 6, 23))
+    places = _by_id(layer(spec(pkg, ids), "places")["data"])
+    kremlin, kazan = places["moscow_kremlin"], places["kazan_kremlin"]
+    assert kremlin["n_events"] == 3 and kazan["n_events"] == 0
+    assert kremlin["radius"] == maps.DOT_MAX_PX
+    assert kremlin["fill"][:3] == palette.hex_to_rgb(maps.KIND_COLOURS["landmark"])
+    assert kazan["radius"] == maps.DOT_EMPTY_PX
+    assert kazan["fill"][:3] == palette.hex_to_rgb(palette.NEUTRAL)
+    full = _by_id(layer(spec(pkg), "places")["data"])
+    assert full["kazan"]["radius"] > full["moscow"]["radius"]  # 7 events vs 1
+
+
+def test_region_without_coordinates_is_never_drawn(pkg: Package) -> None:
+    """Tatarstan (no coordinates) appears in no layer; its events are reported instead."""
+    doc = spec(pkg)
+    for lay in doc["layers"]:
+        rows = lay["data"] if isinstance(lay["data"], list) else []
+        assert all(r.get("place_id") != "tatarstan" for r in rows)
+    data = maps.map_data(pkg, views.event_table(pkg), views.itinerary(pkg), "en")
+    assert set(data.unlocated["place_id"]) == {"tatarstan"}
+    assert len(data.unlocated) == 5
+
+
+def test_headquarters_are_a_separate_layer_not_event_places(pkg: Package) -> None:
+    """KAMAZ and Remdizel are drawn where they are based (Naberezhnye Chelny) in the HQ
+    layer, as one building icon; no event dot is drawn there."""
+    doc = spec(pkg)
+    hq = _by_id(layer(doc, "hq")["data"])
+    assert hq["kamaz"]["name"] == "KAMAZ" and hq["remdizel"]["name"] == "Remdizel"
+    assert "Based here" in hq["kamaz"]["what"]
+    chelny = (55.73718, 52.41961)
+    assert (hq["kamaz"]["lat"], hq["kamaz"]["lon"]) == chelny
+    places = layer(doc, "places")["data"]
+    assert all((r["lat"], r["lon"]) != chelny for r in places)
+    assert {"kamaz", "remdizel"}.isdisjoint(r["place_id"] for r in places)
+    assert layer(doc, "hq")["iconMapping"]["hq"]["mask"] is False
+
+
+def test_hq_follow_the_filters(pkg: Package) -> None:
+    """Only organisations taking part in a filtered event are drawn at their base."""
+    ids = selected(pkg, places=("yadran_refinery",))  # Yadran and SOROMA: no known base
+    assert {r["place_id"] for r in layer(spec(pkg, ids), "hq")["data"]} == set()
+    ids = selected(pkg, actors=("kamaz",))
+    assert "kamaz" in {r["place_id"] for r in layer(spec(pkg, ids), "hq")["data"]}
+
+
+def test_labels_in_the_chosen_language(pkg: Package) -> None:
+    """City labels are written in the page's language; the journey view leaves out a city
+    where an organisation is merely based, the Tatarstan view labels it."""
+    fr = {r["city"]: r["text"] for r in layer(spec(pkg, lang="fr"), "labels")["data"]}
+    assert fr["Moscow"] == "Moscou"
+    assert "Naberezhnye Chelny" not in fr
+    zoomed = layer(spec(pkg, lang="fr", preset="tatarstan"), "labels")["data"]
+    assert {r["text"] for r in zoomed} >= {"Kazan", "Naberejnye Tchelny"}
+    assert layer(spec(pkg), "labels")["characterSet"] == "auto"
+
+
+def test_too_many_places_are_capped_and_counted(pkg: Package) -> None:
+    """Beyond max_places, the places with the fewest events are left off and counted."""
+    data = maps.map_data(
+        pkg, views.event_table(pkg), views.itinerary(pkg), "en", max_places=2
+    )
+    assert [r["place_id"] for r in data.places] == ["kazan", "moscow_kremlin"]
+    assert data.hidden_places > 0
+
+
+# --- escaping ------------------------------------------------------------------------------
+
+
+def _hostile(pkg: Package) -> Package:
+    places = pkg["places"].copy()
+    places.loc[places["place_id"] == "moscow_kremlin", ["name_en", "name_fr"]] = HOSTILE
+    return dataclasses.replace(pkg, tables={**pkg.tables, "places": places})
+
+
+def test_tooltips_are_text_and_hostile_names_stay_inert(pkg: Package) -> None:
+    """The tooltip is a static text template (written with innerText, never parsed as HTML);
+    a hostile name reaches it without control characters and cannot fake a {field}."""
+    doc = spec(_hostile(pkg))
+    assert "html" not in maps.TOOLTIP and maps.TOOLTIP["text"] == "{name}\n{what}\n{details}"
+    name = _by_id(layer(doc, "places")["data"])["moscow_kremlin"]["name"]
+    assert "<img src=x onerror=alert(1)>" in name  # shown as text, not markup
+    assert "{details}" not in name
+    assert "\u202e" not in name and "\x07" not in name
+    for lay in doc["layers"]:
+        for row in lay["data"] if isinstance(lay["data"], list) else []:
+            for key in ("name", "what", "details"):
+                assert "{name}" not in row.get(key, "") and "{details}" not in row.get(key, "")
+
+
+def test_legend_escapes_its_text() -> None:
+    """The legend HTML escapes every label, including an unknown kind from the data."""
+    out = maps.legend_html("en", kinds=("city", "<script>alert(1)</script>"))
+    assert "<script>" not in out
+    assert "&lt;script&gt;" in out
+    assert "How to read the map" in out and "not where an event happened" in out
+    assert "Lire la carte" in maps.legend_html("fr")
+
+
+# --- text twin and geometry ----------------------------------------------------------------
+
+
+def test_text_twin_lists_legs_and_places(pkg: Package) -> None:
+    """The itinerary reads in travel order with dates and distances; places come with their
+    event counts, most first."""
+    legs = views.itinerary(pkg)
+    names = dict(zip(pkg["places"]["place_id"], pkg["places"]["name_fr"], strict=True))
+    assert maps.itinerary_lines(legs, names, "fr") == [
+        "Bamako → Moscou (arrivée : 22 juin 2025) : 6\u202f183 km",
+        "Moscou → Kazan (arrivée : 25 juin 2025) : 718 km",
+    ]
+    data = maps.map_data(pkg, views.event_table(pkg), legs, "en")
+    lines = maps.place_lines(data, "en")
+    assert lines[0] == "Kazan (City, somewhere in the city): 7 event(s)"
+    assert len(lines) == 7
+    assert maps.total_km(data) == pytest.approx(6182.8 + 717.9)
+
+
+def test_events_at_a_city_include_its_sites(pkg: Package) -> None:
+    """Selecting Kazan lists the events at every Kazan site; a site lists only its own."""
+    table = views.event_table(pkg)
+    assert len(maps.events_at(pkg, table, "kazan")) == 10
+    assert set(maps.events_at(pkg, table, "moscow_kremlin")["place_id"]) == {"moscow_kremlin"}
+
+
+def _project(lat: float, lon: float, view: tuple[float, float, float]) -> tuple[float, float]:
+    lat0, lon0, zoom = view
+    scale = 512 * 2**zoom / (2 * math.pi)
+    x = 680 / 2 + math.radians(lon - lon0) * scale
+    y = 560 / 2 - (maps._mercator_y(lat) - maps._mercator_y(lat0)) * scale
+    return x, y
+
+
+@pytest.mark.parametrize("preset", maps.PRESETS)
+def test_presets_frame_their_places(pkg: Package, preset: str) -> None:
+    """Each view preset puts all its places inside the map, clear of the edges."""
+    points = maps.preset_points(pkg, preset, views.itinerary(pkg))
+    assert points
+    view = maps.fit(points)
+    for lat, lon in points:
+        x, y = _project(lat, lon, view)
+        assert 50 <= x <= 680 - 170 and 50 <= y <= 560 - 50, (preset, lat, lon, x, y)
+
+
+def test_presets_zoom_in_from_journey_to_bamako(pkg: Package) -> None:
+    """The whole journey is a continental view, Tatarstan a regional one, Bamako a city."""
+    zooms = [maps.fit(maps.preset_points(pkg, p, views.itinerary(pkg)))[2] for p in maps.PRESETS]
+    assert zooms == sorted(zooms)
+    assert zooms[0] < 4 and 5 < zooms[1] < 9 and zooms[2] > 9
+
+
+def test_slerp_follows_the_great_circle() -> None:
+    """Half-way between two points on the equator is on the equator; a meridian leg's
+    midpoint is on the meridian at the middle latitude."""
+    assert maps.slerp(0, 0, 0, 90, 0.5) == pytest.approx((0, 45))
+    assert maps.slerp(10, 20, 50, 20, 0.5) == pytest.approx((30, 20))
+    lat, _ = maps.slerp(12.6, -8.0, 55.8, 37.6, 0.5)
+    assert lat > (12.6 + 55.8) / 2  # great circles bow towards the pole
+
+
+def test_empty_selection_draws_no_marks(pkg: Package) -> None:
+    """With no event selected there are no legs, no coloured dots, no HQ and no labels."""
+    doc = spec(pkg, set())
+    assert layer(doc, "legs")["data"] == []
+    assert all(r["n_events"] == 0 for r in layer(doc, "places")["data"])
+    assert layer(doc, "hq")["data"] == []
+    assert layer(doc, "labels")["data"] == []
+    empty = maps.map_data(pkg, views.event_table(pkg).iloc[0:0], views.itinerary(pkg, []), "en")
+    assert isinstance(empty.unlocated, pd.DataFrame) and empty.unlocated.empty

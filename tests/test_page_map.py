@@ -1,0 +1,157 @@
+"""The Map page under AppTest: both languages, a place click, view presets and the tile
+toggle, a date range that drops a leg, filters matching nothing, and a hostile URL."""
+
+from __future__ import annotations
+
+import html
+import json
+from typing import Any
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import APP
+
+PAGE = "app_pages/map.py"
+
+
+def run(query: dict[str, list[str]] | None = None, lang: str = "en") -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    for key, values in (query or {}).items():
+        at.query_params[key] = values
+    at.query_params["lang"] = lang
+    at.run()
+    at.switch_page(PAGE)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def deck(at: AppTest) -> dict[str, Any]:
+    charts = at.get("deck_gl_json_chart")
+    assert len(charts) == 1
+    spec: dict[str, Any] = json.loads(charts[0].proto.json)
+    return spec
+
+
+def layer(spec: dict[str, Any], layer_id: str) -> list[dict[str, Any]]:
+    data: list[dict[str, Any]] = next(x for x in spec["layers"] if x["id"] == layer_id)["data"]
+    return data
+
+
+def text(at: AppTest) -> str:
+    return "\n".join(str(m.value) for m in at.markdown)
+
+
+def click_place(at: AppTest, place_id: str) -> None:
+    """Click a dot as the browser does: the chart's selection arrives as its widget state
+    (setting ``at.session_state[key]`` does not run an ``on_select`` callback)."""
+    chart = at.get("deck_gl_json_chart")[0]
+    rows = layer(json.loads(chart.proto.json), "places")
+    index = next(i for i, r in enumerate(rows) if r["place_id"] == place_id)
+    selection = {"indices": {"places": [index]}, "objects": {"places": [rows[index]]}}
+    states = at._tree.get_widget_states()
+    state = states.widgets.add()
+    state.id = chart.proto.id
+    state.string_value = json.dumps({"selection": selection})
+    at._run(widget_state=states)
+    assert not at.exception, at.exception
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_map_and_text_twin_in_both_languages(lang: str) -> None:
+    """The page draws one offline deck with the two legs, lists the itinerary with dates and
+    distances, the places with their counts, the Tatarstan events apart, and the legend."""
+    at = run(lang=lang)
+    spec = deck(at)
+    assert "mapProvider" not in spec
+    assert [(r["from_place_id"], r["to_place_id"]) for r in layer(spec, "legs")] == [
+        ("bamako", "moscow"),
+        ("moscow", "kazan"),
+    ]
+    body = text(at)
+    legend = html.unescape(" ".join(str(h.proto.body) for h in at.get("html")))
+    subheads = [str(s.value) for s in at.subheader]
+    if lang == "en":
+        assert at.title[0].value == "Map"
+        assert "1. Bamako → Moscow \\(arrival\\: 22 June 2025\\)\\: 6,183 km" in body
+        assert "Kazan \\(City, somewhere in the city\\)\\: 7 event\\(s\\)" in body
+        assert "Not on the map: events located only in a region" in subheads
+        assert "not where an event happened" in legend
+        assert "Moscow" in {r["text"] for r in layer(spec, "labels")}
+    else:
+        assert at.title[0].value == "Carte"
+        assert "1. Bamako → Moscou \\(arrivée \\: 22 juin 2025\\) \\: 6\u202f183 km" in body
+        assert "Hors carte : événements situés seulement dans une région" in subheads
+        assert "pas le lieu d'un événement" in legend
+        assert "Moscou" in {r["text"] for r in layer(spec, "labels")}
+        assert layer(spec, "legs")[0]["name"] == "Étape 1 : Bamako → Moscou"
+    # the region's five events are listed, never drawn
+    assert "KAMAZ in the programme" in body or "KAMAZ au programme" in body
+    assert all(r["place_id"] != "tatarstan" for r in layer(spec, "places"))
+
+
+def test_clicking_a_place_filters_on_it_and_lists_its_events() -> None:
+    """A click on the Moscow Kremlin puts place=moscow_kremlin in the URL, lists its three
+    events with their sources, and the clear button removes the filter again."""
+    at = run()
+    click_place(at, "moscow_kremlin")
+    assert at.query_params.get("place") == "moscow_kremlin"
+    assert "Selected place\\: Moscow Kremlin \\(Grand Kremlin Palace\\)" in [
+        str(s.value) for s in at.subheader
+    ]
+    body = text(at)
+    for title in ("Talks with Vladimir Putin in the Kremlin", "Three agreements signed"):
+        assert title in body
+    assert body.count("-badge[") >= 3, "each event shows its source badges"
+    assert at.session_state["w_place"] == ["moscow_kremlin"]
+    # the legs no longer match (their arrival events are elsewhere)
+    assert layer(deck(at), "legs") == []
+    at.button(key="map_clear_moscow_kremlin").click().run()
+    assert "place" not in at.query_params
+    assert len(layer(deck(at), "legs")) == 2
+
+
+def test_presets_and_tile_toggle() -> None:
+    """The Tatarstan preset zooms to the region; the tile toggle (off by default) switches
+    to CARTO tiles and says so in the credit."""
+    at = run()
+    journey = deck(at)["initialViewState"]["zoom"]
+    at.button_group(key="map_view").set_value("tatarstan").run()
+    assert not at.exception
+    spec = deck(at)
+    assert spec["initialViewState"]["zoom"] > journey + 3
+    assert "Naberezhnye Chelny" in {r["text"] for r in layer(spec, "labels")}
+    assert at.toggle(key="map_tiles").value is False
+    assert "CARTO" in at.toggle(key="map_tiles").label
+    at.toggle(key="map_tiles").set_value(True).run()
+    spec = deck(at)
+    assert spec["mapProvider"] == "carto"
+    assert any("CARTO" in str(c.value) for c in at.caption)
+
+
+def test_a_date_range_excluding_a_leg_removes_it() -> None:
+    """With dates 24-30 June, only Moscow -> Kazan is drawn and listed."""
+    at = run({"dates": ["2025-06-24", "2025-06-30"]})
+    legs = layer(deck(at), "legs")
+    assert [(r["from_place_id"], r["to_place_id"]) for r in legs] == [("moscow", "kazan")]
+    body = text(at)
+    assert "Moscow → Kazan" in body and "Bamako → Moscow" not in body
+
+
+def test_filters_matching_nothing_show_the_empty_state() -> None:
+    """Moscow on 25-26 June matches no event: no map, the empty state and its reset."""
+    at = run({"place": ["moscow"], "dates": ["2025-06-25", "2025-06-26"]})
+    assert at.get("deck_gl_json_chart") == []
+    assert any("No event matches" in str(i.value) for i in at.info)
+    assert at.button(key="empty_reset")
+
+
+def test_hostile_url_is_dropped_and_the_map_still_draws() -> None:
+    """A script tag and an overlong value in the URL are reported as ignored, never run;
+    the map is drawn unfiltered."""
+    at = run({"place": ["<script>alert(1)</script>", "x" * 5000]})
+    warning = " ".join(str(w.value) for w in at.warning)
+    assert "<script>" not in warning
+    assert "alert" in warning  # shown escaped, as text
+    assert len(layer(deck(at), "legs")) == 2
