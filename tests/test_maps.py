@@ -66,7 +66,8 @@ def test_offline_no_map_provider_no_style_url(pkg: Package) -> None:
     assert "mapProvider" not in doc
     assert doc.get("mapStyle") in (None, "__MAP_STYLE__")  # pydeck's "none" sentinel
     assert "http" not in text
-    assert "cartocdn" not in text and "mapbox" not in text
+    assert "cartocdn" not in text
+    assert "mapbox" not in text
     assert layer(doc, "countries")["data"] == "app/static/countries_110m.geojson"
 
 
@@ -86,9 +87,7 @@ def test_spec_is_compact(pkg: Package) -> None:
     text = served.to_json()
     assert "\n" not in text
     assert len(text) < 40_000
-    embedded = maps.journey_map(
-        pkg, views.event_table(pkg), "en", maps.MapOptions(basemap=None)
-    )[2]
+    embedded = maps.journey_map(pkg, views.event_table(pkg), "en", maps.MapOptions(basemap=None))[2]
     countries = layer(json.loads(embedded.to_json()), "countries")["data"]
     assert countries["type"] == "FeatureCollection"
     assert len(countries["features"]) == 177
@@ -99,7 +98,9 @@ def test_static_copy_is_the_credited_basemap() -> None:
     credit), and the basemap credits Natural Earth."""
     assert maps.STATIC_BASEMAP.read_bytes() == maps.BASEMAP_FILE.read_bytes()
     readme = (maps.BASEMAP_FILE.parent / "README.md").read_text(encoding="utf-8")
-    assert "Natural Earth" in readme and "public domain" in readme and "CC0" in readme
+    assert "Natural Earth" in readme
+    assert "public domain" in readme
+    assert "CC0" in readme
 
 
 def test_mali_and_russia_highlighted_in_their_colours(pkg: Package) -> None:
@@ -141,11 +142,13 @@ def test_leg_tooltip_has_dates_distance_and_sources(pkg: Package) -> None:
     """Each leg's tooltip fields give its arrival date, its distance and its sources."""
     first = layer(spec(pkg), "legs")["data"][0]
     assert first["name"] == "Leg 1: Bamako → Moscow"
-    assert "22 June 2025" in first["what"] and "6,183 km" in first["what"]
+    assert "22 June 2025" in first["what"]
+    assert "6,183 km" in first["what"]
     assert first["details"].startswith("Sources: ")
     fr = layer(spec(pkg, lang="fr"), "legs")["data"][0]
     assert fr["name"] == "Étape 1 : Bamako → Moscou"
-    assert "22 juin 2025" in fr["what"] and "6\u202f183 km" in fr["what"]
+    assert "22 juin 2025" in fr["what"]
+    assert "6\u202f183 km" in fr["what"]
 
 
 def test_a_date_range_that_excludes_a_leg_removes_it(pkg: Package) -> None:
@@ -171,10 +174,9 @@ def test_halo_radius_follows_location_precision(pkg: Package) -> None:
     assert places["kazan"]["halo"] == maps.HALO_PX["city"]
     assert maps.HALO_PX["site"] < maps.HALO_PX["locality"] < maps.HALO_PX["city"]
     halos = layer(doc, "halos")
-    assert halos["getRadius"] == "@@=halo" and halos["radiusUnits"] == "pixels"
-    assert sorted(r["halo"] for r in halos["data"]) == sorted(
-        r["halo"] for r in places.values()
-    )
+    assert halos["getRadius"] == "@@=halo"
+    assert halos["radiusUnits"] == "pixels"
+    assert sorted(r["halo"] for r in halos["data"]) == sorted(r["halo"] for r in places.values())
     # every dot sits inside its ring
     assert all(r["radius"] < r["halo"] for r in places.values())
 
@@ -185,7 +187,8 @@ def test_dots_sized_by_filtered_events_and_coloured_by_kind(pkg: Package) -> Non
     ids = selected(pkg, date_from=date(2025, 6, 23), date_to=date(2025, 6, 23))
     places = _by_id(layer(spec(pkg, ids), "places")["data"])
     kremlin, kazan = places["moscow_kremlin"], places["kazan_kremlin"]
-    assert kremlin["n_events"] == 3 and kazan["n_events"] == 0
+    assert kremlin["n_events"] == 3
+    assert kazan["n_events"] == 0
     assert kremlin["radius"] == maps.DOT_MAX_PX
     assert kremlin["fill"][:3] == palette.hex_to_rgb(maps.KIND_COLOURS["landmark"])
     assert kazan["radius"] == maps.DOT_EMPTY_PX
@@ -210,7 +213,8 @@ def test_headquarters_are_a_separate_layer_not_event_places(pkg: Package) -> Non
     layer, as one building icon; no event dot is drawn there."""
     doc = spec(pkg)
     hq = _by_id(layer(doc, "hq")["data"])
-    assert hq["kamaz"]["name"] == "KAMAZ" and hq["remdizel"]["name"] == "Remdizel"
+    assert hq["kamaz"]["name"] == "KAMAZ"
+    assert hq["remdizel"]["name"] == "Remdizel"
     assert "Based here" in hq["kamaz"]["what"]
     chelny = (55.73718, 52.41961)
     assert (hq["kamaz"]["lat"], hq["kamaz"]["lon"]) == chelny
@@ -241,9 +245,7 @@ def test_labels_in_the_chosen_language(pkg: Package) -> None:
 
 def test_too_many_places_are_capped_and_counted(pkg: Package) -> None:
     """Beyond max_places, the places with the fewest events are left off and counted."""
-    data = maps.map_data(
-        pkg, views.event_table(pkg), views.itinerary(pkg), "en", max_places=2
-    )
+    data = maps.map_data(pkg, views.event_table(pkg), views.itinerary(pkg), "en", max_places=2)
     assert [r["place_id"] for r in data.places] == ["kazan", "moscow_kremlin"]
     assert data.hidden_places > 0
 
@@ -261,15 +263,18 @@ def test_tooltips_are_text_and_hostile_names_stay_inert(pkg: Package) -> None:
     """The tooltip is a static text template (written with innerText, never parsed as HTML);
     a hostile name reaches it without control characters and cannot fake a {field}."""
     doc = spec(_hostile(pkg))
-    assert "html" not in maps.TOOLTIP and maps.TOOLTIP["text"] == "{name}\n{what}\n{details}"
+    assert "html" not in maps.TOOLTIP
+    assert maps.TOOLTIP["text"] == "{name}\n{what}\n{details}"
     name = _by_id(layer(doc, "places")["data"])["moscow_kremlin"]["name"]
     assert "<img src=x onerror=alert(1)>" in name  # shown as text, not markup
     assert "{details}" not in name
-    assert "\u202e" not in name and "\x07" not in name
+    assert "\u202e" not in name
+    assert "\x07" not in name
     for lay in doc["layers"]:
         for row in lay["data"] if isinstance(lay["data"], list) else []:
             for key in ("name", "what", "details"):
-                assert "{name}" not in row.get(key, "") and "{details}" not in row.get(key, "")
+                assert "{name}" not in row.get(key, "")
+                assert "{details}" not in row.get(key, "")
 
 
 def test_legend_escapes_its_text() -> None:
@@ -277,7 +282,8 @@ def test_legend_escapes_its_text() -> None:
     out = maps.legend_html("en", kinds=("city", "<script>alert(1)</script>"))
     assert "<script>" not in out
     assert "&lt;script&gt;" in out
-    assert "How to read the map" in out and "not where an event happened" in out
+    assert "How to read the map" in out
+    assert "not where an event happened" in out
     assert "Lire la carte" in maps.legend_html("fr")
 
 
@@ -323,14 +329,17 @@ def test_presets_frame_their_places(pkg: Package, preset: str) -> None:
     view = maps.fit(points)
     for lat, lon in points:
         x, y = _project(lat, lon, view)
-        assert 50 <= x <= 680 - 170 and 50 <= y <= 560 - 50, (preset, lat, lon, x, y)
+        assert 50 <= x <= 680 - 170, (preset, lat, lon, x)
+        assert 50 <= y <= 560 - 50, (preset, lat, lon, y)
 
 
 def test_presets_zoom_in_from_journey_to_bamako(pkg: Package) -> None:
     """The whole journey is a continental view, Tatarstan a regional one, Bamako a city."""
     zooms = [maps.fit(maps.preset_points(pkg, p, views.itinerary(pkg)))[2] for p in maps.PRESETS]
     assert zooms == sorted(zooms)
-    assert zooms[0] < 4 and 5 < zooms[1] < 9 and zooms[2] > 9
+    assert zooms[0] < 4
+    assert 5 < zooms[1] < 9
+    assert zooms[2] > 9
 
 
 def test_slerp_follows_the_great_circle() -> None:
@@ -350,4 +359,5 @@ def test_empty_selection_draws_no_marks(pkg: Package) -> None:
     assert layer(doc, "hq")["data"] == []
     assert layer(doc, "labels")["data"] == []
     empty = maps.map_data(pkg, views.event_table(pkg).iloc[0:0], views.itinerary(pkg, []), "en")
-    assert isinstance(empty.unlocated, pd.DataFrame) and empty.unlocated.empty
+    assert isinstance(empty.unlocated, pd.DataFrame)
+    assert empty.unlocated.empty
