@@ -23,9 +23,13 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import local_stack
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Request
 
 PAGES = ("", "timeline", "map", "sectors", "sources", "data")
 ACCEPT = {"Accept-Encoding": "gzip, deflate, br"}
@@ -69,8 +73,31 @@ def static_rows(base: str) -> dict[str, int]:
     return rows
 
 
-def browser_rows(base: str) -> dict[str, int]:
-    """Bytes each page transfers when loaded with an empty cache in headless Chromium."""
+class Tally:
+    """Bytes received per finished request, and the requests still in flight."""
+
+    def __init__(self) -> None:
+        self.received: list[int] = []
+        self.in_flight: set[Request] = set()
+
+    def started(self, request: Request) -> None:
+        self.in_flight.add(request)
+
+    def finished(self, request: Request) -> None:
+        self.in_flight.discard(request)
+        sizes = request.sizes()
+        self.received.append(sizes["responseBodySize"] + sizes["responseHeadersSize"])
+
+    def failed(self, request: Request) -> None:
+        self.in_flight.discard(request)
+
+
+def browser_rows(base: str, quiet_ms: int = 3000) -> dict[str, int]:
+    """Bytes each page transfers when loaded with an empty cache in headless Chromium.
+
+    A page counts as loaded once its script has finished and no HTTP request has started or
+    been in flight for ``quiet_ms`` (chart chunks are fetched after the script ends).
+    """
     from playwright.sync_api import sync_playwright
 
     rows: dict[str, int] = {}
@@ -79,19 +106,19 @@ def browser_rows(base: str) -> dict[str, int]:
         for page_path in PAGES:
             context = browser.new_context(viewport={"width": 1400, "height": 1000})
             page = context.new_page()
-            finished: list[int] = []
-
-            def count(request: object, into: list[int] = finished) -> None:
-                sizes = request.sizes()  # type: ignore[attr-defined]
-                into.append(sizes["responseBodySize"] + sizes["responseHeadersSize"])
-
-            page.on("requestfinished", count)
-            page.goto(f"{base}/{page_path}", wait_until="networkidle", timeout=90_000)
+            tally = Tally()
+            page.on("request", tally.started)
+            page.on("requestfinished", tally.finished)
+            page.on("requestfailed", tally.failed)
+            page.goto(f"{base}/{page_path}", timeout=90_000)
             page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(
                 timeout=90_000
             )
-            page.wait_for_load_state("networkidle", timeout=90_000)
-            rows[f"page /{page_path}"] = sum(finished)
+            seen = -1
+            while seen != len(tally.received) or tally.in_flight:
+                seen = len(tally.received)
+                page.wait_for_timeout(quiet_ms)
+            rows[f"page /{page_path}"] = sum(tally.received)
             context.close()
         browser.close()
     return rows
