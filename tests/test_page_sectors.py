@@ -1,0 +1,189 @@
+"""The Sectors page run with AppTest: both languages, a click on the breakdown, bad input."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import APP
+
+PAGE = "app_pages/sectors.py"
+BREAKDOWN = "sectors_breakdown"
+
+
+def open_page(**params: str | list[str]) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.switch_page(PAGE)
+    return at.run()
+
+
+def charts(at: AppTest) -> list[dict[str, Any]]:
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def breakdown(at: AppTest) -> Any:
+    found = [c for c in at.get("plotly_chart") if c.proto.id.endswith("-" + BREAKDOWN)]
+    assert len(found) == 1
+    return found[0]
+
+
+def click(at: AppTest, node_id: str) -> AppTest:
+    """Click a box of the breakdown, as the browser reports it, and rerun.
+
+    The browser sends the chart's new selection as a widget state; that is what runs the
+    page's on_select callback. (Assigning ``at.session_state[key]`` does not: Streamlit
+    does not let a script or a test write a chart's selection, and runs no callback for it.)
+    AppTest has no public way to send a chart selection, so the widget state is built here.
+    """
+    chart = breakdown(at)
+    states = at._tree.get_widget_states()
+    state = states.widgets.add()
+    state.id = chart.proto.id
+    point = {"id": node_id, "label": node_id, "parent": "", "pointNumber": 0, "curveNumber": 0}
+    state.string_value = json.dumps(
+        {"selection": {"points": [point], "point_indices": [0], "box": [], "lasso": []}}
+    )
+    return at._run(states)
+
+
+def takeaways(at: AppTest) -> list[str]:
+    return [m.value for m in at.markdown if m.value.startswith(":material/lightbulb:")]
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "takeaway", "sector"),
+    [
+        ("en", "Sectors", "account for 12 of the 20 events shown", "Industry"),
+        ("fr", "Secteurs", "concernent 12 des 20 événements affichés", "Industrie"),
+    ],
+)
+def test_page_renders_in_both_languages(lang: str, title: str, takeaway: str, sector: str) -> None:
+    """The page draws the breakdown, the outlet and place matrices and the items table, with
+    a written takeaway for each, in the chosen language."""
+    at = open_page(lang=lang)
+    assert not at.exception
+    assert at.title[0].value == title
+    specs = charts(at)
+    assert [s["data"][0]["type"] for s in specs] == ["treemap", "heatmap", "heatmap"]
+    assert sector in specs[0]["data"][0]["labels"]
+    assert sector in specs[1]["data"][0]["x"]
+    texts = takeaways(at)
+    assert len(texts) == 4
+    assert takeaway in texts[0].replace("\\", "")
+    items = at.dataframe[-1].value
+    assert len(items) == 16  # every cooperation item of the embedded package
+
+
+def test_charts_download_as_png() -> None:
+    """Every chart offers a PNG download from the modebar and no Plotly logo."""
+    at = open_page()
+    for chart in at.get("plotly_chart"):
+        config = json.loads(chart.proto.config)
+        assert config["toImageButtonOptions"]["format"] == "png"
+        assert config["displaylogo"] is False
+
+
+def test_click_on_a_sector_filters_the_dashboard() -> None:
+    """Clicking the Trucks box sets the shared sector filter: the sidebar and the URL show
+    sector=trucks, and the page follows it; 'Show all sectors' clears it again."""
+    at = open_page()
+    assert at.multiselect(key="w_sector").value == []
+    at = click(at, "industry/trucks")
+    assert not at.exception
+    assert at.multiselect(key="w_sector").value == ["trucks"]
+    assert at.query_params.get("sector") in ("trucks", ["trucks"])
+    assert "accounts for 4 of the 4 events shown" in takeaways(at)[0].replace("\\", "")
+    ids = charts(at)[0]["data"][0]["ids"]
+    assert "industry/trucks" in ids
+    assert not any(i.startswith("defence") for i in ids)  # the breakdown follows the filter
+    show_all = [b for b in at.button if b.label == "Show all sectors"]
+    assert len(show_all) == 1
+    at = show_all[0].click().run()
+    assert at.multiselect(key="w_sector").value == []
+    assert "sector" not in at.query_params
+
+
+def test_click_on_an_item_filters_to_its_sector() -> None:
+    """Clicking a cooperation item selects the item's sector (its sub-sector)."""
+    at = click(open_page(lang="fr"), "mining_energy/gold/item:gold_refinery")
+    assert not at.exception
+    assert at.multiselect(key="w_sector").value == ["gold"]
+    assert at.query_params.get("sector") in ("gold", ["gold"])
+
+
+def test_click_on_a_top_level_sector_includes_its_sub_sectors() -> None:
+    """Clicking a sector's header selects the sector; its sub-sectors' events follow."""
+    at = click(open_page(), "defence")
+    assert at.multiselect(key="w_sector").value == ["defence"]
+    ids = charts(at)[0]["data"][0]["ids"]
+    assert "defence/armoured_vehicles" in ids
+
+
+def test_a_junk_selection_changes_nothing() -> None:
+    """A selection naming no known sector is ignored, without an error."""
+    at = click(open_page(), "nowhere/<script>alert(1)</script>")
+    assert not at.exception
+    assert at.multiselect(key="w_sector").value == []
+    assert "sector" not in at.query_params
+
+
+def test_measure_switch_sizes_by_mentions() -> None:
+    """'Source mentions' resizes the breakdown by evidence rows and says so in its title."""
+    at = open_page()
+    before = charts(at)[0]
+    at = at.segmented_control(key="sectors_measure").set_value("mentions").run()
+    assert not at.exception
+    after = charts(at)[0]
+    assert "source mentions" in after["layout"]["title"]["text"]
+    assert sum(after["data"][0]["values"]) != sum(before["data"][0]["values"])
+
+
+def test_sub_sector_toggle_widens_the_place_matrix() -> None:
+    """With sub-sectors shown, the place matrix has a column per sub-sector."""
+    at = open_page()
+    at = at.toggle(key="sectors_places_sub").set_value(True).run()
+    assert not at.exception
+    x = charts(at)[2]["data"][0]["x"]
+    assert any("Trucks" in label for label in x)
+    assert any("Helicopters" in label for label in x)
+
+
+def test_source_kind_filter_limits_the_outlets() -> None:
+    """With external references only, no seed document appears among the outlets."""
+    at = open_page(source="external")
+    assert not at.exception
+    outlets = " ".join(charts(at)[1]["data"][0]["y"])
+    assert "Malikunafoni" not in outlets
+    assert "TASS" in outlets
+
+
+def test_filters_matching_nothing_show_the_empty_state() -> None:
+    """A place where nothing happened: no chart, no error, the empty state with a reset."""
+    at = open_page(place="bamako_airport", lang="fr")
+    assert not at.exception
+    assert at.get("plotly_chart") == []
+    assert any("Aucun événement" in i.value for i in at.info)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"sector": "<script>alert(1)</script>"},
+        {"sector": ["defence", "x" * 5000], "lang": "<img src=x onerror=alert(1)>"},
+        {"dates": ["2025-06-30", "2025-06-01"], "place": "']; DROP TABLE events;--"},
+        {"event": "\u202e\u0000evil", "actor": "a" * 200},
+    ],
+)
+def test_hostile_query_strings_are_harmless(params: dict[str, Any]) -> None:
+    """Bad URL values are dropped with a notice; no markup gets through, no traceback."""
+    at = open_page(**params)
+    assert not at.exception
+    for warning in at.warning:  # markup is backslash-escaped, so it shows as text
+        assert re.search(r"(?<!\\)<", warning.value) is None, warning.value
+    assert len(at.get("plotly_chart")) == 3
