@@ -46,7 +46,14 @@ def descriptor_with_schemas(meta: dict[str, object]) -> dict[str, object]:
 
 def cmd_schema(args: argparse.Namespace) -> int:
     path = resolve_data_dir(args.data_dir) / DESCRIPTOR
-    meta = json.loads(path.read_text(encoding="utf-8"))
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        print(f"{path}: cannot be read as JSON ({exc})")
+        return 1
+    if not isinstance(meta, dict):
+        print(f"{path}: must be a JSON object")
+        return 1
     text = json.dumps(descriptor_with_schemas(meta), ensure_ascii=False, indent=2) + "\n"
     if args.check:
         if path.read_text(encoding="utf-8") != text:

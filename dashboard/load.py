@@ -274,7 +274,8 @@ def _read_csv(
             line = raw[: exc.start].count(b"\n") + 1
             problems.append(Problem(rel, line, None, "not valid UTF-8 text"))
             return None
-    first = raw.split(b"\n", 1)[0].decode("utf-8-sig").rstrip("\r")
+    end = raw.find(b"\n")
+    first = raw[: end if end >= 0 else len(raw)].decode("utf-8-sig").rstrip("\r")
     header = next(csv.reader([first]), []) if first.strip() else []
     if not header:
         problems.append(Problem(rel, None, None, "file is empty (no header row)"))

@@ -9,9 +9,11 @@ from __future__ import annotations
 import math
 from collections.abc import Collection
 
+import numpy as np
 import pandas as pd
 
 from dashboard.load import Package
+from dashboard.validate import first_rows, group_codes, member_of
 
 EARTH_RADIUS_KM = 6371.0088
 
@@ -64,11 +66,17 @@ def conflicts(pkg: Package) -> pd.DataFrame:
     Columns: subject_type, subject_id, claim, claimed_value, source_ids, n_sources,
     n_independent, resolved (this value is the one the dataset uses), reason_en, reason_fr.
     """
-    c = claims(pkg)
-    # Only subjects with two or more distinct values can disagree; the (few) such groups
-    # are then checked one by one, since a month agrees with any day inside it.
-    n_values = c.groupby(_CLAIM_KEYS, sort=False)["claimed_value"].transform("nunique")
-    several = c[(n_values > 1).to_numpy(dtype=bool)]
+    # Only subjects with two or more distinct values can disagree: found with integer codes
+    # (fast on millions of claims), then the few such groups are checked one by one, since
+    # a month agrees with any day inside it.
+    ev = pkg["evidence"]
+    ev = ev.loc[ev["claim"].notna(), [*_CLAIM_KEYS, "claimed_value"]]
+    keys = group_codes([ev[k] for k in _CLAIM_KEYS])
+    pairs = group_codes([pd.Series(keys), ev["claimed_value"]])
+    n_values = np.bincount(keys[first_rows(pairs)], minlength=len(first_rows(keys)))
+    several_ids = ev.index[n_values[keys] > 1]
+    src = pkg["sources"][["source_id", "kind", "independence_group"]]
+    several = pkg["evidence"].loc[several_ids].merge(src, on="source_id", how="left")
     disagree = [
         key
         for key, group in several.groupby(_CLAIM_KEYS, sort=True)
@@ -159,7 +167,7 @@ def itinerary(pkg: Package, event_ids: Collection[str] | None = None) -> pd.Data
     origin = visit.get("origin_place_id") if isinstance(visit, dict) else None
     points = _city_points(pkg)
     ev = pkg["evidence"]
-    ev = ev[(ev["subject_type"] == "event") & ev["subject_id"].isin(arrivals["event_id"])]
+    ev = ev[(ev["subject_type"] == "event") & member_of(ev["subject_id"], arrivals["event_id"])]
     sources = _sorted_lists(ev, ["subject_id"], "source_id")
     rows = []
     prev = points.get(str(origin)) if origin else None
