@@ -244,8 +244,8 @@ def main(argv: list[str] | None = None) -> int:
     # `kill PID` stops everything too: SystemExit unwinds running_stack's cleanup.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     with running_stack(args.replicas, listen_port=args.port) as stack:
-        print(f"nginx: {stack.proxy_url}  replicas: {' '.join(stack.replica_urls)}")
-        print(f"logs: {stack.workdir}  (Ctrl-C stops everything)")
+        print(f"nginx: {stack.proxy_url}  replicas: {' '.join(stack.replica_urls)}", flush=True)
+        print(f"logs: {stack.workdir}  (Ctrl-C stops everything)", flush=True)
         with contextlib.suppress(KeyboardInterrupt):
             signal.pause()
     return 0
