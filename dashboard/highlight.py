@@ -338,7 +338,7 @@ def source_table(
 ) -> pd.DataFrame:
     """One row per source of the given kinds (all when none): name, kind, outlet, author,
     date, language, title, link, and ``n_cited``, how many of its quotes and values the view
-    shows (``cited``: source_id -> count). Sources cited most come first.
+    shows (``cited``: source_id -> count). Sources cited most come first (then by id).
 
     Empty values read 'not stated'; ``title_given`` says whether the source has a title.
     """
@@ -376,15 +376,31 @@ def source_table(
         "url",
         "n_cited",
     ]
-    out = pd.DataFrame(rows, columns=columns)
+    out = pd.DataFrame(rows, columns=columns).sort_values("source_id")
     return out.sort_values("n_cited", ascending=False, kind="stable").reset_index(drop=True)
 
 
+def unused_claims(conflicts: pd.DataFrame) -> frozenset[tuple[str, str, str]]:
+    """(subject_id, claim, value) of every disputed value the dataset does not use."""
+    rejected = conflicts[~conflicts["resolved"].astype(bool)]
+    return frozenset(
+        (str(s), str(c), str(v))
+        for s, c, v in zip(
+            rejected["subject_id"], rejected["claim"], rejected["claimed_value"], strict=True
+        )
+    )
+
+
 def evidence_list(
-    pkg: Package, evidence: pd.DataFrame, numbers: Mapping[str, int], lang: str
+    pkg: Package,
+    evidence: pd.DataFrame,
+    numbers: Mapping[str, int],
+    lang: str,
+    unused: Collection[tuple[str, str, str]] = frozenset(),
 ) -> pd.DataFrame:
     """The footnotes under a seed text: n, what the quote supports (with its date) and the
-    value it states; in number order."""
+    value it states, flagged when the dataset does not use it (``unused_claims``); in
+    number order."""
     labels = subject_labels(pkg, lang)
     events = pkg["events"]
     events = events[events["event_id"].isin(set(evidence["subject_id"]))]
@@ -407,6 +423,8 @@ def evidence_list(
         when = spans.get(sid, "") if stype == "event" else ""
         kind = t("sources_subject_item", lang) if stype == "item" else ""
         states = claim_text(r["claim"], r["claimed_value"], lang)
+        if states and (sid, str(r["claim"]), str(r["claimed_value"])) in unused:
+            states += " " + t("sources_states_unused", lang)
         rows.append(
             {
                 "n": numbers[eid],
@@ -575,6 +593,15 @@ class SeedView:
     notes: pd.DataFrame  # evidence_list rows
     events: tuple[str, ...]  # the events its quotes support, in footnote order
 
+    @property
+    def event_labels(self) -> dict[str, str]:
+        """event_id -> '[n] title', n its first footnote."""
+        first = self.notes.drop_duplicates("subject_id")
+        return {
+            str(e): f"[{n}] {label}"
+            for e, n, label in zip(first["subject_id"], first["n"], first["label"], strict=True)
+        }
+
 
 @functools.lru_cache(maxsize=64)
 def _locate_cached(
@@ -584,17 +611,31 @@ def _locate_cached(
     return tuple(found), tuple(missing)
 
 
-def seed_view(pkg: Package, source_id: str, evidence: pd.DataFrame, lang: str) -> SeedView:
+def seed_view(
+    pkg: Package,
+    source_id: str,
+    evidence: pd.DataFrame,
+    lang: str,
+    conflicts: pd.DataFrame | None = None,
+) -> SeedView:
     """The seed document ``source_id`` with the quotes of ``evidence`` (rows of
-    ``evidence_in_view``) that come from it."""
+    ``evidence_in_view``) that come from it; values the dataset does not use (rows of
+    ``views.conflicts``) are flagged in the footnotes."""
     text = pkg.seed_texts.get(source_id, "")
     ev = evidence[evidence["source_id"] == source_id]
     quotes = tuple((str(e), _text(q)) for e, q in zip(ev["evidence_id"], ev["quote"], strict=True))
     spans, missing = _locate_cached(text, quotes)
     numbers = numbering(spans)
-    notes = evidence_list(pkg, ev, numbers, lang)
+    unused = unused_claims(conflicts) if conflicts is not None else frozenset()
+    notes = evidence_list(pkg, ev, numbers, lang, unused)
     events = tuple(dict.fromkeys(notes.loc[notes["subject_type"] == "event", "subject_id"]))
     return SeedView(tuple(segments(text, spans)), numbers, missing, notes, events)
+
+
+def meta_text(row: Mapping[Any, Any], lang: str) -> str:
+    """'Outlet: … · Author: … · Published: … · Language: … · kind' from a source_table row."""
+    keys = ("outlet", "author", "published", "language", "kind")
+    return t("sources_meta_line", lang, **{k: row[k] for k in keys})
 
 
 def count_text(table: pd.DataFrame, seeds: int, total: int, lang: str) -> str:

@@ -287,3 +287,17 @@ def test_evidence_list_states_claimed_values(pkg: Package) -> None:
     assert (first["n"], first["subject_id"]) == (1, "arrival_kazan")
     assert first["states"] == "date: 24 juin 2025"
     assert view.events[0] == "arrival_kazan"
+
+
+def test_footnote_flags_a_value_the_dataset_does_not_use(pkg: Package) -> None:
+    """Seed 000's '24 June' is flagged as not the value used; seed 003's '25 June' is not."""
+    conflicts = views.conflicts(pkg)
+    s000 = hl.seed_view(pkg, "seed_000", seed_evidence(pkg), "fr", conflicts).notes.iloc[0]
+    assert s000["states"] == "date: 24 juin 2025 (valeur non retenue : voir Divergences)"
+    s003 = hl.seed_view(pkg, "seed_003", seed_evidence(pkg), "en", conflicts).notes
+    kazan = s003[s003["evidence_id"] == "ev030"].iloc[0]
+    assert kazan["states"] == "date: 25 June 2025"
+    assert (
+        hl.seed_view(pkg, "seed_003", seed_evidence(pkg), "en").event_labels["arrival_kazan"]
+        == "[1] Welcome in Kazan by Rustam Minnikhanov"
+    )

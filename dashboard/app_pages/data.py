@@ -3,6 +3,7 @@ whole package as a ZIP) and how to cite it."""
 
 from collections.abc import Callable
 from datetime import date
+from typing import Literal
 
 import pandas as pd
 import streamlit as st
@@ -12,6 +13,12 @@ from dashboard.i18n import format_number
 from dashboard.load import Package
 
 MAX_ROWS = 1000
+WIDTHS: dict[str, Literal["small"]] = {
+    "when": "small",
+    "kind": "small",
+    "place_precision": "small",
+    "n_independent": "small",
+}
 DOWNLOADS = (
     ("csv", ":material/table_view:"),
     ("json", ":material/data_object:"),
@@ -37,12 +44,15 @@ def body(ctx: ui.Context) -> None:
     if len(events) > MAX_ROWS:
         st.caption(t("data_capped", n=format_number(MAX_ROWS, lang), total=n))
     table = export.readable(export.events_frame(pkg, events.head(MAX_ROWS), lang), lang)
-    config = {c: st.column_config.Column(t(f"data_col_{c}")) for c in table.columns}
-    st.dataframe(table, column_config=config, hide_index=True, width="stretch", key="data_table")
+    names = [str(c) for c in table.columns]
+    config = {c: st.column_config.Column(t(f"data_col_{c}"), width=WIDTHS.get(c)) for c in names}
+    height = 38 + 35 * min(len(table), 15)
+    st.dataframe(table, column_config=config, hide_index=True, width="stretch", height=height)
 
     st.subheader(t("data_downloads"))
     query = filters.to_query(ctx.state.with_(lang=lang, event=None))
-    for column, (fmt, icon) in zip(st.columns(len(DOWNLOADS)), DOWNLOADS, strict=True):
+    grid = [*st.columns(2), *st.columns(2)]
+    for column, (fmt, icon) in zip(grid, DOWNLOADS, strict=True):
         column.download_button(
             t(f"data_download_{fmt}"),
             data=_maker(fmt, pkg, events, lang, query),

@@ -12,6 +12,7 @@ from dashboard import ui, views
 from dashboard.load import Package
 
 MAX_ROWS = 1000
+WIDE = ("quote", "supports", "fact", "sources", "title")  # the rest stay narrow
 TABS = ("seeds", "list", "external", "corroboration", "conflicts")
 
 
@@ -27,9 +28,14 @@ def _table(ctx: ui.Context, frame: pd.DataFrame, empty: str) -> None:
         return
     if len(frame) > MAX_ROWS:
         st.caption(ctx.t("sources_capped", n=MAX_ROWS, total=len(frame)))
-    config = {c: st.column_config.Column(ctx.t(f"sources_col_{c}")) for c in frame.columns}
-    config["url"] = st.column_config.LinkColumn(ctx.t("sources_col_url"))
-    st.dataframe(frame.head(MAX_ROWS), column_config=config, hide_index=True, width="stretch")
+    names = [str(c) for c in frame.columns]
+    config = {
+        c: st.column_config.Column(ctx.t(f"sources_col_{c}"), width="large" if c in WIDE else None)
+        for c in names
+    }
+    config["url"] = st.column_config.LinkColumn(ctx.t("sources_col_url"), width="small")
+    height = 38 + 35 * min(len(frame), 16)
+    st.dataframe(frame.head(MAX_ROWS), column_config=config, hide_index=True, height=height)
 
 
 def _focus(key: str) -> None:
@@ -37,20 +43,19 @@ def _focus(key: str) -> None:
 
 
 def _seed(ctx: ui.Context, row: Mapping[Any, Any], evidence: pd.DataFrame) -> None:
-    view = hl.seed_view(ctx.pkg, str(row["source_id"]), evidence, ctx.lang)
-    meta = {k: row[k] for k in ("outlet", "author", "published", "language", "kind")}
-    st.caption(ui.md(ctx.t("sources_meta_line", **meta)))
+    view = hl.seed_view(ctx.pkg, str(row["source_id"]), evidence, ctx.lang, ui.conflicts(ctx.pkg))
+    st.caption(ui.md(hl.meta_text(row, ctx.lang)))
     st.markdown(hl.markdown(view.segments, view.numbers, ui.md))
-    if view.missing:
+    if view.missing:  # validate.py makes this impossible for a package that loads
         st.warning(
             ui.md(ctx.t("sources_missing", n=len(view.missing), ids=", ".join(view.missing)))
         )
     st.markdown(hl.notes_markdown(view.notes, ctx.t("sources_quoted"), ui.md))
-    label = {e: f"[{n}] {t}" for e, n, t in view.notes[["subject_id", "n", "label"]].values}
     key = f"sources_focus_{row['source_id']}"
     st.session_state[key] = ctx.state.event if ctx.state.event in view.events else None
+    labels = view.event_labels
     st.pills(ctx.t("sources_focus"), view.events, key=key, on_change=_focus, args=(key,),
-             format_func=lambda e: ui.md(label[e]), help=ctx.t("sources_focus_help"))  # fmt: skip
+             format_func=lambda e: ui.md(labels[e]), help=ctx.t("sources_focus_help"))  # fmt: skip
 
 
 def _conflicts(ctx: ui.Context, rows: pd.DataFrame) -> None:
@@ -73,8 +78,8 @@ def body(ctx: ui.Context) -> None:
     evidence = hl.evidence_in_view(pkg, sel.event_ids, sel.item_ids, event, ctx.state.sources)
     cited = {str(k): int(v) for k, v in evidence["source_id"].value_counts().items()}
     table = hl.source_table(pkg, cited, lang, ctx.state.sources)
-    seeds = table[table["source_id"].isin(pkg.seed_texts.keys()) & (table["n_cited"] > 0)]
-    seeds = seeds.sort_values("source_id")
+    shown = table["source_id"].isin(pkg.seed_texts.keys()) & (table["n_cited"] > 0)
+    seeds = table[shown].sort_values("source_id")
     st.caption(hl.count_text(table, len(seeds), len(pkg["sources"]), lang))
     if event:
         title = ui.labels(pkg, lang)["event"].get(event, event)
@@ -89,7 +94,7 @@ def body(ctx: ui.Context) -> None:
             with st.expander(ui.md(label), expanded=i == 0, icon=":material/description:"):
                 _seed(ctx, row, evidence)
     with tabs["list"]:
-        _table(ctx, table.drop(columns=["source_id", "title_given"]), "sources_none")
+        _table(ctx, table.drop(columns=["source_id", "name", "title_given"]), "sources_none")
     with tabs["external"]:
         st.caption(t("sources_external_intro"))
         _table(ctx, hl.external_table(pkg, evidence, lang), "sources_none_external")
