@@ -1,10 +1,11 @@
-"""Command line: ``python -m dashboard validate|schema ...``."""
+"""Command line: ``python -m dashboard validate|schema|export|synth ...``."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -66,6 +67,26 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_synth(args: argparse.Namespace) -> int:
+    from dashboard.synth import synthesize, write_package
+
+    out: Path = args.out_dir
+    if args.n_events < 1:
+        print("N must be at least 1")
+        return 1
+    if out.exists() and (not out.is_dir() or any(out.iterdir())) and not args.force:
+        print(f"{out} exists and is not empty: choose another folder or pass --force")
+        return 1
+    started = time.perf_counter()
+    write_package(synthesize(args.n_events, seed=args.seed), out)
+    print(
+        f"wrote a synthetic package of {args.n_events} events to {out} "
+        f"in {time.perf_counter() - started:.1f} s; "
+        f"check it with: python -m dashboard validate {out}"
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m dashboard", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -91,6 +112,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", type=Path, help="file to write (default: stdout)")
     p.add_argument("--data-dir", type=Path, help="package folder (default: embedded)")
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("synth", help="write an invented package of N events (benchmarks)")
+    p.add_argument("n_events", type=int, metavar="N", help="number of events")
+    p.add_argument("out_dir", type=Path, metavar="OUT_DIR", help="folder to write")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--force", action="store_true", help="write into a non-empty folder")
+    p.set_defaults(func=cmd_synth)
 
     return parser
 

@@ -10,6 +10,7 @@ validate`` accept. Everything in it is invented and says so.
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 from pathlib import Path
@@ -428,6 +429,17 @@ def _csv_text(frame: pd.DataFrame, table: model.Table) -> pd.DataFrame:
     return out
 
 
+def _write_csv(frame: pd.DataFrame, path: Path) -> None:
+    """Write with Arrow's C writer (a million rows in about a second), else with pandas."""
+    try:
+        pa = importlib.import_module("pyarrow")
+        pcsv = importlib.import_module("pyarrow.csv")
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+        pcsv.write_csv(table, str(path), pcsv.WriteOptions(quoting_style="needed"))
+    except (ImportError, TypeError):  # pragma: no cover - pyarrow comes with pandas
+        frame.to_csv(path, index=False, lineterminator="\n", na_rep="")
+
+
 def write_package(pkg: Package, out_dir: str | os.PathLike[str]) -> Path:
     """Write ``pkg`` as a package folder (CSV tables, descriptor, seeds/); return it."""
     from dashboard.__main__ import descriptor_with_schemas
@@ -435,9 +447,7 @@ def write_package(pkg: Package, out_dir: str | os.PathLike[str]) -> Path:
     out = Path(out_dir)
     (out / "seeds").mkdir(parents=True, exist_ok=True)
     for table in model.TABLES:
-        _csv_text(pkg[table.name], table).to_csv(
-            out / table.path, index=False, lineterminator="\n", na_rep=""
-        )
+        _write_csv(_csv_text(pkg[table.name], table), out / table.path)
     seed_files = pkg["sources"].dropna(subset=["seed_file"])
     for sid, rel in zip(seed_files["source_id"], seed_files["seed_file"], strict=True):
         (out / str(rel)).write_text(pkg.seed_texts[str(sid)], encoding="utf-8")
