@@ -161,3 +161,35 @@ def test_data_error_lists_problems_sorted_and_once() -> None:
     err = DataError([a, b, a])
     assert err.problems == [b, a]
     assert str(err).splitlines() == [str(b), str(a)]
+
+
+# --- a second package, through $DASHBOARD_DATA ---------------------------------------------
+
+TINY = ROOT / "tests" / "fixtures" / "tiny"
+
+
+def test_dashboard_data_points_load_package_at_another_package(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With $DASHBOARD_DATA set, load_package() loads that package, titles and all."""
+    monkeypatch.setenv(ENV_VAR, str(TINY))
+    pkg = load_package()
+    assert pkg.path == TINY
+    assert list(pkg["events"]["event_id"]) == ["arrive_north", "talks_pumps", "arrive_south"]
+    assert pkg.text("title", "fr") == "Petit jeu d'essai : une tournée fictive en deux villes"
+    assert pkg.seed_texts["tiny_seed"].startswith("Fictional test document")
+    # An empty table (no conflicts, so no resolutions) loads with its columns and types.
+    assert pkg["resolutions"].empty
+    assert list(pkg["resolutions"].columns) == model.RESOLUTIONS.columns
+
+
+def test_tiny_package_views_follow_its_own_data(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its itinerary runs home -> north -> south, 10 degrees of latitude (1,112 km) each."""
+    from dashboard import views
+
+    monkeypatch.setenv(ENV_VAR, str(TINY))
+    pkg = load_package()
+    it = views.itinerary(pkg)
+    assert list(it["to_place_id"]) == ["north_city", "south_city"]
+    assert list(it["distance_km"]) == [pytest.approx(1111.95, abs=0.1)] * 2
+    assert views.conflicts(pkg).empty

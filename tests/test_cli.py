@@ -1,0 +1,114 @@
+"""`python -m dashboard validate|schema|synth`: exit codes and what they print."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from dashboard.__main__ import main
+from dashboard.load import ENV_VAR
+
+ROOT = Path(__file__).resolve().parent.parent
+TINY = ROOT / "tests" / "fixtures" / "tiny"
+
+
+def run(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """The real command, in a fresh interpreter."""
+    return subprocess.run(
+        [sys.executable, "-m", "dashboard", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_validate_embedded_package_exits_0() -> None:
+    """With no folder, the embedded package is checked and found valid."""
+    env = {k: v for k, v in os.environ.items() if k != ENV_VAR}
+    result = run("validate", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith(f"OK: {ROOT / 'data'} is valid")
+    assert "20 events" in result.stdout
+
+
+def test_validate_follows_dashboard_data() -> None:
+    """$DASHBOARD_DATA points the command at the tiny package."""
+    result = run("validate", env={**os.environ, ENV_VAR: str(TINY)})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"OK: {TINY} is valid" in result.stdout
+    assert "3 events" in result.stdout
+
+
+def test_validate_a_missing_folder_exits_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A folder that does not exist is one problem, not a traceback."""
+    assert main(["validate", str(tmp_path / "nowhere")]) == 1
+    out = capsys.readouterr().out
+    assert "1 problem(s)" in out
+    assert "data folder not found" in out
+
+
+@pytest.mark.parametrize("folder", [ROOT / "data", TINY], ids=["embedded", "tiny"])
+def test_schema_check_passes(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Both descriptors are in step with dashboard/model.py."""
+    assert main(["schema", "--check", str(folder)]) == 0
+    assert "matches dashboard/model.py" in capsys.readouterr().out
+
+
+def test_schema_check_fails_when_out_of_step(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A descriptor whose schema differs from model.py fails the check; `schema` fixes it."""
+    shutil.copytree(TINY, tmp_path / "tiny")
+    path = tmp_path / "tiny" / "datapackage.json"
+    meta = json.loads(path.read_text(encoding="utf-8"))
+    meta["resources"][0]["schema"]["fields"][0]["type"] = "integer"
+    path.write_text(json.dumps(meta), encoding="utf-8")
+    assert main(["schema", "--check", str(tmp_path / "tiny")]) == 1
+    assert "out of step" in capsys.readouterr().out
+    assert main(["schema", str(tmp_path / "tiny")]) == 0
+    assert main(["schema", "--check", str(tmp_path / "tiny")]) == 0
+
+
+def test_schema_on_broken_json_exits_1_without_traceback(tmp_path: Path) -> None:
+    """An unreadable descriptor is reported in one line."""
+    (tmp_path / "datapackage.json").write_text("{not json", encoding="utf-8")
+    result = run("schema", "--check", tmp_path)
+    assert result.returncode == 1
+    assert "cannot be read as JSON" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_synth_writes_a_valid_package(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`synth N OUT_DIR` writes a package that `validate` accepts."""
+    out = tmp_path / "synth"
+    assert main(["synth", "40", str(out), "--seed", "3"]) == 0
+    assert "synthetic package of 40 events" in capsys.readouterr().out
+    assert main(["validate", str(out)]) == 0
+    assert "40 events" in capsys.readouterr().out
+
+
+def test_synth_refuses_to_overwrite(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A non-empty folder is left alone unless --force is given."""
+    (tmp_path / "keep.txt").write_text("mine", encoding="utf-8")
+    assert main(["synth", "5", str(tmp_path)]) == 1
+    assert "not empty" in capsys.readouterr().out
+    assert not (tmp_path / "events.csv").exists()
+    assert main(["synth", "5", str(tmp_path), "--force"]) == 0
+    assert (tmp_path / "keep.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_synth_refuses_zero_events(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """N must be at least 1."""
+    assert main(["synth", "0", str(tmp_path / "x")]) == 1
+    assert "at least 1" in capsys.readouterr().out
