@@ -656,3 +656,52 @@ def takeaway(corroboration: pd.DataFrame, lang: str) -> str:
         fact=top["fact"],
         k=top["n_independent"],
     )
+
+
+# --- everything the Sources page shows, computed at once ---------------------------------
+
+
+@dataclass(frozen=True)
+class SourcesView:
+    """What the Sources page shows for one view (filters, selected event, language)."""
+
+    sources: pd.DataFrame  # source_table rows, sources of the chosen kinds
+    seeds: pd.DataFrame  # the seed documents citing the view, by id
+    seed_views: Mapping[str, SeedView]
+    external: pd.DataFrame  # external_table rows
+    corroboration: pd.DataFrame  # corroboration_table rows
+    conflicts: pd.DataFrame  # conflict_table rows (of the selected event only, if one)
+    summary: str  # count_text: how many sources cite the view
+
+
+def sources_view(
+    pkg: Package,
+    event_ids: Collection[str],
+    item_ids: Collection[str],
+    event: str | None,
+    kinds: Collection[str],
+    lang: str,
+    conflicts: pd.DataFrame,
+    corroboration: pd.DataFrame,
+) -> SourcesView:
+    """Everything the Sources page shows; ``conflicts``/``corroboration``: the rows of
+    ``views.conflicts`` / ``views.corroboration`` for the whole package."""
+    evidence = evidence_in_view(pkg, event_ids, item_ids, event, kinds)
+    cited = {str(k): int(v) for k, v in evidence["source_id"].value_counts().items()}
+    table = source_table(pkg, cited, lang, kinds)
+    shown = table["source_id"].isin(pkg.seed_texts.keys()) & (table["n_cited"] > 0)
+    seeds = table[shown].sort_values("source_id").reset_index(drop=True)
+    disputes = conflict_table(pkg, conflicts, event_ids, item_ids, lang)
+    if event is not None:
+        disputes = disputes[disputes["subject_id"] == event].reset_index(drop=True)
+    return SourcesView(
+        sources=table,
+        seeds=seeds,
+        seed_views={
+            sid: seed_view(pkg, sid, evidence, lang, conflicts) for sid in seeds["source_id"]
+        },
+        external=external_table(pkg, evidence, lang),
+        corroboration=corroboration_table(pkg, corroboration, event_ids, item_ids, lang),
+        conflicts=disputes,
+        summary=count_text(table, len(seeds), len(pkg["sources"]), lang),
+    )

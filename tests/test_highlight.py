@@ -301,3 +301,20 @@ def test_footnote_flags_a_value_the_dataset_does_not_use(pkg: Package) -> None:
         hl.seed_view(pkg, "seed_003", seed_evidence(pkg), "en").event_labels["arrival_kazan"]
         == "[1] Welcome in Kazan by Rustam Minnikhanov"
     )
+
+
+def test_sources_view_follows_the_view(pkg: Package) -> None:
+    """The whole page's content: all three seeds unfiltered; with the Kazan arrival
+    selected, only the seeds quoting it, its one disagreement, and the summary in French."""
+    ev_ids, item_ids = set(pkg["events"]["event_id"]), set(pkg["cooperation"]["item_id"])
+    conflicts, corr = views.conflicts(pkg), views.corroboration(pkg)
+    every = hl.sources_view(pkg, ev_ids, item_ids, None, (), "en", conflicts, corr)
+    assert every.seeds["source_id"].tolist() == ["seed_000", "seed_002", "seed_003"]
+    assert len(every.sources) == len(pkg["sources"])
+    kazan = hl.sources_view(pkg, ev_ids, item_ids, "arrival_kazan", (), "fr", conflicts, corr)
+    assert kazan.seeds["source_id"].tolist() == ["seed_000", "seed_003"]
+    assert set(kazan.conflicts["subject_id"]) == {"arrival_kazan"}
+    assert kazan.summary.startswith("4 sources sur 16 citent")
+    external = hl.sources_view(pkg, ev_ids, item_ids, None, ("external",), "en", conflicts, corr)
+    assert external.seeds.empty
+    assert set(external.sources["kind"]) == {"External reference"}

@@ -7,8 +7,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from dashboard import filters, ui, views
 from dashboard import highlight as hl
-from dashboard import ui, views
 from dashboard.load import Package
 
 MAX_ROWS = 1000
@@ -19,6 +19,15 @@ TABS = ("seeds", "list", "external", "corroboration", "conflicts")
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _corroboration(path: str, version: int, _pkg: Package) -> pd.DataFrame:
     return views.corroboration(_pkg)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _view(path: str, version: int, view: tuple[object, ...], _ctx: ui.Context) -> hl.SourcesView:
+    """Computed once per package and view (filters, event, language); never mutated."""
+    pkg, sel = _ctx.pkg, _ctx.selection
+    return hl.sources_view(pkg, sel.event_ids, sel.item_ids, _ctx.state.event,
+                           _ctx.state.sources, _ctx.lang, ui.conflicts(pkg),
+                           _corroboration(path, version, pkg))  # fmt: skip
 
 
 def _table(ctx: ui.Context, frame: pd.DataFrame, empty: str) -> None:
@@ -42,8 +51,7 @@ def _focus(key: str) -> None:
     ui.select_event(st.session_state.get(key))
 
 
-def _seed(ctx: ui.Context, row: Mapping[Any, Any], evidence: pd.DataFrame) -> None:
-    view = hl.seed_view(ctx.pkg, str(row["source_id"]), evidence, ctx.lang, ui.conflicts(ctx.pkg))
+def _seed(ctx: ui.Context, row: Mapping[Any, Any], view: hl.SeedView) -> None:
     st.caption(ui.md(hl.meta_text(row, ctx.lang)))
     st.markdown(hl.markdown(view.segments, view.numbers, ui.md))
     if view.missing:  # validate.py makes this impossible for a package that loads
@@ -73,42 +81,37 @@ def _conflicts(ctx: ui.Context, rows: pd.DataFrame) -> None:
 
 
 def body(ctx: ui.Context) -> None:
-    pkg, t, sel, lang, event = ctx.pkg, ctx.t, ctx.selection, ctx.lang, ctx.state.event
+    t, event = ctx.t, ctx.state.event
+    key = tuple(sorted((k, tuple(v)) for k, v in filters.to_query(ctx.state).items()))
+    view = _view(str(ctx.pkg.path), id(ctx.pkg), (*key, ctx.lang), ctx)
     st.write(t("sources_intro"))
-    evidence = hl.evidence_in_view(pkg, sel.event_ids, sel.item_ids, event, ctx.state.sources)
-    cited = {str(k): int(v) for k, v in evidence["source_id"].value_counts().items()}
-    table = hl.source_table(pkg, cited, lang, ctx.state.sources)
-    shown = table["source_id"].isin(pkg.seed_texts.keys()) & (table["n_cited"] > 0)
-    seeds = table[shown].sort_values("source_id")
-    st.caption(hl.count_text(table, len(seeds), len(pkg["sources"]), lang))
+    st.caption(view.summary)
     if event:
-        title = ui.labels(pkg, lang)["event"].get(event, event)
+        title = ui.labels(ctx.pkg, ctx.lang)["event"].get(event, event)
         st.info(ui.md(t("sources_event_note", title=title)), icon=":material/filter_alt:")
     tabs = dict(zip(TABS, st.tabs([t(f"sources_tab_{k}") for k in TABS]), strict=True))
     with tabs["seeds"]:
         st.caption(t("sources_highlight_help"))
-        if seeds.empty:
+        if view.seeds.empty:
             st.info(t("sources_none_seed"))
-        for i, row in enumerate(seeds.to_dict("records")):
+        for i, row in enumerate(view.seeds.to_dict("records")):
             label = row["name"] + (" — " + row["title"] if row["title_given"] else "")
             with st.expander(ui.md(label), expanded=i == 0, icon=":material/description:"):
-                _seed(ctx, row, evidence)
+                _seed(ctx, row, view.seed_views[row["source_id"]])
     with tabs["list"]:
-        _table(ctx, table.drop(columns=["source_id", "name", "title_given"]), "sources_none")
+        _table(ctx, view.sources.drop(columns=["source_id", "name", "title_given"]), "sources_none")
     with tabs["external"]:
         st.caption(t("sources_external_intro"))
-        _table(ctx, hl.external_table(pkg, evidence, lang), "sources_none_external")
+        _table(ctx, view.external, "sources_none_external")
     with tabs["corroboration"]:
         st.caption(t("sources_corroboration_intro"))
-        facts = _corroboration(str(pkg.path), id(pkg), pkg)
-        corr = hl.corroboration_table(pkg, facts, sel.event_ids, sel.item_ids, lang)
-        if not corr.empty:
-            st.write(ui.md(hl.takeaway(corr, lang)))
-        _table(ctx, corr.drop(columns=["subject_type", "subject_id"]), "sources_none_corroboration")
+        if not view.corroboration.empty:
+            st.write(ui.md(hl.takeaway(view.corroboration, ctx.lang)))
+        corr = view.corroboration.drop(columns=["subject_type", "subject_id"])
+        _table(ctx, corr, "sources_none_corroboration")
     with tabs["conflicts"]:
         st.caption(t("sources_conflicts_intro"))
-        rows = hl.conflict_table(pkg, ui.conflicts(pkg), sel.event_ids, sel.item_ids, lang)
-        _conflicts(ctx, rows[rows["subject_id"] == event] if event else rows)
+        _conflicts(ctx, view.conflicts)
 
 
 ui.run_page(body, "nav_sources", "sources")
