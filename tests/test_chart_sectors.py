@@ -241,6 +241,7 @@ def test_breakdown_counts_events_and_items_by_hand(tiny: Package) -> None:
     sector; a parent's value is the sum of its children."""
     nodes = sc.hierarchy(tiny, sc.units(tiny, ALL_EVENTS, ALL_ITEMS), names_of(tiny, "en"), "en")
     assert values(nodes) == {
+        "*": 7,  # the frame around all sectors
         "defence": 3,
         "defence/events": 1,  # e1, tagged at the top level
         "defence/armour": 2,
@@ -252,7 +253,8 @@ def test_breakdown_counts_events_and_items_by_hand(tiny: Package) -> None:
         "industry/trucks/item:i1": 1,
     }
     parents = dict(zip(nodes["id"], nodes["parent"], strict=True))
-    assert parents["defence"] == ""
+    assert parents["*"] == ""
+    assert parents["defence"] == "*"
     assert parents["defence/events"] == "defence"
     assert parents["industry/trucks/item:i1"] == "industry/trucks"
 
@@ -277,6 +279,7 @@ def test_mentions_follow_the_source_kind_filter(tiny: Package) -> None:
     counted = sc.units(tiny, ALL_EVENTS, ALL_ITEMS, "mentions", source_ids={"b"})
     got = values(sc.hierarchy(tiny, counted, names_of(tiny, "en"), "en", "mentions"))
     assert got == {
+        "*": 4,
         "defence": 1,
         "defence/armour": 1,
         "defence/armour/events": 1,
@@ -296,6 +299,7 @@ def test_sector_filter_leaves_out_other_tags(tiny: Package) -> None:
         )
     )
     assert set(got) == {
+        "*",
         "defence",
         "defence/events",
         "defence/armour",
@@ -314,7 +318,7 @@ def test_treemap_spec_ids_parents_values_colours(tiny: Package) -> None:
     assert trace["branchvalues"] == "total"
     assert list(trace["ids"]) == list(nodes["id"])
     assert list(trace["parents"]) == list(nodes["parent"])
-    assert list(trace["values"]) == [3, 1, 2, 1, 1, 4, 4, 3, 1]
+    assert list(trace["values"]) == [7, 3, 1, 2, 1, 1, 4, 4, 3, 1]
     colours = dict(zip(trace["ids"], trace["marker"]["colors"], strict=True))
     shared = palette.sector_colours(tiny)
     assert colours["defence"] == shared["defence"] == "#D55E00"
@@ -331,9 +335,14 @@ def test_labels_are_escaped_and_french(tiny: Package) -> None:
     assert not any("<b>" in x for x in labels)
     fr = sc.hierarchy(tiny, sc.units(tiny, ALL_EVENTS, ALL_ITEMS), names_of(tiny, "fr"), "fr")
     fig = sc.treemap(fr, "fr").to_dict()
-    assert {"Défense", "Blindés", "Industrie", "Poids lourds", "Événements"} <= set(
-        fig["data"][0]["labels"]
-    )
+    assert {
+        "Tous les secteurs",
+        "Défense",
+        "Blindés",
+        "Industrie",
+        "Poids lourds",
+        "Événements",
+    } <= set(fig["data"][0]["labels"])
     assert "événements et volets" in fig["layout"]["title"]["text"]
 
 
@@ -383,6 +392,7 @@ def test_items_beyond_the_cap_are_grouped(tiny: Package) -> None:
         ("defence/armour", "armour"),
         ("defence/armour/item:i2", "armour"),
         ("industry/trucks/other", "trucks"),
+        ("*", None),  # the frame: no sector
         ("", None),
         (None, None),
         (42, None),
@@ -627,3 +637,13 @@ def test_config_downloads_png() -> None:
     assert cfg["displaylogo"] is False
     assert cfg["toImageButtonOptions"]["format"] == "png"
     json.dumps(cfg)
+
+
+def test_place_matrix_rules_between_cities(tiny: Package) -> None:
+    """A rule separates the cities in the place matrix (Moscow | Kazan | Tatarstan)."""
+    views = sc.build(tiny, ALL_EVENTS, ALL_ITEMS, names_of(tiny, "en"), "en")
+    fig = views.places["top"].figure
+    assert fig is not None
+    shapes = fig.to_dict()["layout"]["shapes"]
+    assert sorted(s["y0"] for s in shapes) == [0.5, 1.5]
+    assert views.places["top"].notes == ("1 event(s) with no place are not in the matrix.",)

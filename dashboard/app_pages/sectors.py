@@ -101,7 +101,18 @@ def body(ctx: ui.Context) -> None:
     st.caption(ctx.t("sectors_items_how"))
     st.markdown(":material/lightbulb: " + ui.md(v.items.takeaway))
     if not v.items.table.empty:
-        st.dataframe(v.items.table, hide_index=True, width="stretch")
+        col = {k: ctx.t(f"sectors_col_{k}") for k in ("topic", "status", "n_sources")}
+        st.dataframe(
+            v.items.table,
+            hide_index=True,
+            width="stretch",
+            height=min(36 * (len(v.items.table) + 1) + 3, 760),
+            column_config={
+                col["topic"]: st.column_config.TextColumn(width="large", pinned=True),
+                col["status"]: st.column_config.TextColumn(width="small"),
+                col["n_sources"]: st.column_config.NumberColumn(width="small"),
+            },
+        )
 
 
 ui.run_page(body, "nav_sectors", "sectors")

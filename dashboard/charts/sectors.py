@@ -38,6 +38,8 @@ MAX_SOURCES: Final = 25  # outlets shown in the outlet matrix, most mentions fir
 MAX_PLACES: Final = 30  # places shown in the place matrix, most events first
 LABEL_CHARS: Final = 38
 SEP: Final = "/"
+ROOT: Final = "*"  # the frame around all sectors; not a sector id (ids never hold "*")
+ROOT_COLOUR: Final = "#F0F2F6"
 # Sequential single-hue scale (ColorBrewer Blues): readable by colour-blind readers, and
 # every non-empty cell also carries its number.
 HEAT_SCALE: Final = [[0.0, "#F7FBFF"], [0.25, "#C6DBEF"], [0.5, "#6BAED6"], [1.0, "#08306B"]]
@@ -83,7 +85,11 @@ def sector_of_node(node_id: object) -> str | None:
     """The sector a breakdown node stands for: the last sector id in its path."""
     if not isinstance(node_id, str) or not node_id:
         return None
-    parts = [p for p in node_id.split(SEP) if p and ":" not in p and p not in ("events", "other")]
+    parts = [
+        p
+        for p in node_id.split(SEP)
+        if p and p != ROOT and ":" not in p and p not in ("events", "other")
+    ]
     return parts[-1] if parts else None
 
 
@@ -194,7 +200,7 @@ class Node:
     id: str
     parent: str
     sector_id: str
-    kind: str  # sector | subsector | events | item | other
+    kind: str  # root | sector | subsector | events | item | other
     label: str  # shortened for the segment
     full_label: str
     value: int
@@ -243,7 +249,11 @@ def hierarchy(
         ne, ni = int(rows["n_events"].sum()), int(rows["n_items"].sum())
         if kind == "sector" and top_events is not None:
             ne = int(top_events.get(sector, ne))
-        lines = [f"<b>{esc(label)}</b>", plural(unit, value, lang)]
+        lines = [f"<b>{esc(label)}</b>"]
+        if kind == "events":
+            lines.append(plural("sectors_events", ne, lang))
+        if kind != "events" or measure == "mentions":
+            lines.append(plural(unit, value, lang))
         if kind in ("sector", "subsector"):
             lines.append(
                 t(
@@ -259,6 +269,7 @@ def hierarchy(
             lines.append(
                 t("sectors_hover_share", lang, pct=format_number(100 * value / total, lang))
             )
+        colour = colours.get(tops.get(sector, sector), palette.NEUTRAL) if sector else ROOT_COLOUR
         nodes.append(
             Node(
                 nid,
@@ -270,15 +281,18 @@ def hierarchy(
                 value,
                 ne,
                 ni,
-                colours.get(tops.get(sector, sector), palette.NEUTRAL),
+                colour,
                 "<br>".join(lines),
             )
         )
 
+    if counted.empty:
+        return pd.DataFrame([], columns=list(Node.__dataclass_fields__))
+    add(ROOT, "", "", "root", t("sectors_root", lang), counted)
     u = counted.assign(top=counted["sector_id"].map(lambda s: tops.get(s, s)))
     for top in sorted(u["top"].unique(), key=lambda s: (order.get(s, 1 << 30), s)):
         in_top = u[u["top"] == top]
-        add(top, "", top, "sector", names["sector"].get(top, top), in_top)
+        add(top, ROOT, top, "sector", names["sector"].get(top, top), in_top)
         for sector in sorted(
             in_top["sector_id"].unique(), key=lambda s: (order.get(s, 1 << 30), s)
         ):
@@ -330,7 +344,7 @@ def hierarchy(
 def _tint(colour: str, kind: str) -> str:
     """The sector's colour, lighter for each ring down (same hue, so the sector stays
     recognisable; the nesting is also drawn by the boxes and their header labels)."""
-    alpha = {"sector": 1.0, "subsector": 0.8}.get(kind, 0.6)
+    alpha = {"root": 1.0, "sector": 1.0, "subsector": 0.8}.get(kind, 0.6)
     r, g, b = palette.hex_to_rgb(colour)
     mix = [round(c * alpha + 255 * (1 - alpha)) for c in (r, g, b)]
     return "#{:02X}{:02X}{:02X}".format(*mix)
@@ -463,10 +477,12 @@ def heatmap(
     title: str,
     lang: str,
     unit: str = "sectors_events",
+    groups: Sequence[str] | None = None,
 ) -> go.Figure:
     """A count matrix with its numbers written in the cells (empty cells left blank).
 
-    ``unit`` is the plural label key for the hover text ("3 events", "3 mentions").
+    ``unit`` is the plural label key for the hover text ("3 events", "3 mentions");
+    ``groups`` (one per row, e.g. the city) draws a rule between consecutive groups.
     """
     values: list[list[int]] = (
         [[int(v) for v in row] for row in matrix.to_numpy()] if not matrix.empty else []
@@ -504,6 +520,17 @@ def heatmap(
         yaxis={"autorange": "reversed", "type": "category"},
         plot_bgcolor="#FFFFFF",
     )
+    if groups:
+        for i in range(1, len(groups)):
+            if groups[i] != groups[i - 1]:
+                fig.add_shape(
+                    type="line",
+                    x0=-0.5,
+                    x1=len(x_labels) - 0.5,
+                    y0=i - 0.5,
+                    y1=i - 0.5,
+                    line={"color": "#555555", "width": 1.5},
+                )
     return fig
 
 
@@ -898,7 +925,12 @@ def build(
         if pm.left_out:
             notes.append(t("sectors_capped_places", lang, n=pm.left_out))
         fig = heatmap(
-            pm.counts, pm.col_labels, pm.row_labels, t("sectors_places_chart", lang), lang
+            pm.counts,
+            pm.col_labels,
+            pm.row_labels,
+            t("sectors_places_chart", lang),
+            lang,
+            groups=[r.group for r in rows],
         )
         places[level] = Chart(
             fig if rows else None, _twin(pm, t("sectors_col_place", lang)), text, tuple(notes)

@@ -1,0 +1,57 @@
+"""The Sectors page in Chromium: a click on the breakdown filters the whole dashboard."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import Tab
+
+pytestmark = pytest.mark.browser
+
+SLICES = '[data-testid="stPlotlyChart"] .treemaplayer g.slice'
+
+
+def _box(tab: Tab, label: str) -> Any:
+    """The treemap box whose own label starts with ``label`` (its header, for a parent)."""
+    return tab.page.locator(SLICES).filter(
+        has=tab.page.locator("text", has_text=re.compile("^" + re.escape(label)))
+    ).first
+
+
+def test_click_on_a_sector_sets_the_filter_and_the_url(tab: Tab) -> None:
+    """Clicking the Industry box puts Industry in the sidebar's sector filter and sector=industry
+    in the address; before the click neither is there; nothing leaves the machine."""
+    tab.goto("/sectors?lang=en")
+    page = tab.page
+    sidebar = page.get_by_test_id("stSidebar")
+    sector_filter = sidebar.get_by_test_id("stMultiSelect").first
+    expect(page).not_to_have_url(re.compile(r"sector="))
+    expect(sector_filter).not_to_contain_text("Industry")
+    box = _box(tab, "Industry")
+    expect(box).to_be_visible(timeout=60_000)
+    tab.screenshot("sectors_en", height=3700)
+    box.click(position={"x": 12, "y": 8})  # the header strip: the box itself, not a child
+    expect(page).to_have_url(re.compile(r"[?&]sector=industry(&|$)"), timeout=30_000)
+    tab.wait_idle()
+    expect(sector_filter).to_contain_text("Industry")
+    expect(page.get_by_text(re.compile("“Industry” accounts for 8 of the 8 events"))).to_be_visible()
+    expect(_box(tab, "Defence")).to_have_count(0)  # the breakdown follows the filter
+    tab.screenshot("sectors_en_industry", height=3000)
+    assert tab.external_requests == []
+
+
+def test_french_page(new_tab: Any) -> None:
+    """A French browser gets the page in French, charts included."""
+    tab: Tab = new_tab(locale="fr-FR")
+    tab.goto("/sectors")
+    page = tab.page
+    expect(page.locator("h1").first).to_have_text("Secteurs")
+    expect(_box(tab, "Industrie")).to_be_visible(timeout=60_000)
+    expect(page.get_by_text("Événements par lieu et par secteur", exact=True)).to_be_visible()
+    expect(page.get_by_text(re.compile("Tatarstan \\(lieu non précisé\\)")).first).to_be_visible()
+    tab.screenshot("sectors_fr", height=3700)
+    assert tab.external_requests == []
