@@ -17,9 +17,11 @@ SLICES = '[data-testid="stPlotlyChart"] .treemaplayer g.slice'
 
 def _box(tab: Tab, label: str) -> Any:
     """The treemap box whose own label starts with ``label`` (its header, for a parent)."""
-    return tab.page.locator(SLICES).filter(
-        has=tab.page.locator("text", has_text=re.compile("^" + re.escape(label)))
-    ).first
+    return (
+        tab.page.locator(SLICES)
+        .filter(has=tab.page.locator("text", has_text=re.compile("^" + re.escape(label))))
+        .first
+    )
 
 
 def test_click_on_a_sector_sets_the_filter_and_the_url(tab: Tab) -> None:
@@ -38,7 +40,8 @@ def test_click_on_a_sector_sets_the_filter_and_the_url(tab: Tab) -> None:
     expect(page).to_have_url(re.compile(r"[?&]sector=industry(&|$)"), timeout=30_000)
     tab.wait_idle()
     expect(sector_filter).to_contain_text("Industry")
-    expect(page.get_by_text(re.compile("“Industry” accounts for 8 of the 8 events"))).to_be_visible()
+    takeaway = page.get_by_text(re.compile("“Industry” accounts for 8 of the 8 events"))
+    expect(takeaway).to_be_visible()
     expect(_box(tab, "Defence")).to_have_count(0)  # the breakdown follows the filter
     tab.screenshot("sectors_en_industry", height=3000)
     assert tab.external_requests == []
