@@ -55,6 +55,7 @@ STYLES = ("day", "range", "month")
 SPAN_PATTERN = {"day": "", "range": "/", "month": "."}
 SPAN_DASH = {"day": "solid", "range": "dash", "month": "dot"}
 SPAN_ALPHA = {"day": 0.85, "range": 0.18, "month": 0.12}
+SPAN_SOLIDITY = {"day": 0.3, "range": 0.3, "month": 0.15}
 CONFIG: dict[str, Any] = {
     "displaylogo": False,
     "toImageButtonOptions": {"format": "png", "filename": "timeline", "scale": 2},
@@ -521,48 +522,45 @@ def _legend(marks: Sequence[Mark], pkg: Package, lang: str) -> list[Trace]:
 
 def _spans(marks: Sequence[Mark]) -> list[Trace]:
     """Uncertain dates as hatched, see-through bars with a dashed outline; multi-day events
-    as solid bars."""
+    as solid bars. One bar trace per style and colour: Plotly draws a pattern in black when
+    its colours are given per bar."""
     out: list[Trace] = []
     for style in STYLES:
         spans = [m for m in marks if m.precision == style and not m.single_day]
-        if not spans:
-            continue
-        out.append(
-            {
-                "type": "bar",
-                "orientation": "h",
-                "name": style,
-                "showlegend": False,
-                "y": [m.y for m in spans],
-                "base": [_iso(m.start) for m in spans],
-                "x": [(m.end - m.start) / pd.Timedelta(milliseconds=1) for m in spans],
-                "width": 0.72,
-                "customdata": [m.event_id for m in spans],
-                "hovertext": [m.hover for m in spans],
-                "hovertemplate": "%{hovertext}<extra></extra>",
-                "marker": {
-                    "color": [_rgba(m.colour, SPAN_ALPHA[style]) for m in spans],
-                    "line": {"width": 0},
-                    "pattern": {
-                        "shape": SPAN_PATTERN[style],
-                        "fgcolor": [m.colour for m in spans],
-                        "fillmode": "overlay",
-                        "size": 8,
-                        "solidity": 0.25,
-                        "fgopacity": 0.55,
-                    },
-                },
-                "unselected": {"marker": {"opacity": 0.45}},
-            }
-        )
-        if style == "day":
-            continue
         for colour in sorted({m.colour for m in spans}):
+            group = [m for m in spans if m.colour == colour]
+            out.append(
+                {
+                    "type": "bar",
+                    "orientation": "h",
+                    "name": style,
+                    "showlegend": False,
+                    "y": [m.y for m in group],
+                    "base": [_iso(m.start) for m in group],
+                    "x": [(m.end - m.start) / pd.Timedelta(milliseconds=1) for m in group],
+                    "width": 0.72,
+                    "customdata": [m.event_id for m in group],
+                    "hovertext": [m.hover for m in group],
+                    "hovertemplate": "%{hovertext}<extra></extra>",
+                    "marker": {
+                        "color": _rgba(colour, SPAN_ALPHA[style]),
+                        "line": {"width": 0},
+                        "pattern": {
+                            "shape": SPAN_PATTERN[style],
+                            "fgcolor": colour,
+                            "fillmode": "overlay",
+                            "size": 8,
+                            "solidity": SPAN_SOLIDITY[style],
+                        },
+                    },
+                    "unselected": {"marker": {"opacity": 0.45}},
+                }
+            )
+            if style == "day":
+                continue
             xs: list[str | None] = []
             ys: list[float | None] = []
-            for m in spans:
-                if m.colour != colour:
-                    continue
+            for m in group:
                 a, b = _iso(m.start), _iso(m.end)
                 lo, hi = m.y - 0.36, m.y + 0.36
                 xs += [a, b, b, a, a, None]
@@ -757,7 +755,8 @@ def timeline_figure(
         "shapes": shapes,
         "annotations": notes,
         "barmode": "overlay",
-        "dragmode": "select",
+        # A box drawn with the modebar's "Box select" spans dates only. (No default
+        # dragmode="select": with it, Streamlit receives no selection on a plain click.)
         "selectdirection": "h",
         "hovermode": "closest",
         "clickmode": "event+select",
