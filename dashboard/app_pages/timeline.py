@@ -91,6 +91,11 @@ def _detail(ctx: ui.Context, event_id: str) -> None:
 def body(ctx: ui.Context) -> None:
     st.caption(ctx.t("timeline_caption"))
     events, total = tl.capped(ctx.events)
+    if events.empty:  # the filters keep cooperation items but no event
+        ui.empty_state(ctx)
+        if ctx.state.event:
+            _detail(ctx, ctx.state.event)
+        return
     if total > len(events):
         st.warning(
             ctx.t(

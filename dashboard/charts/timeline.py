@@ -51,6 +51,7 @@ ROW_PX = 26
 LEGEND_PX = 130  # room under the axis for the legend
 PLOT_PX = 1000  # assumed plot width, to reserve room for the labels
 CHAR_PX = 6.3
+LABEL_GAP_PX = 9
 STYLES = ("day", "range", "month")
 SPAN_PATTERN = {"day": "", "range": "/", "month": "."}
 SPAN_DASH = {"day": "solid", "range": "dash", "month": "dot"}
@@ -234,10 +235,13 @@ class Mark:
     ) -> tuple[pd.Timestamp, bool]:
         """Where the title goes and whether it reads rightwards from there: right of the
         mark, or left of it when it would run past the right edge."""
-        right = (self.last - DAY / 2) if self.single_day else max(self.start, x0) + DAY / 10
+        gap = DAY * (LABEL_GAP_PX / px_per_day)  # clear of the marker
+        if self.single_day:
+            right, left = self.last - DAY / 2 + gap, self.first + DAY / 2 - gap
+        else:
+            right, left = max(self.start, x0) + DAY / 10, self.start - DAY / 10
         if right + self.label_width(px_per_day) <= x1:
             return right, True
-        left = (self.first + DAY / 2) if self.single_day else self.start
         if left - self.label_width(px_per_day) >= x0:
             return left, False
         return right, True
