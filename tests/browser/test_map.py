@@ -1,0 +1,114 @@
+"""The Map page in Chromium: the deck.gl canvas draws the outlines (served by the app
+itself), tooltips are text, a click on a place filters on it in the URL, and no request
+leaves the machine."""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+from collections import Counter
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from dashboard import maps, views
+from dashboard.load import load_package
+from tests.browser.conftest import ROOT, SCREENSHOTS, Tab
+
+pytestmark = pytest.mark.browser
+CANVAS = '[data-testid="stDeckGlJsonChart"] canvas'
+
+
+def _open_map(tab: Tab, path: str = "/map") -> Any:
+    """Go to the map and wait until deck.gl has fetched the outlines and drawn its canvas."""
+    with tab.page.expect_response(
+        lambda r: "countries_110m.geojson" in r.url, timeout=60_000
+    ) as response:
+        tab.goto(path)
+    assert response.value.status == 200
+    assert response.value.url.endswith("/app/static/countries_110m.geojson")
+    canvas = tab.page.locator(CANVAS).first
+    expect(canvas).to_be_visible(timeout=60_000)
+    tab.page.wait_for_timeout(1500)  # deck.gl parses the GeoJSON, then paints: no DOM signal
+    return canvas
+
+
+def _colours(png: bytes) -> Counter[tuple[int, ...]]:
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png)).convert("RGB").resize((200, 160))
+    return Counter(image.getdata())
+
+
+def _screen(canvas: Any, preset: str, lat: float, lon: float) -> tuple[float, float]:
+    """Where (lat, lon) is drawn in the canvas, for the preset's initial view."""
+    pkg = load_package(ROOT / "data")
+    lat0, lon0, zoom = maps.fit(maps.preset_points(pkg, preset, views.itinerary(pkg)))
+    box = canvas.bounding_box()
+    scale = 512 * 2**zoom / (2 * math.pi)
+    x = box["width"] / 2 + math.radians(lon - lon0) * scale
+    y = box["height"] / 2 - (maps._mercator_y(lat) - maps._mercator_y(lat0)) * scale
+    return x, y
+
+
+def _hover_until(tab: Tab, canvas: Any, x: float, y: float, text: str) -> Any:
+    """Hover (x, y) until deck.gl's tooltip shows ``text``. The canvas gives no DOM signal
+    when a new view has been painted, so the hover is repeated a few times."""
+    tooltip = tab.page.locator(".deck-tooltip")
+    for _ in range(20):
+        canvas.hover(position={"x": x + 1, "y": y})
+        canvas.hover(position={"x": x, "y": y})
+        if tooltip.is_visible() and text in tooltip.inner_text():
+            return tooltip
+        tab.page.wait_for_timeout(500)
+    raise AssertionError(f"no tooltip with {text!r} at {x:.0f},{y:.0f}")
+
+
+def test_map_canvas_draws_offline(tab: Tab) -> None:
+    """The canvas is painted (grey land, Mali's green, Russia's orange), not one flat colour,
+    with no exception box, and nothing is requested from outside the machine."""
+    canvas = _open_map(tab)
+    colours = _colours(canvas.screenshot(path=str(SCREENSHOTS / "map_canvas.png")))
+    most, count = colours.most_common(1)[0]
+    assert count < 0.8 * sum(colours.values()), f"canvas is mostly {most}"
+    assert len(colours) > 50
+    tab.screenshot("map_en", height=2200)
+    assert tab.page.get_by_text("How to read the map").is_visible()
+    expect(tab.page.get_by_test_id("stException")).to_have_count(0)
+    assert tab.external_requests == []
+    # Streamlit probes /map/_stcore/* before the root (404s); anything else is an error.
+    assert [e for e in tab.console_errors if "404" not in e] == []
+
+
+def test_tooltip_is_plain_text(tab: Tab) -> None:
+    """Hovering the Moscow Kremlin shows its name, kind and events as text (no markup)."""
+    canvas = _open_map(tab)
+    x, y = _screen(canvas, "journey", 55.75167, 37.61778)
+    tooltip = _hover_until(tab, canvas, x, y, "Moscow")
+    # innerText: lines become <br>, never other elements
+    tags = tooltip.evaluate("el => [...el.querySelectorAll('*')].map(n => n.tagName)")
+    assert set(tags) <= {"BR"}
+    assert tab.external_requests == []
+
+
+def test_click_on_a_place_filters_on_it_in_the_url(new_tab: Any) -> None:
+    """In French, the Bamako view, a click on the refinery dot sets place= in the URL and
+    lists its event; the view stays offline."""
+    tab = new_tab(locale="fr-FR")
+    canvas = _open_map(tab, "/map?lang=fr")
+    tab.page.get_by_role("radio", name="Bamako").click()
+    tab.wait_idle()
+    x, y = _screen(canvas, "bamako", 12.55, -7.95)
+    _hover_until(tab, canvas, x, y, "Sénou")
+    canvas.click(position={"x": x, "y": y})
+    expect(tab.page).to_have_url(re.compile(r"place=yadran_refinery"), timeout=30_000)
+    tab.wait_idle()
+    expect(tab.page.get_by_text("Lieu sélectionné", exact=False)).to_be_visible()
+    listed = tab.page.get_by_test_id("stMarkdownContainer").filter(
+        has_text="Première pierre de la raffinerie"
+    )
+    expect(listed).to_have_count(1)  # the event, listed once under the selected place
+    tab.screenshot("map_fr_selected", height=2000)
+    assert tab.external_requests == []
