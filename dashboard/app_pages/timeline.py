@@ -21,6 +21,27 @@ def _figure(key: tuple[object, ...], _ctx: ui.Context, _events: pd.DataFrame) ->
     return tl.timeline_figure(_ctx.pkg, _events, ui.conflicts(_ctx.pkg), opts)
 
 
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _twin(
+    key: tuple[object, ...], _ctx: ui.Context, _events: pd.DataFrame
+) -> tuple[pd.DataFrame, str]:
+    """The table and the written summary, once per view (never mutated)."""
+    summary = tl.summary(_events, ui.conflicts(_ctx.pkg), _ctx.lang)
+    return tl.table(_ctx.pkg, _events, _ctx.lang), summary
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _detail_of(
+    pkg_key: object, event_id: str, lang: str, _ctx: ui.Context
+) -> tl.EventDetail | None:
+    return tl.event_detail(_ctx.pkg, event_id, lang)
+
+
+def _pkg_key(ctx: ui.Context) -> tuple[str, int]:
+    """The loaded package (a reloaded package is a new object, so caches follow it)."""
+    return str(ctx.pkg.path), id(ctx.pkg)
+
+
 def _on_select() -> None:
     """A click selects the event (or clears it); a box across the chart sets the dates."""
     ctx = ui.context()
@@ -37,7 +58,7 @@ def _on_select() -> None:
 
 
 def _detail(ctx: ui.Context, event_id: str) -> None:
-    d = tl.event_detail(ctx.pkg, event_id, ctx.lang)
+    d = _detail_of(_pkg_key(ctx), event_id, ctx.lang, ctx)
     if d is None:
         return
     if event_id not in ctx.selection.event_ids:
@@ -105,7 +126,7 @@ def body(ctx: ui.Context) -> None:
             )
         )
     key = (
-        str(ctx.pkg.path),
+        _pkg_key(ctx),
         tl.ids(events["event_id"]),
         ctx.lang,
         ctx.state.date_from,
@@ -121,7 +142,8 @@ def body(ctx: ui.Context) -> None:
         width="stretch",
         alt=ctx.t("timeline_chart_alt", n=len(events)),
     )
-    st.markdown(ui.md(tl.summary(events, ui.conflicts(ctx.pkg), ctx.lang)))
+    table, summary = _twin(key, ctx, events)
+    st.markdown(ui.md(summary))
     if ctx.state.event:
         _detail(ctx, ctx.state.event)
     else:
@@ -129,7 +151,7 @@ def body(ctx: ui.Context) -> None:
     st.subheader(ctx.t("timeline_table_title"))
     date_col = ctx.t("timeline_col_date")
     st.dataframe(
-        tl.table(ctx.pkg, events, ctx.lang),
+        table,
         hide_index=True,
         width="stretch",
         column_config={

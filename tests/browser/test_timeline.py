@@ -19,10 +19,12 @@ pytestmark = pytest.mark.browser
 POINT_OF = """([trace, id]) => {
   const gd = document.querySelector('.js-plotly-plot');
   const t = gd.data.findIndex(d => d.name === trace && (d.customdata || []).includes(id));
-  const i = gd.data[t].customdata.indexOf(id);
+  const d = gd.data[t], i = d.customdata.indexOf(id);
   const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
   const box = gd.querySelector('.nsewdrag').getBoundingClientRect();
-  return [box.left + xa.d2p(gd.data[t].x[i]), box.top + ya.d2p(gd.data[t].y[i])];
+  // a bar: the middle of its span (x is a duration from its base)
+  const x = d.type === 'bar' ? xa.l2p(xa.d2l(d.base[i]) + d.x[i] / 2) : xa.d2p(d.x[i]);
+  return [box.left + x, box.top + ya.d2p(d.y[i])];
 }"""
 
 
@@ -58,6 +60,18 @@ def test_click_selects_event(tab: Tab) -> None:
     )
     expect(tab.page.get_by_test_id("stException")).to_have_count(0)
     assert tab.external_requests == []
+
+
+def test_click_month_bar(tab: Tab) -> None:
+    """Clicking the month-long KAMAZ bar selects it; the panel says the place is not stated."""
+    tab.goto("/timeline")
+    chart_ready(tab)
+    click_event(tab, "month", "visit_kamaz")
+    expect(tab.page).to_have_url(re.compile(r"[?&]event=visit_kamaz(&|$)"))
+    detail = tab.page.locator(".st-key-timeline_detail")
+    expect(detail).to_contain_text("June 2025 (month only)")
+    expect(detail).to_contain_text("region only: the place is not stated")
+    expect(tab.page.get_by_test_id("stException")).to_have_count(0)
 
 
 def test_click_hollow_claim_then_screenshots(tab: Tab, new_tab: Callable[..., Tab]) -> None:
