@@ -9,16 +9,19 @@ that lists every problem found (file, row, column, message). It never imports st
 from __future__ import annotations
 
 import csv
+import importlib
 import io
 import json
 import os
+import re
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
@@ -30,6 +33,8 @@ ENV_VAR = "DASHBOARD_DATA"
 DESCRIPTOR = "datapackage.json"
 # Generous for a hand-edited CSV, small enough that a hostile file cannot exhaust memory.
 MAX_FILE_BYTES = 512 * 1024 * 1024
+# Below this size the csv module parses faster than Arrow starts up.
+SMALL_FILE_BYTES = 256 * 1024
 
 
 @dataclass(frozen=True, order=True)
@@ -97,6 +102,27 @@ def resolve_data_dir(path: str | os.PathLike[str] | None = None) -> Path:
 _DATE_RE = r"^\d{4}-\d{2}-\d{2}$"
 
 
+def _matches(pattern: str) -> Callable[[pd.Series], pd.Series]:
+    """A vectorised full-match of ``pattern`` (anchored by ^…$) for a pandera Check.
+
+    Arrow's RE2 directly: pandas' ``str.match`` re-parses the pattern on every call to
+    decide whether RE2 can take it, which costs more than matching a few hundred ids.
+    """
+    regex = re.compile(pattern)
+
+    def check(s: pd.Series) -> pd.Series:
+        try:
+            pa_ = importlib.import_module("pyarrow")
+            pc = importlib.import_module("pyarrow.compute")
+            found = pc.match_substring_regex(pa_.array(s.astype("string").array), pattern)
+            mask = np.asarray(found.fill_null(True).to_numpy(zero_copy_only=False), dtype=bool)
+        except ImportError:  # pragma: no cover - pyarrow comes with pandas and streamlit
+            mask = np.array([pd.isna(v) or bool(regex.match(str(v))) for v in s], dtype=bool)
+        return pd.Series(mask, index=s.index)
+
+    return check
+
+
 def _is_iso_date(s: pd.Series) -> pd.Series:
     parsed = pd.to_datetime(s, format="%Y-%m-%d", errors="coerce")
     return parsed.notna() | s.isna()
@@ -114,7 +140,7 @@ def _column(f: model.Field) -> pa.Column:
     if f.enum is not None:
         checks.append(pa.Check.isin(list(f.enum), error=f"must be one of {', '.join(f.enum)}"))
     if f.pattern is not None:
-        checks.append(pa.Check.str_matches(f.pattern, error=f"must match {f.pattern}"))
+        checks.append(pa.Check(_matches(f.pattern), error=f"must match {f.pattern}"))
     if f.minimum is not None:
         checks.append(pa.Check.ge(f.minimum, error=f"must be at least {f.minimum:g}"))
     if f.maximum is not None:
@@ -124,7 +150,7 @@ def _column(f: model.Field) -> pa.Column:
     if f.type == "date":
         # Checked as text first, so that '2025/06/01' or '25 June' are refused rather than
         # guessed; converted after validation.
-        checks.append(pa.Check.str_matches(_DATE_RE, error="must be a date YYYY-MM-DD"))
+        checks.append(pa.Check(_matches(_DATE_RE), error="must be a date YYYY-MM-DD"))
         checks.append(pa.Check(_is_iso_date, error="must be a real calendar date"))
     elif f.type == "boolean":
         checks.append(pa.Check.isin(["true", "false"], error="must be true or false"))
@@ -229,10 +255,14 @@ def _parse_fast(raw: bytes) -> pd.DataFrame | None:
 
 
 def _parse_exact(
-    raw: bytes, header: list[str], rel: str, problems: list[Problem]
+    text: str, header: list[str], rel: str, problems: list[Problem]
 ) -> pd.DataFrame | None:
-    """The slow, exact parse: every row of the wrong width, located."""
-    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))[1:]
+    """Parse row by row with the csv module: every row of the wrong width, located.
+
+    Also the quicker way for small files (Arrow's start-up costs more than a few hundred
+    rows take here).
+    """
+    rows = list(csv.reader(io.StringIO(text, newline="")))[1:]
     bad = False
     for i, row in enumerate(rows, start=2):
         if len(row) != len(header):
@@ -242,8 +272,13 @@ def _parse_exact(
             bad = True
     if bad:
         return None
-    frame = pd.DataFrame(rows, columns=header, dtype=object).replace("", None)
-    return frame.astype("str")
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in header]
+    return pd.DataFrame(
+        {
+            name: pd.array([v if v != "" else None for v in col], dtype="string")
+            for name, col in zip(header, columns, strict=True)
+        }
+    )
 
 
 def _read_csv(
@@ -266,10 +301,11 @@ def _read_csv(
     except OSError as exc:
         problems.append(Problem(rel, None, None, f"cannot be read ({exc.strerror})"))
         return None
-    frame = _parse_fast(raw)
+    frame = _parse_fast(raw) if len(raw) > SMALL_FILE_BYTES else None
+    text = ""
     if frame is None:
         try:
-            raw.decode("utf-8-sig")
+            text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             line = raw[: exc.start].count(b"\n") + 1
             problems.append(Problem(rel, line, None, "not valid UTF-8 text"))
@@ -291,12 +327,12 @@ def _read_csv(
     if missing or extra or len(header) != len(set(header)):
         return None
     if frame is None:
-        frame = _parse_exact(raw, header, rel, problems)
+        frame = _parse_exact(text, header, rel, problems)
         if frame is None:
             return None
     frame = frame[table.columns]
-    text = [f.name for f in table.fields if f.type == "string"]
-    return frame.astype(dict.fromkeys(text, "string"))
+    text_columns = [f.name for f in table.fields if f.type == "string"]
+    return frame.astype(dict.fromkeys(text_columns, "string"))
 
 
 def _check_frame(
@@ -306,7 +342,8 @@ def _check_frame(
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            checked = pandera_schema(table.name).validate(frame, lazy=True)
+            # inplace: the frame is ours (fresh from _read_csv); pandera need not copy it.
+            checked = pandera_schema(table.name).validate(frame, lazy=True, inplace=True)
     except SchemaErrors as exc:
         cases = exc.failure_cases.to_dict("records")
         # A value that is not a number is reported once, as such: pandera also reports the
@@ -346,12 +383,13 @@ def _problem_from_case(rec: Mapping[str, Any], table: model.Table, rel: str) -> 
 
 
 def _convert(frame: pd.DataFrame, table: model.Table) -> pd.DataFrame:
-    out = frame.copy()
+    """Dates to datetime64 and booleans to bool, once their text has been checked."""
+    out = frame  # ours alone (see _check_frame): converted in place
     for f in table.fields:
         if f.type == "date":
             out[f.name] = pd.to_datetime(out[f.name], format="%Y-%m-%d")
         elif f.type == "boolean":
-            out[f.name] = out[f.name] == "true"
+            out[f.name] = (out[f.name] == "true").to_numpy(dtype=bool, na_value=False)
     return out
 
 

@@ -79,23 +79,31 @@ def _report(
     ]
 
 
+_SMALL_LOOKUP = 1_000
+
+
 def member_of(values: pd.Series, known: pd.Series) -> pd.Series:
     """``values.isin(known)``, fast for millions of strings on both sides.
 
     pandas' own ``isin`` on Arrow-backed strings builds the lookup set in a Python loop,
     which takes seconds for a million known ids; Arrow's ``is_in`` takes milliseconds.
     """
+    known = known.dropna()
+    if len(values) <= _SMALL_LOOKUP and len(known) <= _SMALL_LOOKUP:
+        lookup = set(known.tolist())
+        found = [isinstance(v, str) and v in lookup for v in values.tolist()]
+        return pd.Series(found, index=values.index, dtype=bool)
     try:
         pa = importlib.import_module("pyarrow")
         pc = importlib.import_module("pyarrow.compute")
         found = pc.is_in(
             pa.array(values.astype("string").array),
-            value_set=pa.array(known.dropna().astype("string").array),
+            value_set=pa.array(known.astype("string").array),
             skip_nulls=True,
         )
         mask = np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
     except ImportError:  # pragma: no cover - pyarrow comes with pandas and streamlit
-        mask = pd.Index(known.dropna().unique()).get_indexer(values) >= 0
+        mask = pd.Index(known.unique()).get_indexer(values) >= 0
     return pd.Series(mask, index=values.index)
 
 
@@ -142,10 +150,11 @@ def foreign_keys(pkg: Package, paths: Mapping[str, str]) -> list[Problem]:
         for fk in table.foreign_keys:
             target = pkg[fk.table]
             cols = list(fk.fields)
-            present = frame[cols].notna().all(axis=1)
             if len(cols) == 1:
+                present = frame[cols[0]].notna()
                 known = member_of(frame[cols[0]], target[fk.reference[0]])
             else:
+                present = frame[cols].notna().all(axis=1)
                 keys = pd.MultiIndex.from_frame(frame[cols])
                 targets = pd.MultiIndex.from_frame(target[list(fk.reference)])
                 known = pd.Series(keys.isin(targets), index=frame.index)

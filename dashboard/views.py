@@ -75,32 +75,43 @@ def conflicts(pkg: Package) -> pd.DataFrame:
     pairs = group_codes([pd.Series(keys), ev["claimed_value"]])
     n_values = np.bincount(keys[first_rows(pairs)], minlength=len(first_rows(keys)))
     several_ids = ev.index[n_values[keys] > 1]
-    src = pkg["sources"][["source_id", "kind", "independence_group"]]
-    several = pkg["evidence"].loc[several_ids].merge(src, on="source_id", how="left")
-    disagree = [
-        key
-        for key, group in several.groupby(_CLAIM_KEYS, sort=True)
-        if not _compatible([str(v) for v in group["claimed_value"]], str(key[2]))
-    ]
-    if disagree:
-        wanted = pd.MultiIndex.from_tuples(disagree, names=_CLAIM_KEYS)
-        rows = several[pd.MultiIndex.from_frame(several[_CLAIM_KEYS]).isin(wanted)]
-    else:
-        rows = several.iloc[0:0]
-    by_value = [*_CLAIM_KEYS, "claimed_value"]
-    g = rows.groupby(by_value, sort=True)
-    out = pd.DataFrame(
-        {
-            "source_ids": _sorted_lists(rows, by_value, "source_id"),
-            "n_sources": g["source_id"].nunique(),
-            "n_independent": g["independence_group"].nunique(),
-        }
-    ).reset_index()
-    out = out.reindex(columns=_CONFLICT_COLUMNS)
-    res = pkg["resolutions"].rename(columns={"resolved_value": "_resolved"})
-    out = out.merge(res, on=_CLAIM_KEYS, how="left")
-    out["resolved"] = (out["claimed_value"] == out["_resolved"]).fillna(False).astype(bool)
-    return out.drop(columns="_resolved").reset_index(drop=True)
+    # The rows left are few: plain Python from here.
+    group_of = dict(
+        zip(pkg["sources"]["source_id"], pkg["sources"]["independence_group"], strict=True)
+    )
+    by_key: dict[tuple[str, str, str], list[tuple[str, str]]] = {}
+    for rec in pkg["evidence"].loc[several_ids].to_dict("records"):
+        key = (str(rec["subject_type"]), str(rec["subject_id"]), str(rec["claim"]))
+        by_key.setdefault(key, []).append((str(rec["claimed_value"]), str(rec["source_id"])))
+    resolutions = {
+        (str(r["subject_type"]), str(r["subject_id"]), str(r["claim"])): r
+        for r in pkg["resolutions"].to_dict("records")
+    }
+    rows = []
+    for key in sorted(by_key):
+        claimed = by_key[key]
+        if _compatible([value for value, _ in claimed], key[2]):
+            continue
+        res = resolutions.get(key, {})
+        for value in sorted({value for value, _ in claimed}):
+            sources = sorted({sid for v, sid in claimed if v == value})
+            rows.append(
+                {
+                    **dict(zip(_CLAIM_KEYS, key, strict=True)),
+                    "claimed_value": value,
+                    "source_ids": sources,
+                    "n_sources": len(sources),
+                    "n_independent": len({group_of.get(sid, sid) for sid in sources}),
+                    "reason_en": res.get("reason_en", pd.NA),
+                    "reason_fr": res.get("reason_fr", pd.NA),
+                    "resolved": value == res.get("resolved_value"),
+                }
+            )
+    out = pd.DataFrame(rows, columns=[*_CONFLICT_COLUMNS, "reason_en", "reason_fr", "resolved"])
+    text = [*_CLAIM_KEYS, "claimed_value", "reason_en", "reason_fr"]
+    return out.astype(
+        {**dict.fromkeys(text, "string"), "n_sources": int, "n_independent": int, "resolved": bool}
+    )
 
 
 def _source_counts(ev: pd.DataFrame, keys: list[str]) -> pd.DataFrame:

@@ -152,6 +152,25 @@ def bad_enum(data: Path) -> Problem:
     return Problem("events.csv", line, "date_precision", "'week' must be one of day, range, month")
 
 
+def bad_pattern(data: Path) -> Problem:
+    line = set_cell(data, "sectors", "colour", "orange", sector_id="trucks")
+    return Problem("sectors.csv", line, "colour", "'orange' must match ^#[0-9A-Fa-f]{6}$")
+
+
+def bad_id(data: Path) -> Problem:
+    line = set_cell(data, "event_people", "role", "guest", event_id="arrival_moscow")
+    set_cell(data, "event_people", "person_id", "Goïta", event_id="arrival_moscow")
+    return Problem(
+        "event_people.csv", line, "person_id", r"'Goïta' must match ^[a-z0-9][a-z0-9_\-]*$"
+    )
+
+
+def date_in_another_format(data: Path) -> Problem:
+    """'2025/06/22' is refused, not guessed (it is also not a calendar date as written)."""
+    line = set_cell(data, "events", "start", "2025/06/22", event_id="arrival_moscow")
+    return Problem("events.csv", line, "start", "'2025/06/22' must be a date YYYY-MM-DD")
+
+
 def bad_boolean(data: Path) -> Problem:
     line = set_cell(data, "events", "key_fact", "yes", event_id="talks_kazan")
     return Problem("events.csv", line, "key_fact", "'yes' must be true or false")
@@ -384,6 +403,9 @@ CASES = [
     Case("not_a_date", not_a_date),
     Case("bad_enum", bad_enum),
     Case("bad_boolean", bad_boolean),
+    Case("bad_pattern", bad_pattern),
+    Case("bad_id", bad_id),
+    Case("date_in_another_format", date_in_another_format, only=False),
     Case("required_missing", required_missing),
     Case("duplicate_id", duplicate_id, only=False),
     Case("dangling_foreign_key", dangling_foreign_key),
