@@ -118,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--cache",
         type=Path,
-        default=Path(tempfile.gettempdir()) / "dashboard-bench",
+        default=Path(tempfile.gettempdir()) / "dashboard-bench-load",
         help="where synthetic packages are kept",
     )
     args = parser.parse_args(argv)
