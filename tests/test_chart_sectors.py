@@ -350,6 +350,8 @@ def test_item_hover_states_status_and_partners(tiny: Package) -> None:
     """An item's hover text gives its status and its partners on each side."""
     nodes = sc.hierarchy(tiny, sc.units(tiny, ALL_EVENTS, ALL_ITEMS), names_of(tiny, "fr"), "fr")
     hover = nodes.set_index("id").at["industry/trucks/item:i1", "hover"]
+    events = nodes.set_index("id").at["industry/trucks/events", "hover"]
+    assert events == "<b>Événements</b><br>3 événements<br>43 % du graphique"  # said once
     assert "Statut : signé" in hover
     assert "Côté malien : Gouvernement du Mali" in hover
     assert "Côté russe : KAMAZ" in hover
@@ -522,25 +524,25 @@ def test_place_matrix_sub_level(tiny: Package) -> None:
 
 
 def test_items_table_in_french(tiny: Package) -> None:
-    """One row per item, furthest along first: topic, sector, partners on each side, status
-    translated, the outlets that cite it."""
+    """One row per item, furthest along first: topic, status translated, sector, partners on
+    each side, the outlets that cite it."""
     table = sc.items_table(tiny, ALL_ITEMS, names_of(tiny, "fr"), "fr")
     assert list(table.columns) == [
         "Sujet",
+        "Statut",
         "Secteur",
         "Partenaires, Mali",
         "Partenaires, Russie",
-        "Statut",
         "Sources",
         "Nombre de sources",
     ]
     first = table.iloc[0].tolist()
     assert first == [
         "Usine de camions",
+        "signé",
         "Industrie › Poids lourds",
         "Gouvernement du Mali",
         "KAMAZ",
-        "signé",
         "Outlet A; Outlet B",
         2,
     ]
@@ -647,3 +649,11 @@ def test_place_matrix_rules_between_cities(tiny: Package) -> None:
     shapes = fig.to_dict()["layout"]["shapes"]
     assert sorted(s["y0"] for s in shapes) == [0.5, 1.5]
     assert views.places["top"].notes == ("1 event(s) with no place are not in the matrix.",)
+
+
+def test_items_table_is_capped_furthest_along_first(tiny: Package) -> None:
+    """Beyond the row cap the table keeps the items furthest along, and the page says so."""
+    table = sc.items_table(tiny, ALL_ITEMS, names_of(tiny, "en"), "en", max_rows=1)
+    assert table["Topic"].tolist() == ["Truck plant"]  # signed beats discussed
+    table = sc.items_table(tiny, ALL_ITEMS, names_of(tiny, "en"), "en")
+    assert table["Status"].tolist() == ["signed", "discussed"]

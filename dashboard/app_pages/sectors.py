@@ -100,6 +100,8 @@ def body(ctx: ui.Context) -> None:
     st.subheader(ctx.t("sectors_items_title"))
     st.caption(ctx.t("sectors_items_how"))
     st.markdown(":material/lightbulb: " + ui.md(v.items.takeaway))
+    if v.items.notes:
+        st.caption(ui.md(" ".join(v.items.notes)))
     if not v.items.table.empty:
         col = {k: ctx.t(f"sectors_col_{k}") for k in ("topic", "status", "n_sources")}
         st.dataframe(

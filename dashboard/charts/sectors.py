@@ -36,6 +36,7 @@ LEVELS: Final[tuple[Level, ...]] = ("top", "sub")
 MAX_ITEMS_PER_SECTOR: Final = 8  # more items in one sector are grouped into "n other items"
 MAX_SOURCES: Final = 25  # outlets shown in the outlet matrix, most mentions first
 MAX_PLACES: Final = 30  # places shown in the place matrix, most events first
+MAX_TABLE_ROWS: Final = 2000  # rows of the items table
 LABEL_CHARS: Final = 38
 SEP: Final = "/"
 ROOT: Final = "*"  # the frame around all sectors; not a sector id (ids never hold "*")
@@ -109,19 +110,31 @@ def clicked_sector(selection: Mapping[str, Any] | None) -> str | None:
 # --- what is counted -----------------------------------------------------------------------
 
 
+def _in(column: pd.Series, ids: Collection[str]) -> pd.Series:
+    """``column.isin(ids)``, fast for large id sets: Arrow-backed strings build one Arrow
+    scalar per wanted id, so the test runs on plain objects (one hash table)."""
+    values = (
+        ids.tolist()
+        if isinstance(ids, pd.Series | pd.Index | pd.api.extensions.ExtensionArray)
+        else list(ids)
+    )
+    mask = pd.Series(column.to_numpy(dtype=object), index=column.index, dtype=object).isin(values)
+    return mask
+
+
 def _tags(pkg: Package, event_ids: Collection[str], only: Collection[str] | None) -> pd.DataFrame:
     links = pkg["event_sectors"]
-    links = links[links["event_id"].isin(list(event_ids))]
+    links = links[_in(links["event_id"], event_ids)]
     if only is not None:
-        links = links[links["sector_id"].isin(list(only))]
+        links = links[_in(links["sector_id"], only)]
     return links[["event_id", "sector_id"]]
 
 
 def _items(pkg: Package, item_ids: Collection[str], only: Collection[str] | None) -> pd.DataFrame:
     items = pkg["cooperation"]
-    items = items[items["item_id"].isin(list(item_ids))]
+    items = items[_in(items["item_id"], item_ids)]
     if only is not None:
-        items = items[items["sector_id"].isin(list(only))]
+        items = items[_in(items["sector_id"], only)]
     return items
 
 
@@ -129,9 +142,9 @@ def _evidence(
     pkg: Package, subject_type: str, ids: Collection[str], source_ids: Collection[str] | None
 ) -> pd.DataFrame:
     ev = pkg["evidence"]
-    ev = ev[(ev["subject_type"] == subject_type) & ev["subject_id"].isin(list(ids))]
+    ev = ev[(ev["subject_type"] == subject_type) & _in(ev["subject_id"], ids)]
     if source_ids is not None:
-        ev = ev[ev["source_id"].isin(list(source_ids))]
+        ev = ev[_in(ev["source_id"], source_ids)]
     return ev[["source_id", "subject_id"]]
 
 
@@ -184,12 +197,16 @@ def units(
 def partners(pkg: Package, item_ids: Collection[str], names: Names) -> dict[str, dict[str, str]]:
     """item_id -> {'mali': 'A, B', 'russia': 'C'}: partner names on each side."""
     ip = pkg["item_partners"]
-    ip = ip[ip["item_id"].isin(list(item_ids))]
-    out: dict[str, dict[str, str]] = {}
-    for (item, side), group in ip.groupby(["item_id", "side"], sort=True):
-        orgs = [names["org"].get(str(o), str(o)) for o in group["org_id"]]
-        out.setdefault(str(item), {})[str(side)] = ", ".join(sorted(orgs))
-    return out
+    ip = ip[_in(ip["item_id"], item_ids)]
+    found: dict[str, dict[str, list[str]]] = {}
+    for item, org, side in zip(
+        ip["item_id"].astype(str), ip["org_id"].astype(str), ip["side"].astype(str), strict=True
+    ):
+        found.setdefault(item, {}).setdefault(side, []).append(names["org"].get(org, org))
+    return {
+        item: {side: ", ".join(sorted(orgs)) for side, orgs in sorted(sides.items())}
+        for item, sides in found.items()
+    }
 
 
 # --- the breakdown (treemap) ---------------------------------------------------------------
@@ -231,7 +248,13 @@ def hierarchy(
     colours = palette.sector_colours(pkg)
     order = _order(pkg)
     status = pkg["cooperation"].set_index("item_id")["status"]
-    sides = partners(pkg, counted.loc[counted["leaf"] == "item", "item_id"], names)
+    shown = (
+        counted[counted["leaf"] == "item"]
+        .sort_values(["sector_id", "weight", "item_id"], ascending=[True, False, True])
+        .groupby("sector_id")
+        .head(max_items)
+    )
+    sides = partners(pkg, shown["item_id"], names)
     total = int(counted["weight"].sum())
     unit = "sectors_unit_" + measure
     nodes: list[Node] = []
@@ -242,11 +265,14 @@ def hierarchy(
         sector: str,
         kind: str,
         label: str,
-        rows: pd.DataFrame,
+        rows: pd.DataFrame | Mapping[str, Any],
         extra: str = "",
     ) -> None:
-        value = int(rows["weight"].sum())
-        ne, ni = int(rows["n_events"].sum()), int(rows["n_items"].sum())
+        if isinstance(rows, pd.DataFrame):
+            value = int(rows["weight"].sum())
+            ne, ni = int(rows["n_events"].sum()), int(rows["n_items"].sum())
+        else:  # one unit
+            value, ne, ni = int(rows["weight"]), int(rows["n_events"]), int(rows["n_items"])
         if kind == "sector" and top_events is not None:
             ne = int(top_events.get(sector, ne))
         lines = [f"<b>{esc(label)}</b>"]
@@ -289,7 +315,7 @@ def hierarchy(
     if counted.empty:
         return pd.DataFrame([], columns=list(Node.__dataclass_fields__))
     add(ROOT, "", "", "root", t("sectors_root", lang), counted)
-    u = counted.assign(top=counted["sector_id"].map(lambda s: tops.get(s, s)))
+    u = counted.assign(top=counted["sector_id"].map(tops).fillna(counted["sector_id"]))
     for top in sorted(u["top"].unique(), key=lambda s: (order.get(s, 1 << 30), s)):
         in_top = u[u["top"] == top]
         add(top, ROOT, top, "sector", names["sector"].get(top, top), in_top)
@@ -303,7 +329,6 @@ def hierarchy(
                 add(base, top, sector, "subsector", names["sector"].get(sector, sector), rows)
             events = rows[rows["leaf"] == "events"]
             if not events.empty:
-                n = int(events["n_events"].sum())
                 add(
                     f"{base}{SEP}events",
                     base,
@@ -311,7 +336,6 @@ def hierarchy(
                     "events",
                     t("sectors_leaf_events", lang),
                     events,
-                    plural("sectors_events", n, lang),
                 )
             items = rows[rows["leaf"] == "item"].sort_values(
                 ["weight", "item_id"], ascending=[False, True]
@@ -325,7 +349,7 @@ def hierarchy(
                     sector,
                     "item",
                     names["item"].get(iid, iid),
-                    items[items["item_id"] == iid],
+                    rec,
                     extra,
                 )
             rest = items.iloc[max_items:]
@@ -737,7 +761,7 @@ def places_takeaway(
     for r in rows:
         if r.group not in seen:
             seen.append(r.group)
-    g = links[links["place_id"].isin(list(group_of))]
+    g = links[_in(links["place_id"], group_of)]
     g = g.assign(group=g["place_id"].map(group_of))
     per = g.groupby(["group", "sector_id"]).agg(n=("event_id", "nunique")).reset_index()
     by_group: dict[str, dict[str, int]] = {}
@@ -770,33 +794,43 @@ def places_takeaway(
 def unplaced(pkg: Package, event_ids: Collection[str]) -> int:
     """Filtered events with no place at all (left out of the place matrix)."""
     ev = pkg["events"]
-    ev = ev[ev["event_id"].isin(list(event_ids))]
+    ev = ev[_in(ev["event_id"], event_ids)]
     return int(ev["place_id"].isna().sum())
 
 
 # --- the cooperation items -------------------------------------------------------------------
 
 
-def items_table(pkg: Package, item_ids: Collection[str], names: Names, lang: str) -> pd.DataFrame:
-    """One row per item: topic, sector, partners on each side, status, its sources.
-    Furthest along first (signed, ongoing, under construction…), then in sector order."""
+def items_table(
+    pkg: Package,
+    item_ids: Collection[str],
+    names: Names,
+    lang: str,
+    max_rows: int = MAX_TABLE_ROWS,
+) -> pd.DataFrame:
+    """One row per item: topic, status, sector, partners on each side, its sources.
+    Furthest along first (signed, ongoing, under construction…), then in sector order;
+    at most ``max_rows`` rows."""
     items = pkg["cooperation"]
-    items = items[items["item_id"].isin(list(item_ids))]
+    items = items[_in(items["item_id"], item_ids)]
     order = _order(pkg)
+    items = (
+        items.assign(
+            _rank=-items["status"].astype(str).map(STATUS_RANK).fillna(-1).astype(float),
+            _order=items["sector_id"].astype(str).map(order).fillna(0).astype(float),
+        )
+        .sort_values(["_rank", "_order", "item_id"])
+        .head(max_rows)
+    )
     sides = partners(pkg, items["item_id"], names)
     ev = _evidence(pkg, "item", items["item_id"], None)
-    cited = {
-        str(k): sorted({names["source"].get(str(s), str(s)) for s in g["source_id"]})
-        for k, g in ev.groupby("subject_id")
-    }
-    recs = sorted(
-        items.to_dict("records"),
-        key=lambda r: (
-            -STATUS_RANK.get(str(r["status"]), -1),
-            order.get(str(r["sector_id"]), 0),
-            str(r["item_id"]),
-        ),
-    )
+    outlets: dict[str, set[str]] = {}
+    for subject, source in zip(
+        ev["subject_id"].astype(str), ev["source_id"].astype(str), strict=True
+    ):
+        outlets.setdefault(subject, set()).add(names["source"].get(source, source))
+    cited = {k: sorted(v) for k, v in outlets.items()}
+    recs = items.to_dict("records")
     rows = []
     for r in recs:
         iid = str(r["item_id"])
@@ -804,19 +838,19 @@ def items_table(pkg: Package, item_ids: Collection[str], names: Names, lang: str
         rows.append(
             {
                 t("sectors_col_topic", lang): names["item"].get(iid, iid),
+                t("sectors_col_status", lang): t(f"sectors_status_{r['status']}", lang),
                 t("sectors_col_sector", lang): names["sector_full"].get(
                     str(r["sector_id"]), str(r["sector_id"])
                 ),
                 t("sectors_col_mali", lang): sides.get(iid, {}).get("mali", "—"),
                 t("sectors_col_russia", lang): sides.get(iid, {}).get("russia", "—"),
-                t("sectors_col_status", lang): t(f"sectors_status_{r['status']}", lang),
                 t("sectors_col_sources", lang): "; ".join(srcs) or "—",
                 t("sectors_col_n_sources", lang): len(srcs),
             }
         )
     columns = [
         t(f"sectors_col_{c}", lang)
-        for c in ("topic", "sector", "mali", "russia", "status", "sources", "n_sources")
+        for c in ("topic", "status", "sector", "mali", "russia", "sources", "n_sources")
     ]
     return pd.DataFrame(rows, columns=columns)
 
@@ -824,7 +858,7 @@ def items_table(pkg: Package, item_ids: Collection[str], names: Names, lang: str
 def items_takeaway(pkg: Package, item_ids: Collection[str], lang: str) -> str:
     """ "16 cooperation items: 4 signed, 1 under construction, …" — furthest along first."""
     items = pkg["cooperation"]
-    status = items.loc[items["item_id"].isin(list(item_ids)), "status"].astype(str)
+    status = items.loc[_in(items["item_id"], item_ids), "status"].astype(str)
     if status.empty:
         return t("sectors_items_none", lang)
     counts = status.value_counts()
@@ -935,5 +969,18 @@ def build(
         places[level] = Chart(
             fig if rows else None, _twin(pm, t("sectors_col_place", lang)), text, tuple(notes)
         )
-    items = Chart(None, items_table(pkg, it, names, lang), items_takeaway(pkg, it, lang))
+    table = items_table(pkg, it, names, lang)
+    capped = (
+        (
+            t(
+                "sectors_items_capped",
+                lang,
+                shown=format_number(len(table), lang),
+                total=format_number(len(it), lang),
+            ),
+        )
+        if len(table) < len(it)
+        else ()
+    )
+    items = Chart(None, table, items_takeaway(pkg, it, lang), capped)
     return Views(breakdown, outlets, places, items)
