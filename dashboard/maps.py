@@ -64,8 +64,8 @@ LAYER_IDS: Final = (
     "highlight",
     "legs",
     "halos",
-    "places",
     "hq",
+    "places",
     "leg-arrows",
     "leg-numbers",
     "labels",
@@ -89,10 +89,21 @@ KIND_COLOURS: Final[Mapping[str, str]] = {
 }
 DEPARTURE_COLOUR: Final = palette.OKABE_ITO["orange"]
 ARRIVAL_COLOUR: Final = palette.OKABE_ITO["blue"]
-OUTLINE: Final = [26, 29, 35, 220]
-RING: Final = [60, 60, 60, 200]
-COUNTRY_FILL: Final = [200, 203, 208, 110]
-COUNTRY_LINE: Final = [120, 124, 130, 200]
+# Neutral colours per theme (the deck has no background: the page's shows through).
+INK: Final[Mapping[str, Mapping[str, list[int]]]] = {
+    "light": {
+        "outline": [26, 29, 35, 220],
+        "ring": [60, 60, 60, 200],
+        "land": [200, 203, 208, 110],
+        "border": [120, 124, 130, 200],
+    },
+    "dark": {
+        "outline": [242, 244, 247, 230],
+        "ring": [222, 226, 232, 220],
+        "land": [72, 77, 86, 190],
+        "border": [138, 143, 152, 220],
+    },
+}
 HIGHLIGHT_COLOURS: Final[Mapping[str, str]] = {
     "MLI": palette.SIDE_COLOURS["mali"],
     "RUS": palette.SIDE_COLOURS["russia"],
@@ -536,12 +547,14 @@ class MapOptions:
     tiles: bool = False  # an online tile basemap (CARTO): fetches tiles from the internet
     basemap: str | None = BASEMAP_URL  # a URL for the outlines; None embeds them
     highlight: tuple[str, ...] = HIGHLIGHT
+    theme: str = "light"  # "dark" lightens rings, outlines and land for a dark page
 
 
 def build_deck(data: MapData, view: pdk.ViewState, options: MapOptions | None = None) -> pdk.Deck:
     """The deck: offline by default (no map provider, no style URL, nothing fetched but the
     app's own static outlines)."""
     opts = options or MapOptions()
+    ink = INK["dark" if opts.theme == "dark" else "light"]
     layers = [
         pdk.Layer(
             "GeoJsonLayer",
@@ -549,8 +562,8 @@ def build_deck(data: MapData, view: pdk.ViewState, options: MapOptions | None = 
             data=opts.basemap if opts.basemap else countries(),
             stroked=True,
             filled=not opts.tiles,
-            get_fill_color=COUNTRY_FILL,
-            get_line_color=COUNTRY_LINE,
+            get_fill_color=ink["land"],
+            get_line_color=ink["border"],
             line_width_units=_const("pixels"),
             get_line_width=0.8,
             pickable=False,
@@ -591,26 +604,10 @@ def build_deck(data: MapData, view: pdk.ViewState, options: MapOptions | None = 
             radius_units=_const("pixels"),
             stroked=True,
             filled=False,
-            get_line_color=RING,
+            get_line_color=ink["ring"],
             line_width_units=_const("pixels"),
             get_line_width=1.5,
             pickable=False,
-        ),
-        pdk.Layer(
-            "ScatterplotLayer",
-            id="places",
-            data=data.places,
-            get_position="[lon, lat]",
-            get_radius="radius",
-            radius_units=_const("pixels"),
-            stroked=True,
-            filled=True,
-            get_fill_color="fill",
-            get_line_color=OUTLINE,
-            line_width_units=_const("pixels"),
-            get_line_width=1,
-            pickable=True,
-            auto_highlight=True,
         ),
         pdk.Layer(
             "IconLayer",
@@ -622,6 +619,22 @@ def build_deck(data: MapData, view: pdk.ViewState, options: MapOptions | None = 
             get_icon="icon",
             get_size=24,
             size_units=_const("pixels"),
+            pickable=True,
+            auto_highlight=True,
+        ),
+        pdk.Layer(
+            "ScatterplotLayer",
+            id="places",
+            data=data.places,
+            get_position="[lon, lat]",
+            get_radius="radius",
+            radius_units=_const("pixels"),
+            stroked=True,
+            filled=True,
+            get_fill_color="fill",
+            get_line_color=ink["outline"],
+            line_width_units=_const("pixels"),
+            get_line_width=1,
             pickable=True,
             auto_highlight=True,
         ),

@@ -361,3 +361,12 @@ def test_empty_selection_draws_no_marks(pkg: Package) -> None:
     empty = maps.map_data(pkg, views.event_table(pkg).iloc[0:0], views.itinerary(pkg, []), "en")
     assert isinstance(empty.unlocated, pd.DataFrame)
     assert empty.unlocated.empty
+
+
+def test_dark_theme_lightens_rings_and_outlines(pkg: Package) -> None:
+    """On a dark page the rings and dot outlines turn light (dark ones would vanish)."""
+    light, dark = spec(pkg), spec(pkg, theme="dark")
+    assert layer(light, "halos")["getLineColor"] == maps.INK["light"]["ring"]
+    assert layer(dark, "halos")["getLineColor"] == maps.INK["dark"]["ring"]
+    assert sum(maps.INK["dark"]["ring"][:3]) > sum(maps.INK["light"]["ring"][:3])
+    assert layer(dark, "places")["getLineColor"] == maps.INK["dark"]["outline"]

@@ -47,8 +47,8 @@ def _events(ctx: ui.Context, events: pd.DataFrame) -> None:
 
 
 def body(ctx: ui.Context) -> None:
-    row = st.container(horizontal=True, vertical_alignment="bottom")
-    preset = row.segmented_control(
+    left, right = st.columns([3, 1], gap="medium")
+    preset = left.segmented_control(
         ctx.t("map_preset"),
         maps.PRESETS,
         default="journey",
@@ -57,20 +57,22 @@ def body(ctx: ui.Context) -> None:
         persist_state="session",
         format_func=lambda p: ctx.t(f"map_preset_{p}"),
     )
-    tiles = row.toggle(ctx.t("map_tiles"), key="map_tiles", help=ctx.t("map_tiles_help"))
+    tiles = right.toggle(
+        ctx.t("map_tiles"), key="map_tiles", help=ctx.t("map_tiles_help"), wrap=True
+    )
     static = bool(st.get_option("server.enableStaticServing")) and maps.STATIC_BASEMAP.exists()
     opts = maps.MapOptions(
         lang=ctx.lang,
         preset=preset or "journey",
         tiles=tiles,
         basemap=maps.BASEMAP_URL if static else None,
+        theme=getattr(st.context.theme, "type", None) or "light",
     )
     state = filters.to_query(ctx.state.with_(lang=None, event=None))
     key = (id(ctx.pkg), tuple((k, tuple(v)) for k, v in state.items()))
     legs, data, deck = _build(key, ctx, opts)
     names = ui.labels(ctx.pkg, ctx.lang)["place"]
 
-    left, right = st.columns([3, 1], gap="medium")
     left.pydeck_chart(
         deck,
         key=DECK,
