@@ -45,7 +45,50 @@ def descriptor_with_schemas(meta: dict[str, object]) -> dict[str, object]:
     return out
 
 
+def columns_markdown(table: model.Table) -> str:
+    """The Markdown table of one table's columns, as data/README.md shows them."""
+
+    def cell(text: str) -> str:
+        return text.replace("|", "\\|").replace("\n", " ")
+
+    lines = [
+        "| column | type | required | constraints | description |",
+        "|---|---|---|---|---|",
+    ]
+    for f in table.fields:
+        constraints = []
+        if f.unique or table.primary_key == (f.name,):
+            constraints.append("unique")
+        if f.enum is not None:
+            constraints.append("one of " + ", ".join(f"`{v}`" for v in f.enum))
+        if f.pattern is not None:
+            constraints.append(f"pattern `{f.pattern}`")
+        if f.minimum is not None:
+            constraints.append(f"≥ {f.minimum:g}")
+        if f.maximum is not None:
+            constraints.append(f"≤ {f.maximum:g}")
+        kind = "date (YYYY-MM-DD)" if f.type == "date" else f.type
+        lines.append(
+            f"| `{f.name}` | {kind} | {'yes' if f.required else 'no'} | "
+            f"{cell('; '.join(constraints))} | {cell(f.description)} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
+    if args.markdown:
+        for table in model.TABLES:
+            print(f"### `{table.name}`\n\n{table.description}\n")
+            line = "Key: " + ", ".join(f"`{k}`" for k in table.primary_key) + "."
+            refs = [
+                f"`{', '.join(fk.fields)}` → `{fk.table}.{', '.join(fk.reference)}`"
+                for fk in table.foreign_keys
+            ]
+            if refs:
+                line += " References: " + "; ".join(refs) + "."
+            print(f"{line}\n")
+            print(columns_markdown(table))
+        return 0
     path = resolve_data_dir(args.data_dir) / DESCRIPTOR
     try:
         meta = json.loads(path.read_text(encoding="utf-8"))
@@ -98,6 +141,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("schema", help="rewrite datapackage.json's table schemas from model.py")
     p.add_argument("data_dir", nargs="?", type=Path)
     p.add_argument("--check", action="store_true", help="only check that they are in step")
+    p.add_argument(
+        "--markdown", action="store_true", help="print the column tables of data/README.md"
+    )
     p.set_defaults(func=cmd_schema)
 
     from dashboard.export import iso_date

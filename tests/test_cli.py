@@ -112,3 +112,30 @@ def test_synth_refuses_zero_events(tmp_path: Path, capsys: pytest.CaptureFixture
     """N must be at least 1."""
     assert main(["synth", "0", str(tmp_path / "x")]) == 1
     assert "at least 1" in capsys.readouterr().out
+
+
+def test_data_readme_documents_every_table_and_column() -> None:
+    """data/README.md carries each table's generated column table, so every column is there."""
+    from dashboard import model
+    from dashboard.__main__ import columns_markdown
+
+    readme = (ROOT / "data" / "README.md").read_text(encoding="utf-8")
+    for table in model.TABLES:
+        assert f"### `{table.name}`" in readme, table.name
+        assert columns_markdown(table) in readme, (
+            f"the columns of {table.name} changed: run python -m dashboard schema --markdown "
+            "and paste its output at the end of data/README.md"
+        )
+        for column in table.columns:
+            assert f"| `{column}` |" in readme, (table.name, column)
+
+
+def test_schema_markdown_prints_every_table(capsys: pytest.CaptureFixture[str]) -> None:
+    """`schema --markdown` prints one section per table."""
+    from dashboard import model
+
+    assert main(["schema", "--markdown"]) == 0
+    out = capsys.readouterr().out
+    assert [line[5:-1] for line in out.splitlines() if line.startswith("### ")] == [
+        t.name for t in model.TABLES
+    ]
