@@ -21,6 +21,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
         for p in exc.problems:
             print(f"  {p}")
         return 1
+    except Exception as exc:  # a bug in the checker: still one line, not a traceback
+        print(
+            f"could not check {resolve_data_dir(args.data_dir)}: "
+            f"{type(exc).__name__}: {exc} (this is a bug in dashboard/load.py, please report it)"
+        )
+        return 1
     counts = ", ".join(f"{len(pkg[t.name])} {t.name}" for t in model.TABLES[:6])
     print(f"OK: {pkg.path} is valid ({counts}).")
     return 0

@@ -139,3 +139,19 @@ def test_schema_markdown_prints_every_table(capsys: pytest.CaptureFixture[str]) 
     assert [line[5:-1] for line in out.splitlines() if line.startswith("### ")] == [
         t.name for t in model.TABLES
     ]
+
+
+def test_an_unexpected_error_is_one_line_not_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Even a bug in the checker is reported as one line with exit 1."""
+    import dashboard.__main__ as cli
+
+    def broken(path: object) -> None:
+        raise KeyError("boom")
+
+    monkeypatch.setattr(cli, "load_package", broken)
+    assert main(["validate", str(TINY)]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith(f"could not check {TINY}: KeyError")
+    assert "Traceback" not in out
