@@ -79,6 +79,7 @@ DOT_MAX_PX: Final = 10.0  # stays inside the smallest ring
 DOT_EMPTY_PX: Final = 3.0
 MAX_PLACES: Final = 500  # most-visited places drawn; the rest are counted and said so
 MAX_TOOLTIP_EVENTS: Final = 5
+MAX_LISTED: Final = 50  # events or places listed as text under the map
 
 KIND_COLOURS: Final[Mapping[str, str]] = {
     "city": palette.OKABE_ITO["blue"],
@@ -739,7 +740,7 @@ def legend_html(lang: str, kinds: Collection[str] = tuple(KIND_COLOURS)) -> str:
             line(
                 _swatch(
                     f"width:12px;height:12px;border-radius:50%;background:{colour};"
-                    "border:1px solid #1A1D23"
+                    "border:1px solid currentColor"
                 ),
                 kind_label(kind, lang),
             )
@@ -754,7 +755,9 @@ def legend_html(lang: str, kinds: Collection[str] = tuple(KIND_COLOURS)) -> str:
     for precision, px in ring_px.items():
         parts.append(
             line(
-                _swatch(f"width:{px}px;height:{px}px;border-radius:50%;border:1.5px solid #3C3C3C"),
+                _swatch(
+                    f"width:{px}px;height:{px}px;border-radius:50%;border:1.5px solid currentColor"
+                ),
                 t(f"map_legend_ring_{precision}", lang),
             )
         )
@@ -808,6 +811,22 @@ def hq_lines(data: MapData, lang: str) -> list[str]:
 
 def total_km(data: MapData) -> float:
     return float(sum(r["distance_km"] for r in data.legs))
+
+
+def summary(data: MapData, lang: str) -> str:
+    """The written takeaway under the map: legs and distance, events and places drawn, and
+    how many events are placed only in a region (plain text: escape before markdown)."""
+    text = t(
+        "map_takeaway",
+        lang,
+        legs=len(data.legs),
+        km=format_number(total_km(data), lang),
+        events=format_number(sum(r["n_events"] for r in data.places), lang),
+        places=format_number(sum(1 for r in data.places if r["n_events"]), lang),
+    )
+    if len(data.unlocated):
+        text += " " + t("map_takeaway_unlocated", lang, n=format_number(len(data.unlocated), lang))
+    return text
 
 
 def events_at(pkg: Package, events: pd.DataFrame, place_id: str) -> pd.DataFrame:

@@ -370,3 +370,19 @@ def test_dark_theme_lightens_rings_and_outlines(pkg: Package) -> None:
     assert layer(dark, "halos")["getLineColor"] == maps.INK["dark"]["ring"]
     assert sum(maps.INK["dark"]["ring"][:3]) > sum(maps.INK["light"]["ring"][:3])
     assert layer(dark, "places")["getLineColor"] == maps.INK["dark"]["outline"]
+
+
+def test_summary_follows_the_filters(pkg: Package) -> None:
+    """The takeaway counts legs, kilometres, drawn events and places, and the events placed
+    only in a region; filtered to 23 June it speaks of Moscow alone."""
+    data = maps.map_data(pkg, views.event_table(pkg), views.itinerary(pkg), "en")
+    assert maps.summary(data, "en") == (
+        "2 leg(s) shown, 6,901 km in all; 15 event(s) at 7 place(s) on the map. "
+        "5 event(s) are placed only in a region and are listed below, not drawn."
+    )
+    ids = selected(pkg, date_from=date(2025, 6, 23), date_to=date(2025, 6, 23))
+    table = views.event_table(pkg)
+    data = maps.map_data(pkg, table[table["event_id"].isin(ids)], views.itinerary(pkg, ids), "fr")
+    assert maps.summary(data, "fr").startswith(
+        "0 étape(s) affichée(s), 0 km au total ; 3 événement(s) en 1 lieu(x) sur la carte."
+    )

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import filters, maps, ui
-from dashboard.i18n import format_number, format_span
+from dashboard.i18n import format_span
 
 DECK = "map_deck"
 
@@ -35,15 +35,25 @@ def _build(key: tuple[Any, ...], _ctx: ui.Context, opts: maps.MapOptions) -> Any
     )
 
 
-def _numbered(items: list[str]) -> str:
-    return "\n".join(f"1. {ui.md(x)}" for x in items)
+def _numbered(ctx: ui.Context, title_key: str, items: list[str], empty_key: str = "") -> None:
+    """A bold heading, then the items as a numbered list (capped), or the empty message."""
+    if not items and not empty_key:
+        return
+    st.markdown(f"**{ctx.t(title_key)}**")
+    st.markdown(
+        "\n".join(f"1. {ui.md(x)}" for x in items[: maps.MAX_LISTED]) or ui.md(ctx.t(empty_key))
+    )
+    if len(items) > maps.MAX_LISTED:
+        st.caption(ctx.t("map_more_listed", n=len(items) - maps.MAX_LISTED))
 
 
 def _events(ctx: ui.Context, events: pd.DataFrame) -> None:
-    for rec in events.to_dict("records"):
+    for rec in events.head(maps.MAX_LISTED).to_dict("records"):
         when = format_span(rec["start"], rec["end"], rec["date_precision"], ctx.lang)
         st.markdown(f"**{ui.md(rec[ctx.col('title')])}** · {ui.md(when)}")
         ui.source_badges(ctx, rec["source_ids"] if isinstance(rec["source_ids"], list) else [])
+    if len(events) > maps.MAX_LISTED:
+        st.caption(ctx.t("map_more_listed", n=len(events) - maps.MAX_LISTED))
 
 
 def body(ctx: ui.Context) -> None:
@@ -81,16 +91,7 @@ def body(ctx: ui.Context) -> None:
         height=560,
         alt=ctx.t("map_alt"),
     )
-    takeaway = ctx.t(
-        "map_takeaway",
-        legs=len(legs),
-        km=format_number(maps.total_km(data), ctx.lang),
-        events=sum(r["n_events"] for r in data.places),
-        places=sum(1 for r in data.places if r["n_events"]),
-    )
-    if len(data.unlocated):
-        takeaway += " " + ctx.t("map_takeaway_unlocated", n=len(data.unlocated))
-    left.markdown(ui.md(takeaway))
+    left.markdown(ui.md(maps.summary(data, ctx.lang)))
     left.caption(ctx.t("map_credit_tiles" if tiles else "map_credit"))
     if data.hidden_places:
         left.caption(ctx.t("map_hidden", shown=len(data.places), hidden=data.hidden_places))
@@ -115,14 +116,10 @@ def body(ctx: ui.Context) -> None:
         _events(ctx, group)
 
     st.subheader(ctx.t("map_twin_title"))
-    st.markdown(f"**{ctx.t('map_twin_itinerary')}**")
     lines = maps.itinerary_lines(legs, names, ctx.lang)
-    st.markdown(_numbered(lines) if lines else ui.md(ctx.t("map_twin_no_legs")))
-    st.markdown(f"**{ctx.t('map_twin_places')}**")
-    st.markdown(_numbered(maps.place_lines(data, ctx.lang)))
-    if data.hq:
-        st.markdown(f"**{ctx.t('map_twin_hq')}**")
-        st.markdown(_numbered(maps.hq_lines(data, ctx.lang)))
+    _numbered(ctx, "map_twin_itinerary", lines, "map_twin_no_legs")
+    _numbered(ctx, "map_twin_places", maps.place_lines(data, ctx.lang), "map_tip_none")
+    _numbered(ctx, "map_twin_hq", maps.hq_lines(data, ctx.lang))
 
 
 ui.run_page(body, "nav_map", "map")
