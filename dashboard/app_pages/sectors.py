@@ -103,7 +103,7 @@ def body(ctx: ui.Context) -> None:
     if v.items.notes:
         st.caption(ui.md(" ".join(v.items.notes)))
     if not v.items.table.empty:
-        col = {k: ctx.t(f"sectors_col_{k}") for k in ("topic", "status", "n_sources")}
+        col = {k: ctx.t(f"sectors_col_{k}") for k in ("topic", "n_sources")}
         st.dataframe(
             v.items.table,
             hide_index=True,
@@ -111,7 +111,6 @@ def body(ctx: ui.Context) -> None:
             height=min(36 * (len(v.items.table) + 1) + 3, 760),
             column_config={
                 col["topic"]: st.column_config.TextColumn(width="large", pinned=True),
-                col["status"]: st.column_config.TextColumn(width="small"),
                 col["n_sources"]: st.column_config.NumberColumn(width="small"),
             },
         )

@@ -640,7 +640,7 @@ def sources_takeaway(matrix: Matrix, lang: str, limit: int = 3) -> str:
                 n=plural("sectors_unit_mentions", int(row.sum()), lang),
             )
         )
-    return t("sectors_sources_takeaway", lang, parts="; ".join(parts))
+    return t("sectors_sources_takeaway", lang, parts=t("sectors_list_sep", lang).join(parts))
 
 
 @dataclass(frozen=True)
@@ -788,7 +788,7 @@ def places_takeaway(
                 n=plural("sectors_events", best, lang),
             )
         )
-    return t("sectors_places_takeaway", lang, parts="; ".join(parts))
+    return t("sectors_places_takeaway", lang, parts=t("sectors_list_sep", lang).join(parts))
 
 
 def unplaced(pkg: Package, event_ids: Collection[str]) -> int:
