@@ -520,12 +520,15 @@ def preset_points(
     pkg: Package, preset: str, legs: pd.DataFrame | None = None
 ) -> list[tuple[float, float]]:
     """The points a view preset frames: the cities it names, or (journey) every located
-    place where an event happened plus both ends of every leg."""
+    place where an event happened, the journey's origin, and both ends of any ``legs``."""
     places = _located(pkg["places"])
     if preset in PRESET_CITIES:
         chosen = places[places["city"].isin(PRESET_CITIES[preset])]
     else:
-        chosen = places[places["place_id"].isin(set(pkg["events"]["place_id"].dropna()))]
+        visit = pkg.meta.get("visit")
+        origin = visit.get("origin_place_id") if isinstance(visit, Mapping) else None
+        wanted = set(pkg["events"]["place_id"].dropna()) | {origin}
+        chosen = places[places["place_id"].isin(wanted)]
     pts = [(float(a), float(b)) for a, b in zip(chosen["lat"], chosen["lon"], strict=True)]
     if preset not in PRESET_CITIES and legs is not None:
         for rec in legs.to_dict("records"):
@@ -851,5 +854,5 @@ def journey_map(
     """The filtered itinerary, the layer data and the deck for the filtered events."""
     legs = views.itinerary(pkg, set(events["event_id"]))
     data = map_data(pkg, events, legs, lang, place_names=place_names, source_names=source_names)
-    view = view_state(pkg, options.preset, views.itinerary(pkg))
+    view = view_state(pkg, options.preset)
     return legs, data, build_deck(data, view, options)
