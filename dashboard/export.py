@@ -93,10 +93,12 @@ def _as_list(value: object) -> list[str]:
     return [str(v) for v in items] if isinstance(items, list | tuple) else []
 
 
-def sector_lists(pkg: Package) -> dict[str, list[str]]:
+def sector_lists(pkg: Package, event_ids: Collection[str] | None = None) -> dict[str, list[str]]:
     """event_id -> its sector ids, from the link table (in the table's order)."""
     out: dict[str, list[str]] = {}
     links = pkg["event_sectors"]
+    if event_ids is not None:
+        links = links[links["event_id"].isin(set(event_ids))]
     for event_id, sector_id in zip(links["event_id"], links["sector_id"], strict=True):
         out.setdefault(str(event_id), []).append(str(sector_id))
     return out
@@ -130,7 +132,7 @@ def events_frame(pkg: Package, table: pd.DataFrame, lang: str) -> pd.DataFrame:
 
     lat = table["place_id"].map(places["lat"])
     lon = table["place_id"].map(places["lon"])
-    linked = sector_lists(pkg)
+    linked = sector_lists(pkg, table["event_id"])
     sector_ids = pd.Series(
         [linked.get(str(e), []) for e in table["event_id"]], index=table.index, dtype=object
     )
@@ -197,20 +199,14 @@ def to_csv(frame: pd.DataFrame) -> bytes:
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    rows = []
-    for rec in frame.to_dict("records"):
-        row: dict[str, Any] = {}
-        for k, v in rec.items():
-            if k in ("lat", "lon"):
-                row[str(k)] = _float(v)
-            elif isinstance(v, bool | int | str | list) or v is None:
-                row[str(k)] = v
-            elif hasattr(v, "item"):
-                row[str(k)] = v.item()
-            else:
-                row[str(k)] = None if pd.isna(v) else str(v)
-        rows.append(row)
-    return rows
+    """Rows as plain Python values for json.dumps (missing -> None, numbers as float/int)."""
+    out = frame.astype(object).where(frame.notna(), None)
+    for c in ("lat", "lon"):
+        out[c] = pd.Series([_float(v) for v in frame[c]], index=out.index, dtype=object)
+    for c in ("n_sources", "n_independent"):
+        out[c] = [int(v) for v in frame[c]]
+    out["key_fact"] = [bool(v) for v in frame["key_fact"]]
+    return [{str(k): v for k, v in rec.items()} for rec in out.to_dict("records")]
 
 
 def dataset_meta(pkg: Package, lang: str) -> dict[str, Any]:

@@ -29,6 +29,10 @@ from dashboard.i18n import col, format_date, format_month, format_number, format
 from dashboard.load import Package
 from dashboard.validate import _QUOTE_SPACE, _SPACE, _TYPOGRAPHIC, normalise
 
+MAX_QUOTES = 300  # highlighted per document; more would bury the text (say so on the page)
+MAX_ROWS = 1000  # rows of each table built for the page
+MAX_CONFLICTS = 50  # disagreements shown side by side
+
 # One character of a normalised text, with the span of original text it came from.
 _Char = tuple[str, int, int]
 
@@ -93,34 +97,52 @@ def normalise_with_offsets(text: str) -> tuple[str, list[tuple[int, int]]]:
     return "".join(c for c, _, _ in folded), [(s, e) for _, s, e in folded]
 
 
+class _Finder:
+    """One text, normalised once, searched for many quotes."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.haystack, self.offsets = normalise_with_offsets(text)
+        self.exact = self.haystack == normalise(text)  # else the map missed a case
+        self.found: dict[str, tuple[int, int] | None] = {}
+
+    def find(self, quote: str) -> tuple[int, int] | None:
+        if quote not in self.found:
+            self.found[quote] = self._find(quote)
+        return self.found[quote]
+
+    def _find(self, quote: str) -> tuple[int, int] | None:
+        needle, text = normalise(quote), self.text
+        if not needle:
+            return None
+        if not self.exact:  # fall back to an exact search
+            at = text.find(quote)
+            return (at, at + len(quote)) if at >= 0 else None
+        at = self.haystack.find(needle)
+        if at < 0:
+            return None
+        start, end = self.offsets[at][0], self.offsets[at + len(needle) - 1][1]
+        # A folded quote mark carries the spaces around it: keep them out of the span.
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        return start, end
+
+
 def find_quote(text: str, quote: str) -> tuple[int, int] | None:
     """The span of ``quote`` in ``text`` (first occurrence), matched as ``validate`` does."""
-    needle = normalise(quote)
-    if not needle:
-        return None
-    haystack, offsets = normalise_with_offsets(text)
-    if haystack != normalise(text):  # the map missed a case: fall back to an exact search
-        at = text.find(quote)
-        return (at, at + len(quote)) if at >= 0 and quote else None
-    at = haystack.find(needle)
-    if at < 0:
-        return None
-    start, end = offsets[at][0], offsets[at + len(needle) - 1][1]
-    # A folded quote mark carries the spaces around it: keep them out of the span.
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
+    return _Finder(text).find(quote)
 
 
 def locate(text: str, quotes: Iterable[tuple[str, str]]) -> tuple[list[Span], list[str]]:
     """Spans of (evidence_id, quote) pairs in ``text``, in reading order; and the ids of
-    quotes not found."""
+    quotes not found. The text is normalised once, each distinct quote searched once."""
+    finder = _Finder(text)
     found: list[Span] = []
     missing: list[str] = []
     for evidence_id, quote in quotes:
-        where = find_quote(text, quote)
+        where = finder.find(quote)
         if where is None:
             missing.append(evidence_id)
         else:
@@ -135,32 +157,33 @@ def numbering(spans: Sequence[Span]) -> dict[str, int]:
 
 
 def segments(text: str, spans: Sequence[Span]) -> list[Segment]:
-    """``text`` cut into runs; each run lists every evidence covering it (reading order)."""
+    """``text`` cut into runs; each run lists every evidence covering it (reading order).
+
+    One sweep over the quote boundaries: at each cut, quotes ending there leave the active
+    set and quotes starting there join it.
+    """
     rank = {s.evidence_id: i for i, s in enumerate(sorted(spans, key=lambda s: (s.start, s.end)))}
-
-    def order(evidence_id: str) -> int:
-        return rank[evidence_id]
-
-    cuts = sorted({0, len(text), *(s.start for s in spans), *(s.end for s in spans)})
+    starts: dict[int, list[str]] = {}
+    ends: dict[int, list[str]] = {}
+    for sp in spans:
+        starts.setdefault(sp.start, []).append(sp.evidence_id)
+        ends.setdefault(sp.end, []).append(sp.evidence_id)
+    cuts = sorted({0, len(text), *starts, *ends})
+    active: set[str] = set()
     runs: list[tuple[int, int, tuple[str, ...]]] = []
     for a, b in itertools.pairwise(cuts):
-        if a >= b:
-            continue
-        ids = tuple(
-            sorted((s.evidence_id for s in spans if s.start <= a and b <= s.end), key=order)
-        )
+        active.difference_update(ends.get(a, ()))
+        active.update(starts.get(a, ()))
+        ids = tuple(sorted(active, key=rank.__getitem__))
         if runs and runs[-1][2] == ids:
             runs[-1] = (runs[-1][0], b, ids)
         else:
             runs.append((a, b, ids))
-    ends: dict[int, list[str]] = {}
-    for s in spans:
-        ends.setdefault(s.end, []).append(s.evidence_id)
     return [
         Segment(
             text[a:b],
             ids,
-            tuple(sorted((e for e in ends.get(b, []) if e in ids), key=order)),
+            tuple(sorted((e for e in ends.get(b, ()) if e in ids), key=rank.__getitem__)),
         )
         for a, b, ids in runs
     ]
@@ -308,9 +331,27 @@ def source_names(pkg: Package, lang: str) -> dict[str, str]:
     return out
 
 
-def subject_labels(pkg: Package, lang: str) -> dict[tuple[str, str], str]:
-    """(subject_type, id) -> event title or cooperation topic, in ``lang``."""
+def _about(frame: pd.DataFrame, event_ids: Collection[str], item_ids: Collection[str]) -> pd.Series:
+    """Rows of ``frame`` (subject_type, subject_id) about the given events or items."""
+    is_event = frame["subject_type"] == "event"
+    return (is_event & frame["subject_id"].isin(set(event_ids))) | (
+        ~is_event & frame["subject_id"].isin(set(item_ids))
+    )
+
+
+def _head(frame: pd.DataFrame, limit: int | None) -> pd.DataFrame:
+    return frame if limit is None else frame.head(limit)
+
+
+def subject_labels(
+    pkg: Package, lang: str, ids: Collection[str] | None = None
+) -> dict[tuple[str, str], str]:
+    """(subject_type, id) -> event title or cooperation topic in ``lang`` (only for ``ids``
+    when given)."""
     ev, coop = pkg["events"], pkg["cooperation"]
+    if ids is not None:
+        wanted = set(ids)
+        ev, coop = ev[ev["event_id"].isin(wanted)], coop[coop["item_id"].isin(wanted)]
     out = {
         ("event", str(k)): str(v)
         for k, v in zip(ev["event_id"], ev[col("title", lang)], strict=True)
@@ -401,7 +442,7 @@ def evidence_list(
     """The footnotes under a seed text: n, what the quote supports (with its date) and the
     value it states, flagged when the dataset does not use it (``unused_claims``); in
     number order."""
-    labels = subject_labels(pkg, lang)
+    labels = subject_labels(pkg, lang, evidence["subject_id"])
     events = pkg["events"]
     events = events[events["event_id"].isin(set(evidence["subject_id"]))]
     spans = {
@@ -442,12 +483,16 @@ def evidence_list(
     return out.sort_values("n").reset_index(drop=True)
 
 
-def external_table(pkg: Package, evidence: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Evidence from external references: source, what it supports, quote, value, link."""
-    src = pkg["sources"].set_index("source_id")
+def external_table(
+    pkg: Package, evidence: pd.DataFrame, lang: str, limit: int | None = None
+) -> pd.DataFrame:
+    """Evidence from external references (the first ``limit``): source, what it supports,
+    quote, value stated, language, link."""
+    src = pkg["sources"]
+    external = src[src["kind"] == "external"].set_index("source_id")
+    ext = _head(evidence[evidence["source_id"].isin(external.index)], limit)
     names = source_names(pkg, lang)
-    labels = subject_labels(pkg, lang)
-    ext = evidence[evidence["source_id"].map(lambda s: src.at[s, "kind"] == "external")]
+    labels = subject_labels(pkg, lang, ext["subject_id"])
     ns = t("sources_no_quote", lang)
     rows = [
         {
@@ -457,8 +502,8 @@ def external_table(pkg: Package, evidence: pd.DataFrame, lang: str) -> pd.DataFr
             ),
             "quote": _text(r["quote"]) or ns,
             "states": claim_text(r["claim"], r["claimed_value"], lang),
-            "language": language_name(src.at[r["source_id"], "language"], lang),
-            "url": safe_url(src.at[r["source_id"], "url"]),
+            "language": language_name(external.at[r["source_id"], "language"], lang),
+            "url": safe_url(external.at[r["source_id"], "url"]),
         }
         for r in ext.to_dict("records")
     ]
@@ -471,15 +516,14 @@ def corroboration_table(
     event_ids: Collection[str],
     item_ids: Collection[str],
     lang: str,
+    limit: int | None = None,
 ) -> pd.DataFrame:
     """Facts backed by two or more independent sources (rows of ``views.corroboration``)
-    among the selected events and items: fact, type, independent sources, sources."""
-    c = corroboration
-    keep = ((c["subject_type"] == "event") & c["subject_id"].isin(set(event_ids))) | (
-        (c["subject_type"] == "item") & c["subject_id"].isin(set(item_ids))
-    )
+    among the selected events and items (the first ``limit``): fact, type, independent
+    sources, sources."""
+    kept = _head(corroboration[_about(corroboration, event_ids, item_ids)], limit)
     names = source_names(pkg, lang)
-    labels = subject_labels(pkg, lang)
+    labels = subject_labels(pkg, lang, kept["subject_id"])
     rows = [
         {
             "subject_type": r["subject_type"],
@@ -490,7 +534,7 @@ def corroboration_table(
             "n_sources": int(r["n_sources"]),
             "sources": ", ".join(names.get(s, s) for s in r["source_ids"]),
         }
-        for r in c[keep].to_dict("records")
+        for r in kept.to_dict("records")
     ]
     return pd.DataFrame(
         rows,
@@ -512,16 +556,17 @@ def conflict_table(
     event_ids: Collection[str],
     item_ids: Collection[str],
     lang: str,
+    limit: int | None = None,
 ) -> pd.DataFrame:
     """One row per claimed value of each disagreement among the selected events and items
-    (rows of ``views.conflicts``): fact, claim, value, sources, independent count, whether
-    the dataset uses it, and the reason."""
-    c = conflicts
-    keep = ((c["subject_type"] == "event") & c["subject_id"].isin(set(event_ids))) | (
-        (c["subject_type"] == "item") & c["subject_id"].isin(set(item_ids))
-    )
+    (rows of ``views.conflicts``; the first ``limit`` disagreements): fact, claim, value,
+    sources, independent count, whether the dataset uses it, and the reason."""
+    kept = conflicts[_about(conflicts, event_ids, item_ids)]
+    if limit is not None:  # whole disagreements: the first ``limit`` (subject, claim) pairs
+        pairs = kept[["subject_type", "subject_id", "claim"]].drop_duplicates().head(limit)
+        kept = kept.merge(pairs, on=["subject_type", "subject_id", "claim"])
     names = source_names(pkg, lang)
-    labels = subject_labels(pkg, lang)
+    labels = subject_labels(pkg, lang, kept["subject_id"])
     rows = [
         {
             "subject_type": r["subject_type"],
@@ -534,7 +579,7 @@ def conflict_table(
             "resolved": bool(r["resolved"]),
             "reason": _text(r.get(col("reason", lang))),
         }
-        for r in c[keep].to_dict("records")
+        for r in kept.to_dict("records")
     ]
     out = pd.DataFrame(
         rows,
@@ -592,6 +637,7 @@ class SeedView:
     missing: tuple[str, ...]
     notes: pd.DataFrame  # evidence_list rows
     events: tuple[str, ...]  # the events its quotes support, in footnote order
+    hidden: int = 0  # quotes beyond the limit, not highlighted
 
     @property
     def event_labels(self) -> dict[str, str]:
@@ -617,19 +663,23 @@ def seed_view(
     evidence: pd.DataFrame,
     lang: str,
     conflicts: pd.DataFrame | None = None,
+    limit: int = MAX_QUOTES,
 ) -> SeedView:
     """The seed document ``source_id`` with the quotes of ``evidence`` (rows of
-    ``evidence_in_view``) that come from it; values the dataset does not use (rows of
-    ``views.conflicts``) are flagged in the footnotes."""
+    ``evidence_in_view``) that come from it, the first ``limit`` in reading order; values
+    the dataset does not use (rows of ``views.conflicts``) are flagged in the footnotes."""
     text = pkg.seed_texts.get(source_id, "")
     ev = evidence[evidence["source_id"] == source_id]
     quotes = tuple((str(e), _text(q)) for e, q in zip(ev["evidence_id"], ev["quote"], strict=True))
     spans, missing = _locate_cached(text, quotes)
-    numbers = numbering(spans)
+    shown = spans[:limit]
+    numbers = numbering(shown)
     unused = unused_claims(conflicts) if conflicts is not None else frozenset()
-    notes = evidence_list(pkg, ev, numbers, lang, unused)
+    notes = evidence_list(pkg, ev[ev["evidence_id"].isin(numbers.keys())], numbers, lang, unused)
     events = tuple(dict.fromkeys(notes.loc[notes["subject_type"] == "event", "subject_id"]))
-    return SeedView(tuple(segments(text, spans)), numbers, missing, notes, events)
+    return SeedView(
+        tuple(segments(text, shown)), numbers, missing, notes, events, len(spans) - len(shown)
+    )
 
 
 def meta_text(row: Mapping[Any, Any], lang: str) -> str:
@@ -663,7 +713,11 @@ def takeaway(corroboration: pd.DataFrame, lang: str) -> str:
 
 @dataclass(frozen=True)
 class SourcesView:
-    """What the Sources page shows for one view (filters, selected event, language)."""
+    """What the Sources page shows for one view (filters, selected event, language).
+
+    Tables are cut at ``MAX_ROWS`` rows (disagreements at ``MAX_CONFLICTS``); ``totals``
+    says how many there are in all.
+    """
 
     sources: pd.DataFrame  # source_table rows, sources of the chosen kinds
     seeds: pd.DataFrame  # the seed documents citing the view, by id
@@ -672,6 +726,7 @@ class SourcesView:
     corroboration: pd.DataFrame  # corroboration_table rows
     conflicts: pd.DataFrame  # conflict_table rows (of the selected event only, if one)
     summary: str  # count_text: how many sources cite the view
+    totals: Mapping[str, int]  # external, corroboration, conflicts
 
 
 def sources_view(
@@ -691,17 +746,23 @@ def sources_view(
     table = source_table(pkg, cited, lang, kinds)
     shown = table["source_id"].isin(pkg.seed_texts.keys()) & (table["n_cited"] > 0)
     seeds = table[shown].sort_values("source_id").reset_index(drop=True)
-    disputes = conflict_table(pkg, conflicts, event_ids, item_ids, lang)
     if event is not None:
-        disputes = disputes[disputes["subject_id"] == event].reset_index(drop=True)
+        conflicts = conflicts[conflicts["subject_id"] == event]
+    disputed = conflicts[_about(conflicts, event_ids, item_ids)]
+    external = pkg["sources"].loc[pkg["sources"]["kind"] == "external", "source_id"]
     return SourcesView(
         sources=table,
         seeds=seeds,
         seed_views={
             sid: seed_view(pkg, sid, evidence, lang, conflicts) for sid in seeds["source_id"]
         },
-        external=external_table(pkg, evidence, lang),
-        corroboration=corroboration_table(pkg, corroboration, event_ids, item_ids, lang),
-        conflicts=disputes,
+        external=external_table(pkg, evidence, lang, MAX_ROWS),
+        corroboration=corroboration_table(pkg, corroboration, event_ids, item_ids, lang, MAX_ROWS),
+        conflicts=conflict_table(pkg, conflicts, event_ids, item_ids, lang, MAX_CONFLICTS),
         summary=count_text(table, len(seeds), len(pkg["sources"]), lang),
+        totals={
+            "external": int(evidence["source_id"].isin(set(external)).sum()),
+            "corroboration": int(_about(corroboration, event_ids, item_ids).sum()),
+            "conflicts": len(disputed[["subject_id", "claim"]].drop_duplicates()),
+        },
     )

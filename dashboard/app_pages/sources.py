@@ -11,7 +11,7 @@ from dashboard import filters, ui, views
 from dashboard import highlight as hl
 from dashboard.load import Package
 
-MAX_ROWS = 1000
+MAX_ROWS = hl.MAX_ROWS
 WIDE = ("quote", "supports", "fact", "sources", "title")  # the rest stay narrow
 TABS = ("seeds", "list", "external", "corroboration", "conflicts")
 
@@ -30,13 +30,13 @@ def _view(path: str, version: int, view: tuple[object, ...], _ctx: ui.Context) -
                            _corroboration(path, version, pkg))  # fmt: skip
 
 
-def _table(ctx: ui.Context, frame: pd.DataFrame, empty: str) -> None:
+def _table(ctx: ui.Context, frame: pd.DataFrame, empty: str, total: int = 0) -> None:
     """A dataframe with translated headers (cells are plain text, never markdown)."""
     if frame.empty:
         st.info(ctx.t(empty))
         return
-    if len(frame) > MAX_ROWS:
-        st.caption(ctx.t("sources_capped", n=MAX_ROWS, total=len(frame)))
+    if max(total, len(frame)) > MAX_ROWS:
+        st.caption(ctx.t("sources_capped", n=MAX_ROWS, total=max(total, len(frame))))
     names = [str(c) for c in frame.columns]
     config = {
         c: st.column_config.Column(ctx.t(f"sources_col_{c}"), width="large" if c in WIDE else None)
@@ -53,6 +53,12 @@ def _focus(key: str) -> None:
 
 def _seed(ctx: ui.Context, row: Mapping[Any, Any], view: hl.SeedView) -> None:
     st.caption(ui.md(hl.meta_text(row, ctx.lang)))
+    if view.hidden:
+        st.caption(
+            ctx.t(
+                "sources_quotes_capped", n=len(view.numbers), total=view.hidden + len(view.numbers)
+            )
+        )
     st.markdown(hl.markdown(view.segments, view.numbers, ui.md))
     if view.missing:  # validate.py makes this impossible for a package that loads
         st.warning(
@@ -102,15 +108,17 @@ def body(ctx: ui.Context) -> None:
         _table(ctx, view.sources.drop(columns=["source_id", "name", "title_given"]), "sources_none")
     with tabs["external"]:
         st.caption(t("sources_external_intro"))
-        _table(ctx, view.external, "sources_none_external")
+        _table(ctx, view.external, "sources_none_external", view.totals["external"])
     with tabs["corroboration"]:
         st.caption(t("sources_corroboration_intro"))
         if not view.corroboration.empty:
             st.write(ui.md(hl.takeaway(view.corroboration, ctx.lang)))
         corr = view.corroboration.drop(columns=["subject_type", "subject_id"])
-        _table(ctx, corr, "sources_none_corroboration")
+        _table(ctx, corr, "sources_none_corroboration", view.totals["corroboration"])
     with tabs["conflicts"]:
         st.caption(t("sources_conflicts_intro"))
+        if view.totals["conflicts"] > hl.MAX_CONFLICTS:
+            st.caption(t("sources_capped", n=hl.MAX_CONFLICTS, total=view.totals["conflicts"]))
         _conflicts(ctx, view.conflicts)
 
 
