@@ -155,3 +155,15 @@ def test_an_unexpected_error_is_one_line_not_a_traceback(
     out = capsys.readouterr().out
     assert out.startswith(f"could not check {TINY}: KeyError")
     assert "Traceback" not in out
+
+
+def test_data_readme_row_counts_match_the_data() -> None:
+    """The 'What is in it' table of data/README.md gives each table's real row count."""
+    import re
+
+    from dashboard.load import load_package
+
+    readme = (ROOT / "data" / "README.md").read_text(encoding="utf-8")
+    counts = {m[1]: int(m[2]) for m in re.finditer(r"^\| `(\w+)\.csv` \| (\d+) \|", readme, re.M)}
+    pkg = load_package(ROOT / "data")
+    assert counts == {name: len(frame) for name, frame in pkg.tables.items()}
