@@ -167,7 +167,8 @@ def itinerary(pkg: Package, event_ids: Collection[str] | None = None) -> pd.Data
     """The journey as ordered legs between cities, from the package's origin.
 
     A leg ends at each arrival event (in date order), drawn city to city. Legs whose arrival
-    event is not in ``event_ids`` (when given) are dropped; the rest keep their order.
+    event is not in ``event_ids`` (when given) are dropped; the rest keep their order and
+    their travel-order number (``leg``), so Moscow -> Kazan stays leg 2 when shown alone.
     Columns: leg, from_place_id, to_place_id, from_lat, from_lon, to_lat, to_lon,
     arrival_event_id, start, end, date_precision, distance_km, source_ids.
     """
@@ -221,9 +222,9 @@ def itinerary(pkg: Package, event_ids: Collection[str] | None = None) -> pd.Data
             "source_ids",
         ],
     )
+    out.insert(0, "leg", range(1, len(out) + 1))
     if event_ids is not None:
         out = out[out["arrival_event_id"].isin(set(event_ids))]
-    out.insert(0, "leg", range(1, len(out) + 1))
     return out.reset_index(drop=True)
 
 
@@ -243,10 +244,14 @@ def event_table(pkg: Package) -> pd.DataFrame:
         columns={"name_en": "place_en", "name_fr": "place_fr", "precision": "place_precision"}
     )
     out = ev.merge(places, on="place_id", how="left")
-    sectors = pkg["event_sectors"].groupby("event_id")["sector_id"].agg(list)
-    out["sector_ids"] = (
-        out["event_id"].map(sectors).apply(lambda v: v if isinstance(v, list) else [])
-    )
+    # A plain dict of lists: Series.map over Arrow-backed strings would turn each list
+    # into an array, which the old isinstance(list) check silently dropped.
+    sectors: dict[str, list[str]] = {}
+    for eid, sid in zip(
+        pkg["event_sectors"]["event_id"], pkg["event_sectors"]["sector_id"], strict=True
+    ):
+        sectors.setdefault(str(eid), []).append(str(sid))
+    out["sector_ids"] = [sectors.get(str(e), []) for e in out["event_id"]]
     out = out.join(event_sources(pkg), on="event_id")
     out["n_sources"] = out["n_sources"].fillna(0).astype(int)
     return out.sort_values(["start", "end", "event_id"]).reset_index(drop=True)

@@ -147,9 +147,10 @@ def test_legs_are_drawn_city_to_city(pkg: Package) -> None:
 
 
 def test_itinerary_can_be_filtered_to_some_events(pkg: Package) -> None:
-    """Keeping only the Kazan arrival keeps its leg, renumbered 1; none gives no legs."""
+    """Keeping only the Kazan arrival keeps its leg, still numbered 2 (travel order); none
+    gives no legs."""
     it = views.itinerary(pkg, event_ids={"arrival_kazan", "talks_kazan"})
-    assert list(it["leg"]) == [1]
+    assert list(it["leg"]) == [2]
     assert list(it["to_place_id"]) == ["kazan"]
     assert views.itinerary(pkg, event_ids=set()).empty
 
@@ -235,3 +236,10 @@ def test_event_table_is_in_date_order_with_places_and_sectors(pkg: Package) -> N
     assert row["city"] == "Kazan"
     assert isinstance(row["sector_ids"], list)
     assert t["n_sources"].dtype.kind == "i"
+
+
+def test_event_table_lists_each_events_sectors(pkg: Package) -> None:
+    """sector_ids holds the event's sector ids as a list (it once came out empty)."""
+    table = views.event_table(pkg).set_index("event_id")
+    assert table.at["statement_zainutdinov", "sector_ids"] == ["armoured_vehicles", "technology"]
+    assert all(isinstance(v, list) and v for v in table["sector_ids"])
