@@ -25,6 +25,7 @@ from typing import Any
 
 import pandas as pd
 
+from dashboard.export import isin
 from dashboard.i18n import col, format_date, format_month, format_number, format_span, t
 from dashboard.load import Package
 from dashboard.validate import _QUOTE_SPACE, _SPACE, _TYPOGRAPHIC, normalise
@@ -252,8 +253,8 @@ def evidence_in_view(
     items that came up at it, when one is selected), from sources of the given kinds."""
     ev = pkg["evidence"]
     is_event = ev["subject_type"] == "event"
-    keep = (is_event & ev["subject_id"].isin(set(event_ids))) | (
-        ~is_event & ev["subject_id"].isin(set(item_ids))
+    keep = (is_event & isin(ev["subject_id"], event_ids)) | (
+        ~is_event & isin(ev["subject_id"], item_ids)
     )
     if event is not None:
         coop = pkg["cooperation"]
@@ -334,8 +335,8 @@ def source_names(pkg: Package, lang: str) -> dict[str, str]:
 def _about(frame: pd.DataFrame, event_ids: Collection[str], item_ids: Collection[str]) -> pd.Series:
     """Rows of ``frame`` (subject_type, subject_id) about the given events or items."""
     is_event = frame["subject_type"] == "event"
-    return (is_event & frame["subject_id"].isin(set(event_ids))) | (
-        ~is_event & frame["subject_id"].isin(set(item_ids))
+    return (is_event & isin(frame["subject_id"], event_ids)) | (
+        ~is_event & isin(frame["subject_id"], item_ids)
     )
 
 
@@ -351,7 +352,7 @@ def subject_labels(
     ev, coop = pkg["events"], pkg["cooperation"]
     if ids is not None:
         wanted = set(ids)
-        ev, coop = ev[ev["event_id"].isin(wanted)], coop[coop["item_id"].isin(wanted)]
+        ev, coop = ev[isin(ev["event_id"], wanted)], coop[isin(coop["item_id"], wanted)]
     out = {
         ("event", str(k)): str(v)
         for k, v in zip(ev["event_id"], ev[col("title", lang)], strict=True)
@@ -444,7 +445,7 @@ def evidence_list(
     number order."""
     labels = subject_labels(pkg, lang, evidence["subject_id"])
     events = pkg["events"]
-    events = events[events["event_id"].isin(set(evidence["subject_id"]))]
+    events = events[isin(events["event_id"], evidence["subject_id"])]
     spans = {
         str(e): format_span(s, f, str(p), lang)
         for e, s, f, p in zip(
@@ -490,7 +491,7 @@ def external_table(
     quote, value stated, language, link."""
     src = pkg["sources"]
     external = src[src["kind"] == "external"].set_index("source_id")
-    ext = _head(evidence[evidence["source_id"].isin(external.index)], limit)
+    ext = _head(evidence[isin(evidence["source_id"], external.index)], limit)
     names = source_names(pkg, lang)
     labels = subject_labels(pkg, lang, ext["subject_id"])
     ns = t("sources_no_quote", lang)
@@ -649,12 +650,30 @@ class SeedView:
         }
 
 
-@functools.lru_cache(maxsize=64)
-def _locate_cached(
-    text: str, quotes: tuple[tuple[str, str], ...]
-) -> tuple[tuple[Span, ...], tuple[str, ...]]:
-    found, missing = locate(text, quotes)
-    return tuple(found), tuple(missing)
+@functools.lru_cache(maxsize=16)
+def _finder(text: str) -> _Finder:
+    return _Finder(text)
+
+
+def locate_frame(text: str, evidence: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """``locate`` for many evidence rows at once (columns evidence_id, quote): each distinct
+    quote searched once. Returns the rows found with start/end, in reading order, and the
+    ids of those not found."""
+    finder = _finder(text)
+    quotes = evidence["quote"].astype(object).where(evidence["quote"].notna(), "")
+    where = {q: finder.find(str(q)) or (-1, -1) for q in pd.unique(quotes)}
+    found = pd.DataFrame(
+        {
+            "evidence_id": evidence["evidence_id"].astype(str).to_numpy(),
+            "start": quotes.map(lambda q: where[q][0]).to_numpy(dtype=int),
+            "end": quotes.map(lambda q: where[q][1]).to_numpy(dtype=int),
+        }
+    )
+    missing = found.loc[found["start"] < 0, "evidence_id"].tolist()
+    found = found[found["start"] >= 0].sort_values(
+        ["start", "end", "evidence_id"], ascending=[True, False, True]
+    )
+    return found.reset_index(drop=True), missing
 
 
 def seed_view(
@@ -670,15 +689,27 @@ def seed_view(
     the dataset does not use (rows of ``views.conflicts``) are flagged in the footnotes."""
     text = pkg.seed_texts.get(source_id, "")
     ev = evidence[evidence["source_id"] == source_id]
-    quotes = tuple((str(e), _text(q)) for e, q in zip(ev["evidence_id"], ev["quote"], strict=True))
-    spans, missing = _locate_cached(text, quotes)
-    shown = spans[:limit]
+    found, missing = locate_frame(text, ev)
+    shown = [
+        Span(e, int(a), int(b))
+        for e, a, b in zip(
+            found["evidence_id"][:limit],
+            found["start"][:limit],
+            found["end"][:limit],
+            strict=True,
+        )
+    ]
     numbers = numbering(shown)
     unused = unused_claims(conflicts) if conflicts is not None else frozenset()
-    notes = evidence_list(pkg, ev[ev["evidence_id"].isin(numbers.keys())], numbers, lang, unused)
+    notes = evidence_list(pkg, ev[isin(ev["evidence_id"], numbers)], numbers, lang, unused)
     events = tuple(dict.fromkeys(notes.loc[notes["subject_type"] == "event", "subject_id"]))
     return SeedView(
-        tuple(segments(text, shown)), numbers, missing, notes, events, len(spans) - len(shown)
+        tuple(segments(text, shown)),
+        numbers,
+        tuple(missing),
+        notes,
+        events,
+        len(found) - len(shown),
     )
 
 
@@ -761,7 +792,7 @@ def sources_view(
         conflicts=conflict_table(pkg, conflicts, event_ids, item_ids, lang, MAX_CONFLICTS),
         summary=count_text(table, len(seeds), len(pkg["sources"]), lang),
         totals={
-            "external": int(evidence["source_id"].isin(set(external)).sum()),
+            "external": int(isin(evidence["source_id"], external).sum()),
             "corroboration": int(_about(corroboration, event_ids, item_ids).sum()),
             "conflicts": len(disputed[["subject_id", "claim"]].drop_duplicates()),
         },

@@ -318,3 +318,19 @@ def test_sources_view_follows_the_view(pkg: Package) -> None:
     external = hl.sources_view(pkg, ev_ids, item_ids, None, ("external",), "en", conflicts, corr)
     assert external.seeds.empty
     assert set(external.sources["kind"]) == {"External reference"}
+
+
+def test_locate_frame_agrees_with_locate(pkg: Package) -> None:
+    """The vectorised search finds the same spans, in the same reading order, and reports a
+    quote that is not in the text."""
+    ev = seed_evidence(pkg)
+    for sid, text in pkg.seed_texts.items():
+        rows = ev[ev["source_id"] == sid]
+        spans, _ = hl.locate(text, zip(rows["evidence_id"], rows["quote"], strict=True))
+        found, missing = hl.locate_frame(text, rows)
+        assert list(zip(found["evidence_id"], found["start"], found["end"], strict=True)) == [
+            (s.evidence_id, s.start, s.end) for s in spans
+        ]
+        assert missing == []
+    extra = pd.DataFrame({"evidence_id": ["x"], "quote": ["absent de ce texte"]})
+    assert hl.locate_frame("un texte", extra)[1] == ["x"]
