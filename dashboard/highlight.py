@@ -713,6 +713,25 @@ def seed_view(
     )
 
 
+def seed_notices(view: SeedView, lang: str) -> list[str]:
+    """What the page must say about a seed text: quotes beyond the limit, quotes not found
+    (impossible in a package that passed validation)."""
+    out = []
+    if view.hidden:
+        total = view.hidden + len(view.numbers)
+        out.append(t("sources_quotes_capped", lang, n=len(view.numbers), total=total))
+    if view.missing:
+        out.append(t("sources_missing", lang, n=len(view.missing), ids=", ".join(view.missing)))
+    return out
+
+
+def focus_label(view: SeedView, lang: str, limit: int) -> str:
+    """The label of the event choice under a seed text (says when it is cut)."""
+    if len(view.events) > limit:
+        return t("sources_focus_capped", lang, n=limit)
+    return t("sources_focus", lang)
+
+
 def meta_text(row: Mapping[Any, Any], lang: str) -> str:
     """'Outlet: … · Author: … · Published: … · Language: … · kind' from a source_table row."""
     keys = ("outlet", "author", "published", "language", "kind")

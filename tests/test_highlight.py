@@ -334,3 +334,18 @@ def test_locate_frame_agrees_with_locate(pkg: Package) -> None:
         assert missing == []
     extra = pd.DataFrame({"evidence_id": ["x"], "quote": ["absent de ce texte"]})
     assert hl.locate_frame("un texte", extra)[1] == ["x"]
+
+
+def test_seed_view_caps_highlights_and_says_so(pkg: Package) -> None:
+    """Beyond the limit, quotes are not highlighted: the first n in reading order are, and
+    the page is told how many there are in all; the event choice says when it is cut."""
+    view = hl.seed_view(pkg, "seed_000", seed_evidence(pkg), "en", limit=5)
+    assert sorted(view.numbers.values()) == [1, 2, 3, 4, 5]
+    assert view.hidden == 19 - 5
+    assert hl.seed_notices(view, "fr") == [
+        "Les 5 premières citations sur 19 sont surlignées : resserrez les filtres ou "
+        "sélectionnez un événement pour voir les autres."
+    ]
+    assert hl.focus_label(view, "en", 2) == "Show the evidence of one event (the first 2)"
+    assert hl.focus_label(view, "en", 30) == "Show the evidence of one event"
+    assert hl.seed_notices(hl.seed_view(pkg, "seed_000", seed_evidence(pkg), "en"), "en") == []

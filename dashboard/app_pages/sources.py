@@ -12,6 +12,7 @@ from dashboard import highlight as hl
 from dashboard.load import Package
 
 MAX_ROWS = hl.MAX_ROWS
+MAX_PILLS = 30  # event choices under a document
 WIDE = ("quote", "supports", "fact", "sources", "title")  # the rest stay narrow
 TABS = ("seeds", "list", "external", "corroboration", "conflicts")
 
@@ -53,23 +54,15 @@ def _focus(key: str) -> None:
 
 def _seed(ctx: ui.Context, row: Mapping[Any, Any], view: hl.SeedView) -> None:
     st.caption(ui.md(hl.meta_text(row, ctx.lang)))
-    if view.hidden:
-        st.caption(
-            ctx.t(
-                "sources_quotes_capped", n=len(view.numbers), total=view.hidden + len(view.numbers)
-            )
-        )
+    for notice in hl.seed_notices(view, ctx.lang):  # quotes capped or not found
+        st.warning(ui.md(notice))
     st.markdown(hl.markdown(view.segments, view.numbers, ui.md))
-    if view.missing:  # validate.py makes this impossible for a package that loads
-        st.warning(
-            ui.md(ctx.t("sources_missing", n=len(view.missing), ids=", ".join(view.missing)))
-        )
     st.markdown(hl.notes_markdown(view.notes, ctx.t("sources_quoted"), ui.md))
-    key = f"sources_focus_{row['source_id']}"
-    st.session_state[key] = ctx.state.event if ctx.state.event in view.events else None
-    labels = view.event_labels
-    st.pills(ctx.t("sources_focus"), view.events, key=key, on_change=_focus, args=(key,),
-             format_func=lambda e: ui.md(labels[e]), help=ctx.t("sources_focus_help"))  # fmt: skip
+    key, events = f"sources_focus_{row['source_id']}", view.events[:MAX_PILLS]
+    st.session_state[key] = ctx.state.event if ctx.state.event in events else None
+    st.pills(hl.focus_label(view, ctx.lang, MAX_PILLS), events, key=key, on_change=_focus,
+             args=(key,), format_func=lambda e: ui.md(view.event_labels[e]),
+             help=ctx.t("sources_focus_help"))  # fmt: skip
 
 
 def _conflicts(ctx: ui.Context, rows: pd.DataFrame) -> None:
