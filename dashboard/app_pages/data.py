@@ -13,11 +13,10 @@ from dashboard.i18n import format_number
 from dashboard.load import Package
 
 MAX_ROWS = 1000
-WIDTHS: dict[str, Literal["small"]] = {
-    "when": "small",
-    "kind": "small",
-    "place_precision": "small",
-    "n_independent": "small",
+WIDTHS: dict[str, Literal["medium", "large"] | int] = {
+    "when": 200,
+    "event": "large",
+    "place": "medium",
 }
 DOWNLOADS = (
     ("csv", ":material/table_view:"),
