@@ -184,6 +184,10 @@ def parse(
         if key not in KEYS:
             notices.append(Notice(str(key)[:MAX_VALUE_LENGTH], "", "unknown_key"))
     date_from, date_to = _parse_dates(_values(params, "dates"), options, notices)
+    for single in ("lang", "event"):
+        extra = _values(params, single)[1:]
+        if extra:  # one value only: say that the others were ignored
+            notices.append(Notice(single, extra[0], "too_many"))
     lang_values = _values(params, "lang")
     lang = None
     if lang_values:

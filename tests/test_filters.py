@@ -48,6 +48,9 @@ PARSE_CASES = [
     ({"event": ["arrival_kazan"]}, FilterState(event="arrival_kazan"), []),
     ({"event": ["no_such_event"]}, FilterState(), ["unknown"]),
     ({"utm_source": ["x"]}, FilterState(), ["unknown_key"]),
+    ({"event": ["arrival_kazan", "talks_kazan"]}, FilterState(event="arrival_kazan"),
+     ["too_many"]),
+    ({"lang": ["fr", "en"]}, FilterState(lang="fr"), ["too_many"]),
     ({"sector": ["industry"] * 80}, FilterState(sectors=("industry",)), ["too_many"]),
     ({"sector": "industry"}, FilterState(sectors=("industry",)), []),
 ]

@@ -8,7 +8,7 @@ from dashboard.i18n import format_date, format_number, format_span
 ctx = ui.context()
 ui.show_notices(ctx.lang)
 pkg, lang = ctx.pkg, ctx.lang
-st.title(pkg.text("title", lang))
+st.title(ui.md(pkg.text("title", lang)))
 span = facts.visit_span(pkg)
 if span is not None:
     st.caption(
