@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import APP, ROOT
+from tests.conftest import APP, ROOT, run_app
 
 PAGES = [
     "app_pages/overview.py",
@@ -40,16 +40,7 @@ QUERIES = {
 
 
 def run(page: str, query: dict[str, list[str]], lang: str | None = None) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=60)
-    for key, values in query.items():
-        at.query_params[key] = values
-    if lang:
-        at.query_params["lang"] = lang
-    at.run()
-    if page != PAGES[0]:
-        at.switch_page(page)
-        at.run()
-    return at
+    return run_app(page, query, lang)
 
 
 def qp(at: AppTest, key: str) -> list[str]:

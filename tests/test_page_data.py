@@ -10,19 +10,13 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import filters
 from dashboard.load import Package
-from tests.conftest import APP
+from tests.conftest import run_app
 
 PAGE = "app_pages/data.py"
 
 
 def run(query: dict[str, list[str]] | None = None, lang: str = "en") -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=60)
-    for key, values in (query or {}).items():
-        at.query_params[key] = values
-    at.query_params["lang"] = lang
-    at.run()
-    at.switch_page(PAGE)
-    at.run()
+    at = run_app(PAGE, query, lang)
     assert not at.exception, at.exception
     return at
 

@@ -11,20 +11,14 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import APP, ROOT
+from tests.conftest import ROOT, run_app
 
 PAGE = "app_pages/sources.py"
 HOSTILE = "<script>alert(1)</script> **bold** [x](javascript:alert(1)) :red[boom]"
 
 
 def run(query: dict[str, list[str]] | None = None, lang: str = "en") -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=60)
-    for key, values in (query or {}).items():
-        at.query_params[key] = values
-    at.query_params["lang"] = lang
-    at.run()
-    at.switch_page(PAGE)
-    at.run()
+    at = run_app(PAGE, query, lang)
     assert not at.exception, at.exception
     return at
 
