@@ -15,6 +15,8 @@ PAGES = ["/", "/timeline", "/map", "/sectors", "/sources", "/data"]
 
 
 def metrics(tab: Tab) -> dict[str, str]:
+    """The overview's key figures, once all seven are drawn."""
+    expect(tab.page.get_by_test_id("stMetric")).to_have_count(7)
     out = {}
     for m in tab.page.get_by_test_id("stMetric").all():
         label = m.get_by_test_id("stMetricLabel").inner_text().strip()
