@@ -72,10 +72,7 @@ REVIEWED: dict[tuple[str, str], str] = {
 # Offenders reported to the lead, not yet fixed in files this test does not own. Kept apart
 # so the test stays strict for everything else; test_pending_fixes turns red once they are
 # fixed, so the entry gets removed.
-PENDING: dict[tuple[str, str], str] = {
-    ("app_pages/overview.py", 'pkg.text("title", lang)'): "the package title comes from "
-    "datapackage.json (DASHBOARD_DATA): st.title(ui.md(pkg.text('title', lang)))",
-}
+PENDING: dict[tuple[str, str], str] = {}
 
 
 def checked_files() -> list[Path]:
@@ -623,13 +620,6 @@ def test_markdown_text_is_escaped_or_a_label(path: Path) -> None:
     a constant, or passes through ui.md."""
     found = [o for o in offenders(path) if (o.file, o.argument) not in PENDING]
     assert found == [], "\n".join(map(str, found))
-
-
-@pytest.mark.xfail(strict=True, reason="offenders reported to the lead (PENDING)")
-def test_pending_fixes() -> None:
-    """Every PENDING offender has been fixed (then remove it from PENDING)."""
-    found = {(o.file, o.argument) for p in checked_files() for o in offenders(p)}
-    assert not set(PENDING) & found, sorted(set(PENDING) & found)
 
 
 def test_reviewed_spans_still_exist() -> None:

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import filters, maps, ui
-from dashboard.i18n import format_span
+from dashboard.i18n import format_number, format_span
 
 DECK = "map_deck"
 
@@ -44,7 +44,9 @@ def _numbered(ctx: ui.Context, title_key: str, items: list[str], empty_key: str 
         "\n".join(f"1. {ui.md(x)}" for x in items[: maps.MAX_LISTED]) or ui.md(ctx.t(empty_key))
     )
     if len(items) > maps.MAX_LISTED:
-        st.caption(ctx.t("map_more_listed", n=len(items) - maps.MAX_LISTED))
+        st.caption(
+            ctx.t("map_more_listed", n=format_number(len(items) - maps.MAX_LISTED, ctx.lang))
+        )
 
 
 def _events(ctx: ui.Context, events: pd.DataFrame) -> None:
@@ -53,7 +55,9 @@ def _events(ctx: ui.Context, events: pd.DataFrame) -> None:
         st.markdown(f"**{ui.md(rec[ctx.col('title')])}** · {ui.md(when)}")
         ui.source_badges(ctx, rec["source_ids"] if isinstance(rec["source_ids"], list) else [])
     if len(events) > maps.MAX_LISTED:
-        st.caption(ctx.t("map_more_listed", n=len(events) - maps.MAX_LISTED))
+        st.caption(
+            ctx.t("map_more_listed", n=format_number(len(events) - maps.MAX_LISTED, ctx.lang))
+        )
 
 
 def body(ctx: ui.Context) -> None:

@@ -9,6 +9,7 @@ import streamlit as st
 
 from dashboard import filters, ui, views
 from dashboard import highlight as hl
+from dashboard.i18n import format_number
 from dashboard.load import Package
 
 MAX_ROWS = hl.MAX_ROWS
@@ -37,7 +38,13 @@ def _table(ctx: ui.Context, frame: pd.DataFrame, empty: str, total: int = 0) -> 
         st.info(ctx.t(empty))
         return
     if max(total, len(frame)) > MAX_ROWS:
-        st.caption(ctx.t("sources_capped", n=MAX_ROWS, total=max(total, len(frame))))
+        st.caption(
+            ctx.t(
+                "sources_capped",
+                n=format_number(MAX_ROWS, ctx.lang),
+                total=format_number(max(total, len(frame)), ctx.lang),
+            )
+        )
     names = [str(c) for c in frame.columns]
     config = {
         c: st.column_config.Column(ctx.t(f"sources_col_{c}"), width="large" if c in WIDE else None)
@@ -111,7 +118,13 @@ def body(ctx: ui.Context) -> None:
     with tabs["conflicts"]:
         st.caption(t("sources_conflicts_intro"))
         if view.totals["conflicts"] > hl.MAX_CONFLICTS:
-            st.caption(t("sources_capped", n=hl.MAX_CONFLICTS, total=view.totals["conflicts"]))
+            st.caption(
+                t(
+                    "sources_capped",
+                    n=format_number(hl.MAX_CONFLICTS, ctx.lang),
+                    total=format_number(view.totals["conflicts"], ctx.lang),
+                )
+            )
         _conflicts(ctx, view.conflicts)
 
 
