@@ -151,6 +151,18 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
+def connections(port: int) -> int:
+    """Established TCP connections to a local port (the server's open sessions)."""
+    count = 0
+    for name in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with contextlib.suppress(OSError):
+            for line in Path(name).read_text().splitlines()[1:]:
+                fields = line.split()
+                if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == "01":
+                    count += 1
+    return count
+
+
 def cpu_seconds(pid: int) -> float:
     """User + system CPU time of a process so far."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -351,6 +363,20 @@ def script_table(rows: Sequence[ScriptRow]) -> str:
 
 # --- browser sections -----------------------------------------------------------------------
 
+# Before any page script: when the script state first turns running, and last turns idle.
+INIT_JS = """
+window.__ttc = {running: null, idle: null};
+new MutationObserver((records) => {
+  const marks = window.__ttc;
+  for (const r of records) {
+    const state = r.target.getAttribute('data-test-script-state');
+    if (state === 'running' && marks.running === null) marks.running = performance.now();
+    if (state === 'notRunning' && marks.running !== null) marks.idle = performance.now();
+  }
+}).observe(document,
+           {attributes: true, subtree: true, attributeFilter: ['data-test-script-state']});
+"""
+
 READY_JS = """(sel) => {
   const app = document.querySelector('[data-testid="stApp"]');
   if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
@@ -376,8 +402,10 @@ DONE_JS = """(since) => {
   const b = window.__bench;
   const app = document.querySelector('[data-testid="stApp"]');
   if (!b || !app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
-  if (!b.states.some(([t, s]) => t >= since && s === 'running')) return false;
-  return [b.input, performance.now()];
+  const started = b.states.find(([t, s]) => t >= since && s === 'running');
+  if (!started) return false;
+  const ended = b.states.filter(([t, s]) => s === 'notRunning').pop();
+  return [b.input, started[0], ended ? ended[0] : performance.now(), performance.now()];
 }"""
 
 
@@ -399,6 +427,7 @@ async def _new_page(browser: Any, blocked: list[str]) -> tuple[Any, Any]:
             await route.abort()
 
     await context.route("**/*", guard)
+    await context.add_init_script(INIT_JS)
     return context, await context.new_page()
 
 
@@ -421,6 +450,19 @@ async def _ready(page: Any, selector: str, timeout_ms: float = 120_000) -> float
 class TtcRow:
     page: str
     ms: list[float] = field(default_factory=list)
+    dom_ms: list[float] = field(default_factory=list)  # DOMContentLoaded (HTML + bundle)
+    run_ms: list[float] = field(default_factory=list)  # the first script run starts
+    idle_ms: list[float] = field(default_factory=list)  # the script is idle at last
+
+    async def add(self, page: Any, ready_ms: float) -> None:
+        marks = await page.evaluate(
+            "() => [performance.getEntriesByType('navigation')[0]?.domContentLoadedEventEnd,"
+            " window.__ttc.running, window.__ttc.idle]"
+        )
+        self.ms.append(ready_ms)
+        for values, mark in zip((self.dom_ms, self.run_ms, self.idle_ms), marks, strict=True):
+            if isinstance(mark, int | float):
+                values.append(float(mark))
 
 
 async def ttc_section(runs: int) -> tuple[list[TtcRow], list[str]]:
@@ -453,7 +495,7 @@ async def ttc_section(runs: int) -> tuple[list[TtcRow], list[str]]:
                             continue
                         context, page = await _new_page(browser, blocked)
                         await page.goto(target_url, wait_until="commit")
-                        rows[target_name].ms.append(await _ready(page, target_sel))
+                        await rows[target_name].add(page, await _ready(page, target_sel))
                         await context.close()
             await browser.close()
     return list(rows.values()), blocked
@@ -463,9 +505,29 @@ def ttc_table(rows: Sequence[TtcRow]) -> str:
     hello = median(next(r.ms for r in rows if r.page == "hello"))
     return table(
         "Time to content in headless Chromium (ms; fresh context each visit)",
-        ["page", "runs", "median", "min", "max", "ratio to hello"],
         [
-            (r.page, len(r.ms), median(r.ms), min(r.ms), max(r.ms), f"{median(r.ms) / hello:.2f}x")
+            "page",
+            "runs",
+            "median",
+            "min",
+            "max",
+            "ratio to hello",
+            "DOM ready",
+            "run starts",
+            "script idle",
+        ],  # fmt: skip
+        [
+            (
+                r.page,
+                len(r.ms),
+                median(r.ms),
+                min(r.ms),
+                max(r.ms),
+                f"{median(r.ms) / hello:.2f}x",
+                median(r.dom_ms),
+                median(r.run_ms),
+                median(r.idle_ms),
+            )
             for r in rows
         ],
     )
@@ -487,7 +549,7 @@ async def _sector_actions(page: Any) -> list[Callable[[], Awaitable[None]]]:
             await select.locator("input").click()
             # Not the "Select all" entry: one sector at a time, like a reader.
             options = page.get_by_role("option").filter(has_not_text="Select all")
-            await options.first.wait_for(timeout=10_000)
+            await options.first.wait_for(timeout=60_000)
             count = await options.count()
             await options.nth(min(index, count - 1)).click()
 
@@ -500,13 +562,25 @@ async def _sector_actions(page: Any) -> list[Callable[[], Awaitable[None]]]:
     return [pick(0), pick(1), reset]
 
 
-async def _measure(page: Any, action: Callable[[], Awaitable[None]], timeout_ms: float) -> float:
-    """Latency of one filter change, ms from the triggering click to the idle frame."""
+@dataclass(frozen=True)
+class Change:
+    """One filter change, in ms: click -> frame painted with the script idle, and its parts:
+    click -> script running (browser + request), running -> idle (the run as the browser
+    sees it: script and its messages), idle -> the next frame."""
+
+    total: float
+    to_run: float
+    run: float
+    paint: float
+
+
+async def _measure(page: Any, action: Callable[[], Awaitable[None]], timeout_ms: float) -> Change:
+    """One filter change: the action, then wait for a run after it and the idle frame."""
     since = float(await page.evaluate("performance.now()"))
     await action()
     handle = await page.wait_for_function(DONE_JS, arg=since, polling="raf", timeout=timeout_ms)
-    clicked, done = await handle.json_value()
-    return float(done) - float(clicked)
+    clicked, started, ended, done = (float(x) for x in await handle.json_value())
+    return Change(done - clicked, started - clicked, ended - started, done - ended)
 
 
 @dataclass
@@ -514,6 +588,7 @@ class LatencyRow:
     page: str
     ms: list[float] = field(default_factory=list)
     errors: int = 0
+    parts: list[Change] = field(default_factory=list)
 
 
 async def filter_section(changes: int, pages: Sequence[str]) -> list[LatencyRow]:
@@ -536,9 +611,10 @@ async def filter_section(changes: int, pages: Sequence[str]) -> list[LatencyRow]
                 actions = await _sector_actions(page)
                 for i in range(changes + 1):
                     try:
-                        ms = await _measure(page, actions[i % len(actions)], 30_000)
+                        change = await _measure(page, actions[i % len(actions)], 30_000)
                         if i:  # the first change warms per-page caches for the filtered view
-                            row.ms.append(ms)
+                            row.ms.append(change.total)
+                            row.parts.append(change)
                     except Exception as exc:  # a failed change is counted
                         row.errors += 1
                         print(f"  {name}: change {i} failed: {exc!s:.200}", flush=True)
@@ -554,10 +630,26 @@ async def filter_section(changes: int, pages: Sequence[str]) -> list[LatencyRow]
     return rows
 
 
+def _parts(parts: Sequence[Change]) -> tuple[float, float, float]:
+    return (
+        median([c.to_run for c in parts]),
+        median([c.run for c in parts]),
+        median([c.paint for c in parts]),
+    )
+
+
 def latency_table(title: str, rows: Sequence[LatencyRow]) -> str:
     every = [ms for r in rows for ms in r.ms]
     body: list[Sequence[object]] = [
-        (r.page, len(r.ms), median(r.ms), pct(r.ms, 95), max(r.ms, default=float("nan")), r.errors)
+        (
+            r.page,
+            len(r.ms),
+            median(r.ms),
+            pct(r.ms, 95),
+            max(r.ms, default=float("nan")),
+            r.errors,
+            *_parts(r.parts),
+        )
         for r in rows
     ]
     body.append(
@@ -568,9 +660,12 @@ def latency_table(title: str, rows: Sequence[LatencyRow]) -> str:
             pct(every, 95),
             max(every, default=float("nan")),
             sum(r.errors for r in rows),
+            *_parts([c for r in rows for c in r.parts]),
         )
     )
-    return table(title, ["page", "changes", "median ms", "p95 ms", "max ms", "errors"], body)
+    header = ["page", "changes", "median ms", "p95 ms", "max ms", "errors"]
+    header += ["click→run", "run", "idle→frame"]
+    return table(title + " (last three: medians of the parts)", header, body)
 
 
 @dataclass
@@ -579,6 +674,7 @@ class MemoryResult:
     one_mb: float = 0.0
     many_mb: float = 0.0
     sessions: int = 0
+    connections: int = 0  # established to the server while the sessions were open
 
     @property
     def per_session_mb(self) -> float:
@@ -620,6 +716,7 @@ async def memory_section(sessions: int) -> MemoryResult:
             others = await _open_sessions(browser, base, sessions - 1, 1, blocked)
             await asyncio.sleep(3)
             result.many_mb = rss_mb(pid)
+            result.connections = connections(int(base.rsplit(":", 1)[1]))
             for c in [context, *others]:
                 await c.close()
             await browser.close()
@@ -629,8 +726,8 @@ async def memory_section(sessions: int) -> MemoryResult:
 def memory_table(m: MemoryResult) -> str:
     return table(
         "Server memory (RSS of the streamlit process, MB)",
-        ["server idle", "1 session", f"{m.sessions} sessions", "per extra session"],
-        [(m.idle_mb, m.one_mb, m.many_mb, m.per_session_mb)],
+        ["server idle", "1 session", f"{m.sessions} sessions", "per extra session", "connections"],
+        [(m.idle_mb, m.one_mb, m.many_mb, m.per_session_mb, m.connections)],
     )
 
 
@@ -644,44 +741,55 @@ class LoadResult:
     server_cpu_s: float = 0.0
     server_rss_mb: float = 0.0
     blocked: int = 0
+    parts: list[Change] = field(default_factory=list)
+    open_sessions: int = 0
+    open_s: float = 0.0
+
+    def error(self, kind: str) -> None:
+        self.errors += 1
+        self.error_kinds[kind] = self.error_kinds.get(kind, 0) + 1
 
 
-async def _session_loop(
-    browser: Any, base: str, index: int, deadline: float, result: LoadResult, blocked: list[str]
-) -> None:
+async def _open_session(
+    browser: Any, base: str, index: int, result: LoadResult, blocked: list[str]
+) -> tuple[Any, Any] | None:
+    """Open one session on a page (sessions spread over the pages, starts staggered)."""
     _, _, path, sel = PAGES[index % len(PAGES)]
-
-    def error(kind: str) -> None:
-        result.errors += 1
-        result.error_kinds[kind] = result.error_kinds.get(kind, 0) + 1
-
+    await asyncio.sleep(0.5 * index)
+    context = None
     try:
         context, page = await _new_page(browser, blocked)
-    except Exception:
-        error("context")
-        return
-    try:
-        await page.goto(base + path)
+        context.set_default_timeout(120_000)
+        await page.goto(base + path, wait_until="commit", timeout=180_000)
         await _ready(page, sel, timeout_ms=180_000)
         await page.evaluate(WATCH_JS)
-        actions = await _sector_actions(page)
-        i = 0
-        while time.monotonic() < deadline:
-            try:
-                result.latencies.append(await _measure(page, actions[i % len(actions)], 60_000))
-            except Exception as exc:  # counted, the session goes on
-                error(type(exc).__name__)
-            i += 1
-        if await page.get_by_test_id("stException").count():
-            error("exception shown")
+        return context, page
     except Exception as exc:
-        error("session " + type(exc).__name__)
-    finally:
-        await context.close()
+        result.error("open " + type(exc).__name__)
+        if context is not None:
+            await context.close()
+        return None
+
+
+async def _session_loop(page: Any, deadline: float, result: LoadResult) -> None:
+    """Filter changes until the deadline; every failure is counted, the session goes on."""
+    actions = await _sector_actions(page)
+    i = 0
+    while time.monotonic() < deadline:
+        try:
+            change = await _measure(page, actions[i % len(actions)], 120_000)
+            result.latencies.append(change.total)
+            result.parts.append(change)
+        except Exception as exc:
+            result.error(type(exc).__name__)
+        i += 1
+    if await page.get_by_test_id("stException").count():
+        result.error("exception shown")
 
 
 async def load_section(sessions: int, seconds: float) -> LoadResult:
-    """``sessions`` concurrent contexts, each changing the sector filter for ``seconds``."""
+    """``sessions`` contexts opened (staggered), then all changing the sector filter at once
+    for ``seconds``."""
     from playwright.async_api import async_playwright
 
     result = LoadResult(sessions, seconds)
@@ -695,16 +803,20 @@ async def load_section(sessions: int, seconds: float) -> LoadResult:
                 await page.goto(base + path)
                 await _ready(page, sel)
             await context.close()
+            t0 = time.monotonic()
+            opened = await asyncio.gather(
+                *(_open_session(browser, base, i, result, blocked) for i in range(sessions))
+            )
+            live = [s for s in opened if s is not None]
+            result.open_s = time.monotonic() - t0
+            result.open_sessions = len(live)
             cpu0 = cpu_seconds(pid)
             deadline = time.monotonic() + seconds
-            await asyncio.gather(
-                *(
-                    _session_loop(browser, base, i, deadline, result, blocked)
-                    for i in range(sessions)
-                )
-            )
+            await asyncio.gather(*(_session_loop(page, deadline, result) for _, page in live))
             result.server_cpu_s = cpu_seconds(pid) - cpu0
             result.server_rss_mb = rss_mb(pid)
+            for context, _ in live:
+                await context.close()
             await browser.close()
     result.blocked = len(blocked)
     return result
@@ -713,7 +825,8 @@ async def load_section(sessions: int, seconds: float) -> LoadResult:
 def load_table(r: LoadResult) -> str:
     kinds = ", ".join(f"{k}: {v}" for k, v in sorted(r.error_kinds.items())) or "none"
     return table(
-        f"Load: {r.sessions} concurrent sessions changing the sector filter for {r.seconds:.0f} s",
+        f"Load: {r.open_sessions} of {r.sessions} sessions open (in {r.open_s:.0f} s), then all "
+        f"changing the sector filter for {r.seconds:.0f} s",
         [
             "changes",
             "errors",
@@ -723,6 +836,9 @@ def load_table(r: LoadResult) -> str:
             "server CPU s",
             "server RSS MB",
             "off-machine requests",
+            "click→run",
+            "run",
+            "idle→frame",
         ],
         [
             (
@@ -734,6 +850,7 @@ def load_table(r: LoadResult) -> str:
                 r.server_cpu_s,
                 r.server_rss_mb,
                 r.blocked,
+                *_parts(r.parts),
             )
         ],
     )
