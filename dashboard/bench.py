@@ -515,7 +515,7 @@ def ttc_table(rows: Sequence[TtcRow]) -> str:
             "DOM ready",
             "run starts",
             "script idle",
-        ],  # fmt: skip
+        ],
         [
             (
                 r.page,
