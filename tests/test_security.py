@@ -69,11 +69,6 @@ REVIEWED: dict[tuple[str, str], str] = {
     "percent-encoded (pinned by test_safe_url_makes_link_targets_inert)",
 }
 
-# Offenders reported to the lead, not yet fixed in files this test does not own. Kept apart
-# so the test stays strict for everything else; test_pending_fixes turns red once they are
-# fixed, so the entry gets removed.
-PENDING: dict[tuple[str, str], str] = {}
-
 
 def checked_files() -> list[Path]:
     return [PACKAGE / "app.py", PACKAGE / "ui.py", *sorted((PACKAGE / "app_pages").glob("*.py"))]
@@ -618,7 +613,7 @@ def test_no_raw_html_anywhere_in_the_package() -> None:
 def test_markdown_text_is_escaped_or_a_label(path: Path) -> None:
     """Every text rendered as markdown in the app, its pages and ui.py is a catalogue label,
     a constant, or passes through ui.md."""
-    found = [o for o in offenders(path) if (o.file, o.argument) not in PENDING]
+    found = offenders(path)
     assert found == [], "\n".join(map(str, found))
 
 
