@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard import palette, views
+from dashboard import palette
 from dashboard.filters import Selection
 from dashboard.load import Package
 
@@ -67,8 +67,8 @@ def visit_span(pkg: Package) -> tuple[pd.Timestamp, pd.Timestamp] | None:
         return None
 
 
-def key_facts(pkg: Package, selection: Selection) -> pd.DataFrame:
-    """Selected events flagged as key facts, in date order, with their source ids."""
-    table = views.event_table(pkg)
+def key_facts(table: pd.DataFrame, selection: Selection) -> pd.DataFrame:
+    """Selected events flagged as key facts, in date order, with their source ids
+    (``table`` is ``views.event_table``, passed in so a caller can cache it)."""
     kept = table[table["event_id"].isin(selection.event_ids) & table["key_fact"]]
     return kept.reset_index(drop=True)

@@ -94,6 +94,11 @@ def _conflicts(data_dir: str, stamp: float, _pkg: Package) -> pd.DataFrame:
     return views.conflicts(_pkg)
 
 
+@st.cache_resource(show_spinner=False)
+def _itinerary(data_dir: str, stamp: float, _pkg: Package) -> pd.DataFrame:
+    return views.itinerary(_pkg)
+
+
 def _key(pkg: Package) -> tuple[str, float]:
     return str(pkg.path), _stamp(pkg.path)
 
@@ -110,6 +115,12 @@ def event_table(pkg: Package) -> pd.DataFrame:
 def conflicts(pkg: Package) -> pd.DataFrame:
     """``views.conflicts``, computed once per package for all sessions. Do not mutate."""
     return _conflicts(*_key(pkg), pkg)
+
+
+def itinerary(pkg: Package, event_ids: frozenset[str]) -> pd.DataFrame:
+    """``views.itinerary`` of the selected events, from one cached full itinerary."""
+    legs = _itinerary(*_key(pkg), pkg)
+    return legs[legs["arrival_event_id"].isin(event_ids)].reset_index(drop=True)
 
 
 # --- the context every page reads ----------------------------------------------------------

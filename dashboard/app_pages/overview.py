@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import facts, ui, views
+from dashboard import facts, ui
 from dashboard.i18n import format_date, format_number, format_span
 
 ctx = ui.context()
@@ -40,7 +40,7 @@ left, right = st.columns([3, 2], gap="large")
 with left:
     st.subheader(ctx.t("key_facts"))
     conflicts = ui.conflicts(pkg)
-    for rec in facts.key_facts(pkg, ctx.selection).to_dict("records"):
+    for rec in facts.key_facts(ui.event_table(pkg), ctx.selection).to_dict("records"):
         with st.container(border=True):
             when = format_span(rec["start"], rec["end"], rec["date_precision"], lang)
             where = rec[ctx.col("place")] if isinstance(rec[ctx.col("place")], str) else ""
@@ -53,7 +53,7 @@ with left:
             ui.source_badges(ctx, rec["source_ids"])
 with right:
     st.subheader(ctx.t("itinerary"))
-    legs = views.itinerary(pkg, ctx.selection.event_ids)
+    legs = ui.itinerary(pkg, ctx.selection.event_ids)
     names = ui.labels(pkg, lang)["place"]
     if legs.empty:
         st.caption(ctx.t("itinerary_none"))
