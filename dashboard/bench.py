@@ -3,8 +3,10 @@
 Prints one table per section; figures, never assertions. Sections:
 
 - ``script``: server time of a rerun of every page (AppTest, in this process), on the
-  embedded data and on synthetic packages (``--sizes``), for a rerun with nothing changed
-  and for a sector filter change; a one-metric page gives the AppTest harness's own cost.
+  embedded data and on synthetic packages (``--sizes``), for a rerun with nothing changed,
+  for a sector filter change between two views already computed, and for a view no session
+  asked for yet (filters and figures computed anew); a one-metric page gives the AppTest
+  harness's own cost.
 - ``ttc``: time to content in headless Chromium for every page (navigation start -> the
   page's h1 and main content visible and the script idle), and the ratio to a one-metric
   hello-world page (``tests/benchmarks/hello_app.py``) served the same way; median of
@@ -39,6 +41,7 @@ import time
 import urllib.request
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -266,15 +269,29 @@ class ScriptRow:
     first_s: float
     rerun_ms: list[float] = field(default_factory=list)
     change_ms: list[float] = field(default_factory=list)
+    new_ms: list[float] = field(default_factory=list)
 
 
-def _first_sector(data_dir: Path | None) -> str:
+def _top_sectors(data_dir: Path | None) -> list[str]:
     import csv
 
     path = (data_dir or ROOT / "data") / "sectors.csv"
     with path.open(encoding="utf-8") as f:
         rows = sorted(csv.DictReader(f), key=lambda r: int(r["sort_order"]))
-    return next(r["sector_id"] for r in rows if not r["parent_id"])
+    return [r["sector_id"] for r in rows if not r["parent_id"]]
+
+
+def _new_views(at: Any, tops: Sequence[str], page: int, n: int) -> list[tuple[list[str], Any]]:
+    """``n`` views no earlier page asked for: one top-level sector each, with the date range
+    cut short by a number of days proper to the page (so every page gets views of its own)."""
+    first, last = at.date_input(key="w_dates").value
+    span = max((last - first).days, 1)
+    views = []
+    for i in range(n):
+        cut = (page * n + i) // len(tops) + 1 + page * 7
+        end = last - timedelta(days=cut % span)
+        views.append(([tops[i % len(tops)]], (first, max(end, first))))
+    return views
 
 
 def _count_events(data_dir: Path | None) -> int:
@@ -285,12 +302,14 @@ def _count_events(data_dir: Path | None) -> int:
 def script_section(sizes: Sequence[str], reruns: int, cache: Path) -> list[ScriptRow]:
     """Median server time of a rerun per page and size, measured through AppTest."""
     from streamlit.runtime.scriptrunner.script_cache import ScriptCache
-    from streamlit.testing.v1 import AppTest, local_script_runner
+    from streamlit.testing.v1 import AppTest, app_test, local_script_runner
 
-    # AppTest compiles the scripts again on every run (a new ScriptCache per run); the server
-    # keeps one for its lifetime. Share one, so the figures are the server's.
+    # AppTest compiles the scripts again on every run (a new ScriptCache per run, one for the
+    # entrypoint and one for the pages); the server keeps one for its lifetime. Share one,
+    # so the figures are the server's.
     shared = ScriptCache()
-    setattr(local_script_runner, "ScriptCache", lambda: shared)  # noqa: B010
+    for module in (local_script_runner, app_test):
+        setattr(module, "ScriptCache", lambda: shared)  # noqa: B010
     rows: list[ScriptRow] = []
     baseline = ScriptRow("—", 0, "hello (AppTest overhead)", 0.0)
     at = AppTest.from_file(str(HELLO), default_timeout=120)
@@ -306,9 +325,10 @@ def script_section(sizes: Sequence[str], reruns: int, cache: Path) -> list[Scrip
             os.environ.pop("DASHBOARD_DATA", None)
         else:
             os.environ["DASHBOARD_DATA"] = str(data_dir)
-        sector = _first_sector(data_dir)
+        tops = _top_sectors(data_dir)
+        sector = tops[0]
         n_events = _count_events(data_dir)
-        for name, file, _, _ in PAGES:
+        for index, (name, file, _, _) in enumerate(PAGES):
             at = AppTest.from_file(str(APP), default_timeout=3600)
             at.query_params["lang"] = "en"
             at.switch_page(file)
@@ -333,10 +353,19 @@ def script_section(sizes: Sequence[str], reruns: int, cache: Path) -> list[Scrip
                 t0 = time.perf_counter()
                 at.run()
                 row.change_ms.append((time.perf_counter() - t0) * 1000)
+            # A view nobody asked for yet: the filters and the page's figures computed anew.
+            for sectors, dates in _new_views(at, tops, index, min(n, 5)):
+                at.multiselect(key="w_sector").set_value(sectors)
+                at.date_input(key="w_dates").set_value(dates)
+                t0 = time.perf_counter()
+                at.run()
+                row.new_ms.append((time.perf_counter() - t0) * 1000)
+            at.multiselect(key="w_sector").set_value([])
             rows.append(row)
             print(
                 f"  {size:>8} {name:<9} first {row.first_s:6.1f} s  rerun "
-                f"{median(row.rerun_ms):7.1f} ms  filter change {median(row.change_ms):7.1f} ms",
+                f"{median(row.rerun_ms):7.1f} ms  filter change {median(row.change_ms):7.1f} ms"
+                f"  new view {median(row.new_ms):7.1f} ms",
                 flush=True,
             )
     os.environ.pop("DASHBOARD_DATA", None)
@@ -346,7 +375,15 @@ def script_section(sizes: Sequence[str], reruns: int, cache: Path) -> list[Scrip
 def script_table(rows: Sequence[ScriptRow]) -> str:
     return table(
         "Script time per rerun (AppTest, server side; median [p95] ms)",
-        ["data", "events", "page", "first run (s)", "rerun, no change", "rerun, sector change"],
+        [
+            "data",
+            "events",
+            "page",
+            "first run (s)",
+            "rerun, no change",
+            "sector change, view seen",
+            "new view",
+        ],
         [
             (
                 r.size,
@@ -355,6 +392,7 @@ def script_table(rows: Sequence[ScriptRow]) -> str:
                 r.first_s,
                 f"{median(r.rerun_ms):.1f} [{pct(r.rerun_ms, 95):.1f}]",
                 f"{median(r.change_ms):.1f} [{pct(r.change_ms, 95):.1f}]" if r.change_ms else "–",
+                f"{median(r.new_ms):.1f} [{pct(r.new_ms, 95):.1f}]" if r.new_ms else "–",
             )
             for r in rows
         ],

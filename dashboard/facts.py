@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from dashboard import palette
 from dashboard.filters import Selection
+from dashboard.ids import isin
 from dashboard.load import Package
 
 
@@ -32,21 +34,19 @@ def key_figures(pkg: Package, selection: Selection, conflicts: pd.DataFrame) -> 
     """
     ev = selection.events(pkg)
     dated = ev[ev["date_precision"] == "day"]
-    days: set[pd.Timestamp] = set()
-    for start, end in zip(dated["start"], dated["end"], strict=True):
-        days.update(pd.date_range(start, end, freq="D"))
-    places = pkg["places"].set_index("place_id")
-    at = places.loc[places.index.intersection(list(ev["place_id"].dropna().unique()))]
+    places = pkg["places"]
+    at = places[isin(places["place_id"], ev["place_id"].dropna().unique())]
     links = pkg["event_sectors"]
     tops = palette.top_sector(pkg)
-    sectors = {tops[s] for s in links.loc[links["event_id"].isin(selection.event_ids), "sector_id"]}
+    linked = links.loc[isin(links["event_id"], selection.event_ids), "sector_id"].unique()
+    sectors = {tops[s] for s in linked}
     evid = pkg["evidence"]
-    cited = evid[(evid["subject_type"] == "event") & evid["subject_id"].isin(selection.event_ids)]
+    cited = evid[(evid["subject_type"] == "event") & isin(evid["subject_id"], selection.event_ids)]
     disputed = conflicts[
-        (conflicts["subject_type"] == "event") & conflicts["subject_id"].isin(selection.event_ids)
+        (conflicts["subject_type"] == "event") & isin(conflicts["subject_id"], selection.event_ids)
     ]
     return KeyFigures(
-        days=len(days),
+        days=distinct_days(dated["start"], dated["end"]),
         cities=at.loc[at["precision"] != "region", "city"].nunique(),
         sites=int((at["precision"] == "site").sum()),
         events=len(ev),
@@ -54,6 +54,20 @@ def key_figures(pkg: Package, selection: Selection, conflicts: pd.DataFrame) -> 
         sources=cited["source_id"].nunique(),
         disagreements=len(disputed[["subject_id", "claim"]].drop_duplicates()),
     )
+
+
+def distinct_days(starts: pd.Series, ends: pd.Series) -> int:
+    """How many distinct calendar days the spans [start, end] cover, without a loop."""
+    if starts.empty:
+        return 0
+    first = starts.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
+    last = ends.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
+    lengths = np.maximum((last - first).astype(np.int64) + 1, 1)
+    if lengths.max() == 1:
+        return len(np.unique(first))
+    # Each span's days as first + 0, 1, … lengths-1, all spans at once.
+    offsets = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    return len(np.unique(np.repeat(first, lengths) + offsets.astype("timedelta64[D]")))
 
 
 def visit_span(pkg: Package) -> tuple[pd.Timestamp, pd.Timestamp] | None:
@@ -70,5 +84,5 @@ def visit_span(pkg: Package) -> tuple[pd.Timestamp, pd.Timestamp] | None:
 def key_facts(table: pd.DataFrame, selection: Selection) -> pd.DataFrame:
     """Selected events flagged as key facts, in date order, with their source ids
     (``table`` is ``views.event_table``, passed in so a caller can cache it)."""
-    kept = table[table["event_id"].isin(selection.event_ids) & table["key_fact"]]
-    return kept.reset_index(drop=True)
+    kept = table[table["key_fact"]]
+    return kept[isin(kept["event_id"], selection.event_ids)].reset_index(drop=True)

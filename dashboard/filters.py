@@ -19,17 +19,19 @@ Policy for missing values, one line each so a reader sees it at once:
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Collection, Iterable, Mapping, Sequence, Set
+from dataclasses import dataclass, field, replace
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from dashboard import model
+from dashboard.ids import IdSet, isin
 from dashboard.load import Package
-from dashboard.validate import member_of
 
 KEYS = ("sector", "dates", "place", "actor", "source", "lang", "event")
 MULTI_KEYS = ("sector", "place", "actor", "source")
@@ -53,7 +55,10 @@ class Notice:
 
 def printable(value: str, limit: int = 40) -> str:
     """A value cut short and stripped of control, format (bidi) and private characters."""
-    kept = "".join(ch for ch in value if unicodedata.category(ch)[0] not in ("C",) or ch == " ")
+    if value.isprintable():  # no C* or Z* character but the space: nothing to strip (C speed)
+        kept = value
+    else:
+        kept = "".join(ch for ch in value if unicodedata.category(ch)[0] != "C" or ch == " ")
     return kept if len(kept) <= limit else kept[: limit - 1] + "…"
 
 
@@ -74,6 +79,11 @@ class Options:
     @property
     def actors(self) -> tuple[str, ...]:
         return self.people + self.organisations
+
+    @functools.cached_property
+    def event_set(self) -> frozenset[str]:
+        """The event ids as a set, built once (a package may hold a million events)."""
+        return frozenset(self.events)
 
     @classmethod
     def from_package(cls, pkg: Package) -> Options:
@@ -128,9 +138,13 @@ def _values(params: Mapping[str, Sequence[str] | str], key: str) -> list[str]:
 
 
 def _pick(
-    key: str, values: Iterable[str], allowed: Sequence[str], notices: list[Notice]
+    key: str,
+    values: Iterable[str],
+    allowed: Sequence[str],
+    notices: list[Notice],
+    known: Collection[str] | None = None,
 ) -> tuple[str, ...]:
-    known = set(allowed)
+    known = set(allowed) if known is None else known
     kept: list[str] = []
     for i, v in enumerate(values):
         if i >= MAX_VALUES:
@@ -143,8 +157,11 @@ def _pick(
                 notices.append(Notice(key, v, "unknown"))
         elif v not in kept:
             kept.append(v)
+    if len(kept) < 2:
+        return tuple(kept)
     # Keep the package's order so the same view always gives the same URL.
-    return tuple(sorted(kept, key=list(allowed).index))
+    order = {v: i for i, v in enumerate(allowed)}
+    return tuple(sorted(kept, key=order.__getitem__))
 
 
 def _parse_dates(
@@ -199,7 +216,7 @@ def parse(
     event_values = _values(params, "event")
     event = None
     if event_values:
-        picked = _pick("event", event_values[:1], options.events, notices)
+        picked = _pick("event", event_values[:1], options.events, notices, options.event_set)
         event = picked[0] if picked else None
     state = FilterState(
         sectors=_pick("sector", _values(params, "sector"), options.sectors, notices),
@@ -245,24 +262,27 @@ def expand_sectors(selected: Iterable[str], options: Options) -> frozenset[str]:
 
 @dataclass(frozen=True)
 class Selection:
-    """What the filters keep: event ids and cooperation item ids."""
+    """What the filters keep: event ids and cooperation item ids (``IdSet``: frozenset-like,
+    cheap at a million ids), and the row masks over ``pkg["events"]`` and
+    ``pkg["cooperation"]`` they came from."""
 
-    event_ids: frozenset[str]
-    item_ids: frozenset[str]
+    event_ids: Set[str]
+    item_ids: Set[str]
     all_events: int = 0
+    event_rows: np.ndarray | None = field(default=None, compare=False, hash=False, repr=False)
+    item_rows: np.ndarray | None = field(default=None, compare=False, hash=False, repr=False)
 
     def events(self, pkg: Package) -> pd.DataFrame:
         ev = pkg["events"]
-        return ev[_isin(ev["event_id"], self.event_ids)]
+        if self.event_rows is not None and len(self.event_rows) == len(ev):
+            return ev[self.event_rows]
+        return ev[isin(ev["event_id"], self.event_ids)]
 
     def items(self, pkg: Package) -> pd.DataFrame:
         items = pkg["cooperation"]
-        return items[_isin(items["item_id"], self.item_ids)]
-
-
-def _isin(column: pd.Series, values: Iterable[str]) -> pd.Series:
-    """``column.isin(values)``, fast for a million ids (Arrow; see ``validate.member_of``)."""
-    return member_of(column, pd.Series(list(values), dtype="string"))
+        if self.item_rows is not None and len(self.item_rows) == len(items):
+            return items[self.item_rows]
+        return items[isin(items["item_id"], self.item_ids)]
 
 
 def event_mask(state: FilterState, pkg: Package, options: Options) -> pd.Series:
@@ -272,37 +292,37 @@ def event_mask(state: FilterState, pkg: Package, options: Options) -> pd.Series:
     if state.sectors:
         links = pkg["event_sectors"]
         hit = links.loc[
-            _isin(links["sector_id"], expand_sectors(state.sectors, options)), "event_id"
+            isin(links["sector_id"], expand_sectors(state.sectors, options)), "event_id"
         ]
-        mask &= _isin(ev["event_id"], hit)
+        mask &= isin(ev["event_id"], hit)
     if state.date_from is not None and state.date_to is not None:
         start, end = pd.Timestamp(state.date_from), pd.Timestamp(state.date_to)
         mask &= (ev["start"] <= end) & (ev["end"] >= start)
     if state.places:
         places = pkg["places"]
-        chosen = places[_isin(places["place_id"], state.places)]
+        chosen = places[isin(places["place_id"], state.places)]
         cities = chosen.loc[chosen["kind"] == "city", "city"]
-        in_city = places.loc[_isin(places["city"], cities), "place_id"]
-        mask &= _isin(ev["place_id"], [*state.places, *in_city]) & ev["place_id"].notna()
+        in_city = places.loc[isin(places["city"], cities), "place_id"]
+        mask &= isin(ev["place_id"], [*state.places, *in_city.tolist()]) & ev["place_id"].notna()
     if state.actors:
         ep, eo = pkg["event_people"], pkg["event_organisations"]
         hit = pd.concat(
             [
-                ep.loc[_isin(ep["person_id"], state.actors), "event_id"],
-                eo.loc[_isin(eo["org_id"], state.actors), "event_id"],
+                ep.loc[isin(ep["person_id"], state.actors), "event_id"],
+                eo.loc[isin(eo["org_id"], state.actors), "event_id"],
             ]
         )
-        mask &= _isin(ev["event_id"], hit)
+        mask &= isin(ev["event_id"], hit)
     if state.sources:
-        mask &= _isin(ev["event_id"], _cited_by_kind(pkg, "event", state.sources))
+        mask &= isin(ev["event_id"], _cited_by_kind(pkg, "event", state.sources))
     return mask
 
 
 def _cited_by_kind(pkg: Package, subject_type: str, kinds: Iterable[str]) -> pd.Series:
     """Ids of the subjects of ``subject_type`` cited by a source of one of ``kinds``."""
     evid, src = pkg["evidence"], pkg["sources"]
-    of_kind = src.loc[_isin(src["kind"], kinds), "source_id"]
-    cited = (evid["subject_type"] == subject_type) & _isin(evid["source_id"], of_kind)
+    of_kind = src.loc[isin(src["kind"], kinds), "source_id"]
+    cited = (evid["subject_type"] == subject_type) & isin(evid["source_id"], of_kind)
     return evid.loc[cited, "subject_id"]
 
 
@@ -310,13 +330,21 @@ def apply(state: FilterState, pkg: Package, options: Options | None = None) -> S
     """The events and cooperation items the filters keep. Never raises on a valid state."""
     options = options or Options.from_package(pkg)
     ev = pkg["events"]
-    kept = frozenset(ev.loc[event_mask(state, pkg, options), "event_id"])
+    rows = event_mask(state, pkg, options).to_numpy(dtype=bool)
+    kept = IdSet(ev["event_id"][rows], unique=True)
     items = pkg["cooperation"]
     item_mask = pd.Series(True, index=items.index)
     if state.sectors:
-        item_mask &= _isin(items["sector_id"], expand_sectors(state.sectors, options))
+        item_mask &= isin(items["sector_id"], expand_sectors(state.sectors, options))
     if not (state.date_from is None and not state.places and not state.actors):
-        item_mask &= _isin(items["event_id"], kept)
+        item_mask &= isin(items["event_id"], kept)
     if state.sources:
-        item_mask &= _isin(items["item_id"], _cited_by_kind(pkg, "item", state.sources))
-    return Selection(kept, frozenset(items.loc[item_mask, "item_id"]), all_events=len(ev))
+        item_mask &= isin(items["item_id"], _cited_by_kind(pkg, "item", state.sources))
+    item_rows = item_mask.to_numpy(dtype=bool)
+    return Selection(
+        kept,
+        IdSet(items["item_id"][item_rows], unique=True),
+        all_events=len(ev),
+        event_rows=rows,
+        item_rows=item_rows,
+    )

@@ -640,9 +640,9 @@ class SeedView:
     events: tuple[str, ...]  # the events its quotes support, in footnote order
     hidden: int = 0  # quotes beyond the limit, not highlighted
 
-    @property
+    @functools.cached_property
     def event_labels(self) -> dict[str, str]:
-        """event_id -> '[n] title', n its first footnote."""
+        """event_id -> '[n] title', n its first footnote (built once: a page asks per option)."""
         first = self.notes.drop_duplicates("subject_id")
         return {
             str(e): f"[{n}] {label}"

@@ -8,9 +8,10 @@ translated labels, so a link opens the same view in either language.
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ import streamlit as st
 from dashboard import filters, views
 from dashboard.filters import FilterState, Notice, Options, Selection
 from dashboard.i18n import Lang, as_lang, col, format_date, format_month, lang_from_locale, t
+from dashboard.ids import isin
 from dashboard.load import DataError, Package, load_package, resolve_data_dir
 
 # Widget keys; the URL keys are filters.KEYS.
@@ -61,9 +63,18 @@ def md(text: object) -> str:
 @st.cache_resource(show_spinner=False)
 def _load(data_dir: str, stamp: float) -> Package | DataError:
     try:
-        return load_package(data_dir)
+        pkg = load_package(data_dir)
     except DataError as exc:
         return exc
+    for old in [k for k, (_, (path, _)) in _KEYS.items() if path == data_dir]:
+        del _KEYS[old]  # a reloaded package replaces the one from the same folder
+    _KEYS[id(pkg)] = (pkg, (data_dir, stamp))
+    return pkg
+
+
+# id(package) -> (package, its cache key): the key of a loaded package without a stat() of
+# every file on each cached call. The package is kept to make sure the id is still its own.
+_KEYS: dict[int, tuple[Package, tuple[str, float]]] = {}
 
 
 def _stamp(base: Path) -> float:
@@ -100,6 +111,9 @@ def _itinerary(data_dir: str, stamp: float, _pkg: Package) -> pd.DataFrame:
 
 
 def _key(pkg: Package) -> tuple[str, float]:
+    known = _KEYS.get(id(pkg))
+    if known is not None and known[0] is pkg:
+        return known[1]
     return str(pkg.path), _stamp(pkg.path)
 
 
@@ -117,10 +131,44 @@ def conflicts(pkg: Package) -> pd.DataFrame:
     return _conflicts(*_key(pkg), pkg)
 
 
-def itinerary(pkg: Package, event_ids: frozenset[str]) -> pd.DataFrame:
+def itinerary(pkg: Package, event_ids: Collection[str]) -> pd.DataFrame:
     """``views.itinerary`` of the selected events, from one cached full itinerary."""
     legs = _itinerary(*_key(pkg), pkg)
-    return legs[legs["arrival_event_id"].isin(event_ids)].reset_index(drop=True)
+    return legs[isin(legs["arrival_event_id"], event_ids)].reset_index(drop=True)
+
+
+@st.cache_resource(show_spinner=False)
+def _source_kinds(data_dir: str, stamp: float, _pkg: Package) -> dict[str, str]:
+    src = _pkg["sources"]
+    return dict(zip(src["source_id"].astype(str), src["kind"].astype(str), strict=True))
+
+
+# --- one view (a set of filters), computed once for all sessions ---------------------------
+
+View = tuple[tuple[str, tuple[str, ...]], ...]
+
+
+def view_key(state: FilterState) -> View:
+    """The filters of a state as a hashable key; language and selected event left out."""
+    query = filters.to_query(state.with_(lang=None, event=None))
+    return tuple(sorted((k, tuple(v)) for k, v in query.items()))
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _view(
+    data_dir: str, stamp: float, view: View, _pkg: Package, _state: FilterState
+) -> tuple[Selection, pd.DataFrame]:
+    selection = filters.apply(_state, _pkg, _options(data_dir, stamp, _pkg))
+    table = _event_table(data_dir, stamp, _pkg)
+    if len(selection.event_ids) == len(table):
+        return selection, table
+    return selection, table[isin(table["event_id"], selection.event_ids)]
+
+
+def view(pkg: Package, state: FilterState) -> tuple[Selection, pd.DataFrame]:
+    """The selection of a state and its rows of ``event_table`` (ordered by date), cached per
+    distinct set of filters for every session (32 views). Do not mutate the table."""
+    return _view(*_key(pkg), view_key(state), pkg, state)
 
 
 # --- the context every page reads ----------------------------------------------------------
@@ -133,6 +181,7 @@ class Context:
     lang: Lang
     state: FilterState
     selection: Selection
+    filtered: pd.DataFrame = field(repr=False, compare=False)
 
     def t(self, label: str, /, **kwargs: object) -> str:
         return t(label, self.lang, **kwargs)
@@ -143,8 +192,22 @@ class Context:
     @property
     def events(self) -> pd.DataFrame:
         """The filtered events with place, sectors and source counts, ordered by date."""
-        table = event_table(self.pkg)
-        return table[table["event_id"].isin(self.selection.event_ids)]
+        return self.filtered
+
+    @functools.cached_property
+    def names(self) -> dict[str, dict[str, str]]:
+        """``labels`` in this run's language (looked up once per run)."""
+        return labels(self.pkg, self.lang)
+
+    @functools.cached_property
+    def source_kinds(self) -> dict[str, str]:
+        """source_id -> kind (seed, external), looked up once per run."""
+        return _source_kinds(*_key(self.pkg), self.pkg)
+
+    @property
+    def key(self) -> tuple[str, float, View]:
+        """This view's cache key (package, filters): for a page's own cached results."""
+        return (*_key(self.pkg), view_key(self.state))
 
     @property
     def items(self) -> pd.DataFrame:
@@ -320,6 +383,8 @@ def sidebar(pkg: Package, default_lang: Lang) -> Context:
         ss[W["lang"]] = default_lang
     lang = as_lang(ss[W["lang"]])
     names = labels(pkg, lang)
+    # The widgets' values are already in the session: the view is known before they are drawn.
+    selection, filtered = view(pkg, _read_widgets(opts))
     with st.sidebar:
         st.segmented_control(
             t("language", lang),
@@ -363,20 +428,34 @@ def sidebar(pkg: Package, default_lang: Lang) -> Context:
             key=W["source"],
             format_func=lambda k: t(f"source_kind_{k}", lang),
         )
+        choices, capped = _event_choices(filtered, ss.get(W["event"]))
         st.selectbox(
             t("filter_event", lang),
-            opts.events,
+            choices,
             key=W["event"],
             index=None,
             format_func=lambda e: names["event"].get(e, e),
             placeholder=t("filter_choose", lang),
+            help=t("filter_event_capped", lang, n=MAX_EVENT_CHOICES) if capped else None,
         )
         st.button(t("reset_filters", lang), on_click=_reset, width="stretch")
     state = _read_widgets(opts)
     _sync_url(state)
-    ctx = Context(pkg, opts, lang, state, filters.apply(state, pkg, opts))
+    ctx = Context(pkg, opts, lang, state, selection, filtered)
     st.session_state[_CTX] = ctx
     return ctx
+
+
+MAX_EVENT_CHOICES = 500
+
+
+def _event_choices(filtered: pd.DataFrame, selected: object) -> tuple[list[str], bool]:
+    """The event picker's options: the view's first events by date (all of them up to
+    ``MAX_EVENT_CHOICES``), and the selected event even when the filters leave it out."""
+    choices = filtered["event_id"].head(MAX_EVENT_CHOICES).astype(str).tolist()
+    if isinstance(selected, str) and selected not in choices:
+        choices.insert(0, selected)
+    return choices, len(filtered) > MAX_EVENT_CHOICES
 
 
 def _sync_url(state: FilterState) -> None:
@@ -445,11 +524,10 @@ def show_data_error(err: DataError, lang: str) -> None:
 
 def source_badges(ctx: Context, source_ids: Sequence[str]) -> None:
     """One badge per source: its name and whether it is a checked seed or an external page."""
-    src = ctx.pkg["sources"].set_index("source_id")
-    names = labels(ctx.pkg, ctx.lang)["source"]
+    kinds, names = ctx.source_kinds, ctx.names["source"]
     badges = []
     for sid in source_ids:
-        kind = str(src.at[sid, "kind"]) if sid in src.index else "external"
+        kind = kinds.get(sid, "external")
         text = f"{names.get(sid, sid)} · {t('badge_' + kind, ctx.lang)}"
         if kind == "seed":
             badges.append(f":blue-badge[:material/verified: {md(text)}]")
@@ -461,7 +539,7 @@ def source_badges(ctx: Context, source_ids: Sequence[str]) -> None:
 def conflict_note(ctx: Context, disputed: pd.DataFrame) -> None:
     """'Sources disagree' for one subject: each claimed value with its sources, and the
     value the dataset uses with the reason (``disputed``: rows of ``views.conflicts``)."""
-    names = labels(ctx.pkg, ctx.lang)["source"]
+    names = ctx.names["source"]
     parts = []
     for rec in disputed.to_dict("records"):
         srcs = ", ".join(names.get(s, s) for s in rec["source_ids"])

@@ -34,6 +34,12 @@ def _maker(fmt: str, pkg: Package, events: pd.DataFrame, lang: str,
     return lambda: export.render(fmt, export.events_frame(pkg, events, lang), pkg, lang, query)
 
 
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _table(key: tuple[object, ...], lang: str, _ctx: ui.Context) -> pd.DataFrame:
+    """The first rows of the view, readable, once per view and language (never mutated)."""
+    return export.readable(export.events_frame(_ctx.pkg, _ctx.events.head(MAX_ROWS), lang), lang)
+
+
 def body(ctx: ui.Context) -> None:
     pkg, lang, t = ctx.pkg, ctx.lang, ctx.t
     st.write(t("data_intro"))
@@ -42,7 +48,7 @@ def body(ctx: ui.Context) -> None:
     st.caption(t("data_count", n=n, total=total))
     if len(events) > MAX_ROWS:
         st.caption(t("data_capped", n=format_number(MAX_ROWS, lang), total=n))
-    table = export.readable(export.events_frame(pkg, events.head(MAX_ROWS), lang), lang)
+    table = _table(ctx.key, lang, ctx)
     names = [str(c) for c in table.columns]
     config = {c: st.column_config.Column(t(f"data_col_{c}"), width=WIDTHS.get(c)) for c in names}
     height = 38 + 35 * min(len(table), 15)

@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard import filters, maps, ui
+from dashboard import maps, ui
 from dashboard.i18n import format_number, format_span
 
 DECK = "map_deck"
@@ -35,18 +35,20 @@ def _build(key: tuple[Any, ...], _ctx: ui.Context, opts: maps.MapOptions) -> Any
     )
 
 
-def _numbered(ctx: ui.Context, title_key: str, items: list[str], empty_key: str = "") -> None:
-    """A bold heading, then the items as a numbered list (capped), or the empty message."""
+def _numbered(
+    ctx: ui.Context, title_key: str, items: list[str], empty_key: str = "", total: int = 0
+) -> None:
+    """A bold heading, then the items as a numbered list (capped), or the empty message;
+    ``total``: how many there are when ``items`` holds only the first ones."""
+    total = max(total, len(items))
     if not items and not empty_key:
         return
     st.markdown(f"**{ctx.t(title_key)}**")
     st.markdown(
         "\n".join(f"1. {ui.md(x)}" for x in items[: maps.MAX_LISTED]) or ui.md(ctx.t(empty_key))
     )
-    if len(items) > maps.MAX_LISTED:
-        st.caption(
-            ctx.t("map_more_listed", n=format_number(len(items) - maps.MAX_LISTED, ctx.lang))
-        )
+    if total > maps.MAX_LISTED:
+        st.caption(ctx.t("map_more_listed", n=format_number(total - maps.MAX_LISTED, ctx.lang)))
 
 
 def _events(ctx: ui.Context, events: pd.DataFrame) -> None:
@@ -82,9 +84,7 @@ def body(ctx: ui.Context) -> None:
         basemap=maps.BASEMAP_URL if static else None,
         theme=getattr(st.context.theme, "type", None) or "light",
     )
-    state = filters.to_query(ctx.state.with_(lang=None, event=None))
-    key = (id(ctx.pkg), tuple((k, tuple(v)) for k, v in state.items()))
-    legs, data, deck = _build(key, ctx, opts)
+    legs, data, deck = _build(ctx.key, ctx, opts)
     names = ui.labels(ctx.pkg, ctx.lang)["place"]
 
     left.pydeck_chart(
@@ -120,8 +120,8 @@ def body(ctx: ui.Context) -> None:
         _events(ctx, group)
 
     st.subheader(ctx.t("map_twin_title"))
-    lines = maps.itinerary_lines(legs, names, ctx.lang)
-    _numbered(ctx, "map_twin_itinerary", lines, "map_twin_no_legs")
+    lines = maps.itinerary_lines(legs.head(maps.MAX_LISTED), names, ctx.lang)
+    _numbered(ctx, "map_twin_itinerary", lines, "map_twin_no_legs", len(legs))
     _numbered(ctx, "map_twin_places", maps.place_lines(data, ctx.lang), "map_tip_none")
     _numbered(ctx, "map_twin_hq", maps.hq_lines(data, ctx.lang))
 

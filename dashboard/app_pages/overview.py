@@ -1,9 +1,91 @@
 """Overview: headline, key figures, key facts with their sources, a compact itinerary."""
 
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
 import streamlit as st
 
-from dashboard import facts, ui
-from dashboard.i18n import format_date, format_number, format_span
+from dashboard import facts, filters, ui
+from dashboard.i18n import format_date, format_number, format_span, t
+
+MAX_KEY_FACTS = 12  # the first ones by date; the Timeline shows them all
+MAX_LEGS = 20  # the first legs; the Map lists them all
+
+
+@dataclass(frozen=True)
+class Card:
+    event_id: str
+    title: str
+    when_where: str
+    summary: str
+    source_ids: tuple[str, ...]
+    disputed: pd.DataFrame | None  # rows of views.conflicts about this event
+
+
+@dataclass(frozen=True)
+class Overview:
+    figures: facts.KeyFigures
+    cards: tuple[Card, ...]
+    n_key_facts: int
+    legs: tuple[str, ...]  # plain text: escape before rendering
+    n_legs: int
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _overview(key: tuple[object, ...], lang: str, _ctx: ui.Context) -> Overview:
+    """Everything the page shows for one view and language, computed once (never mutated)."""
+    pkg, ctx = _ctx.pkg, _ctx
+    conflicts = ui.conflicts(pkg)
+    key_facts = ctx.events[ctx.events["key_fact"]]
+    cards = []
+    for rec in key_facts.head(MAX_KEY_FACTS).to_dict("records"):
+        place = rec[ctx.col("place")] if isinstance(rec[ctx.col("place")], str) else ""
+        when = format_span(rec["start"], rec["end"], rec["date_precision"], lang)
+        disputed = conflicts[conflicts["subject_id"] == rec["event_id"]]
+        cards.append(
+            Card(
+                str(rec["event_id"]),
+                str(rec[ctx.col("title")]),
+                " · ".join(x for x in (when, place) if x),
+                str(rec[ctx.col("summary")]),
+                tuple(rec["source_ids"]),
+                None if disputed.empty else disputed,
+            )
+        )
+    legs = ui.itinerary(pkg, ctx.selection.event_ids)
+    names = ui.labels(pkg, lang)["place"]
+    lines = tuple(
+        t(
+            "itinerary_leg",
+            lang,
+            origin=names[leg["from_place_id"]],
+            dest=names[leg["to_place_id"]],
+            date=format_date(leg["start"], lang),
+            km=format_number(leg["distance_km"], lang),
+        )
+        for leg in legs.head(MAX_LEGS).to_dict("records")
+    )
+    return Overview(
+        facts.key_figures(pkg, ctx.selection, conflicts),
+        tuple(cards),
+        len(key_facts),
+        lines,
+        len(legs),
+    )
+
+
+def _more(ctx: ui.Context, label: str, n: int, page: str, nav: str, icon: str) -> None:
+    """'N more …' and a link to the page that shows them all, in the same view."""
+    st.caption(ctx.t(label, n=format_number(n, ctx.lang)))
+    st.page_link(
+        page,
+        label=ctx.t(nav),
+        icon=icon,
+        query_params=filters.to_query(ctx.state.with_(lang=ctx.lang)),
+    )
+
 
 ctx = ui.context()
 ui.show_notices(ctx.lang)
@@ -25,10 +107,10 @@ if not ctx.state.is_empty:
     st.caption(
         ctx.t("overview_filtered", n=len(ctx.selection.event_ids), total=ctx.selection.all_events)
     )
-figures = facts.key_figures(pkg, ctx.selection, ui.conflicts(pkg))
+view = _overview(ctx.key, lang, ctx)
 cols = [*st.columns(4), *st.columns(4)[:3]]
 with_help = {"days", "sites", "sectors", "disagreements"}
-for column, (key, value) in zip(cols, vars(figures).items(), strict=True):
+for column, (key, value) in zip(cols, vars(view.figures).items(), strict=True):
     column.metric(
         ctx.t(f"metric_{key}"),
         format_number(value, lang),
@@ -39,35 +121,23 @@ for column, (key, value) in zip(cols, vars(figures).items(), strict=True):
 left, right = st.columns([3, 2], gap="large")
 with left:
     st.subheader(ctx.t("key_facts"))
-    conflicts = ui.conflicts(pkg)
-    for rec in facts.key_facts(ui.event_table(pkg), ctx.selection).to_dict("records"):
+    for card in view.cards:
         with st.container(border=True):
-            when = format_span(rec["start"], rec["end"], rec["date_precision"], lang)
-            where = rec[ctx.col("place")] if isinstance(rec[ctx.col("place")], str) else ""
-            st.markdown(f"**{ui.md(rec[ctx.col('title')])}**")
-            st.caption(ui.md(" · ".join(x for x in (when, where) if x)))
-            st.write(ui.md(rec[ctx.col("summary")]))
-            disputed = conflicts[conflicts["subject_id"] == rec["event_id"]]
-            if not disputed.empty:
-                ui.conflict_note(ctx, disputed)
-            ui.source_badges(ctx, rec["source_ids"])
+            st.markdown(f"**{ui.md(card.title)}**")
+            st.caption(ui.md(card.when_where))
+            st.write(ui.md(card.summary))
+            if card.disputed is not None:
+                ui.conflict_note(ctx, card.disputed)
+            ui.source_badges(ctx, card.source_ids)
+    if view.n_key_facts > MAX_KEY_FACTS:
+        more = view.n_key_facts - MAX_KEY_FACTS
+        _more(ctx, "key_facts_more", more, "app_pages/timeline.py", "nav_timeline",
+              ":material/timeline:")  # fmt: skip
 with right:
     st.subheader(ctx.t("itinerary"))
-    legs = ui.itinerary(pkg, ctx.selection.event_ids)
-    names = ui.labels(pkg, lang)["place"]
-    if legs.empty:
+    if not view.legs:
         st.caption(ctx.t("itinerary_none"))
-    lines = [
-        "1. "
-        + ui.md(
-            ctx.t(
-                "itinerary_leg",
-                origin=names[leg["from_place_id"]],
-                dest=names[leg["to_place_id"]],
-                date=format_date(leg["start"], lang),
-                km=format_number(leg["distance_km"], lang),
-            )
-        )
-        for leg in legs.to_dict("records")
-    ]
-    st.markdown("\n".join(lines))
+    st.markdown("\n".join(f"1. {ui.md(line)}" for line in view.legs))
+    if view.n_legs > MAX_LEGS:
+        _more(ctx, "itinerary_more", view.n_legs - MAX_LEGS, "app_pages/map.py", "nav_map",
+              ":material/map:")  # fmt: skip

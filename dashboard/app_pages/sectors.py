@@ -73,9 +73,7 @@ def body(ctx: ui.Context) -> None:
         help=ctx.t("sectors_measure_help"),
         persist_state="session",
     )
-    query = filters.to_query(ctx.state.with_(lang=None, event=None))
-    key = (str(ctx.pkg.path), id(ctx.pkg), tuple((k, tuple(v)) for k, v in sorted(query.items())))
-    v = _views(key, measure if measure in sc.MEASURES else "events", ctx.lang, ctx)
+    v = _views(ctx.key, measure if measure in sc.MEASURES else "events", ctx.lang, ctx)
 
     st.subheader(ctx.t("sectors_breakdown_title"))
     st.caption(ctx.t("sectors_breakdown_how"))

@@ -7,8 +7,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard import filters, ui, views
 from dashboard import highlight as hl
+from dashboard import ui, views
 from dashboard.i18n import format_number
 from dashboard.load import Package
 
@@ -24,12 +24,14 @@ def _corroboration(path: str, version: int, _pkg: Package) -> pd.DataFrame:
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _view(path: str, version: int, view: tuple[object, ...], _ctx: ui.Context) -> hl.SourcesView:
-    """Computed once per package and view (filters, event, language); never mutated."""
+def _view(
+    key: tuple[object, ...], event: str | None, lang: str, _ctx: ui.Context
+) -> hl.SourcesView:
+    """Computed once per package, view, event and language; never mutated."""
     pkg, sel = _ctx.pkg, _ctx.selection
-    return hl.sources_view(pkg, sel.event_ids, sel.item_ids, _ctx.state.event,
-                           _ctx.state.sources, _ctx.lang, ui.conflicts(pkg),
-                           _corroboration(path, version, pkg))  # fmt: skip
+    corroboration = _corroboration(str(pkg.path), id(pkg), pkg)
+    return hl.sources_view(pkg, sel.event_ids, sel.item_ids, event, _ctx.state.sources, lang,
+                           ui.conflicts(pkg), corroboration)  # fmt: skip
 
 
 def _table(ctx: ui.Context, frame: pd.DataFrame, empty: str, total: int = 0) -> None:
@@ -67,8 +69,9 @@ def _seed(ctx: ui.Context, row: Mapping[Any, Any], view: hl.SeedView) -> None:
     st.markdown(hl.notes_markdown(view.notes, ctx.t("sources_quoted"), ui.md))
     key, events = f"sources_focus_{row['source_id']}", view.events[:MAX_PILLS]
     st.session_state[key] = ctx.state.event if ctx.state.event in events else None
+    labels = view.event_labels
     st.pills(hl.focus_label(view, ctx.lang, MAX_PILLS), events, key=key, on_change=_focus,
-             args=(key,), format_func=lambda e: ui.md(view.event_labels[e]),
+             args=(key,), format_func=lambda e: ui.md(labels[e]),
              help=ctx.t("sources_focus_help"))  # fmt: skip
 
 
@@ -88,8 +91,7 @@ def _conflicts(ctx: ui.Context, rows: pd.DataFrame) -> None:
 
 def body(ctx: ui.Context) -> None:
     t, event = ctx.t, ctx.state.event
-    key = tuple(sorted((k, tuple(v)) for k, v in filters.to_query(ctx.state).items()))
-    view = _view(str(ctx.pkg.path), id(ctx.pkg), (*key, ctx.lang), ctx)
+    view = _view(ctx.key, event, ctx.lang, ctx)
     st.write(t("sources_intro"))
     st.caption(view.summary)
     if event:

@@ -125,14 +125,7 @@ def body(ctx: ui.Context) -> None:
                 total=format_number(total, ctx.lang),
             )
         )
-    key = (
-        _pkg_key(ctx),
-        tl.ids(events["event_id"]),
-        ctx.lang,
-        ctx.state.date_from,
-        ctx.state.date_to,
-        ctx.state.event,
-    )
+    key = (ctx.key, ctx.lang, ctx.state.event)  # the view's filters, dates included
     st.plotly_chart(
         _figure(key, ctx, events),
         key=CHART,

@@ -1,0 +1,84 @@
+"""Sets of ids that stay fast at a million rows. No streamlit here.
+
+A filtered view keeps up to a million event ids. As a Python ``frozenset`` that costs about
+100 MB and a second or more to build, and every ``column.isin(frozenset)`` on an
+Arrow-backed column converts it back, one Python string at a time. ``IdSet`` keeps the ids
+as the Arrow-backed column slice they came from and builds the Python set only if someone
+asks whether one id is in it; ``isin`` tests a column against any collection of ids with
+Arrow's hash lookup (``validate.member_of``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Set
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from dashboard.validate import member_of
+
+
+class IdSet(Set[str]):
+    """An immutable set of string ids backed by a pandas string Series.
+
+    Behaves as a ``frozenset`` for ``in``, ``len``, iteration, comparison and set
+    operators (which return plain frozensets); ``series`` is the ids as a column, in the
+    order they were given, for vectorised lookups.
+    """
+
+    __slots__ = ("_set", "series")
+
+    def __init__(self, ids: Iterable[str] | pd.Series = (), *, unique: bool = False) -> None:
+        if isinstance(ids, pd.Series):
+            series = ids.astype("string").reset_index(drop=True)
+        else:
+            series = pd.Series(list(dict.fromkeys(str(i) for i in ids)), dtype="string")
+            unique = True
+        if not unique:
+            series = series.drop_duplicates().reset_index(drop=True)
+        self.series: pd.Series = series.dropna().reset_index(drop=True)
+        self._set: frozenset[str] | None = None
+
+    def as_set(self) -> frozenset[str]:
+        """The ids as a Python frozenset, built on first use."""
+        if self._set is None:
+            self._set = frozenset(self.series.tolist())
+        return self._set
+
+    def __contains__(self, value: object) -> bool:
+        return value in self.as_set()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.series.tolist())
+
+    def __len__(self) -> int:
+        return len(self.series)
+
+    def __hash__(self) -> int:
+        return hash(self.as_set())
+
+    def __repr__(self) -> str:
+        shown = ", ".join(repr(v) for v in self.series.head(5).tolist())
+        more = ", …" if len(self) > 5 else ""
+        return f"IdSet({{{shown}{more}}}, n={len(self)})"
+
+    @classmethod
+    def _from_iterable(cls, it: Iterable[Any]) -> frozenset[Any]:
+        return frozenset(it)
+
+
+def as_series(ids: Iterable[object] | pd.Series | pd.Index | np.ndarray) -> pd.Series:
+    """Any collection of ids as a string Series, without a Python loop when it already is
+    a column."""
+    if isinstance(ids, IdSet):
+        return ids.series
+    if isinstance(ids, pd.Series | pd.Index | np.ndarray | pd.api.extensions.ExtensionArray):
+        return pd.Series(ids).astype("string")
+    return pd.Series([str(v) for v in ids], dtype="string")
+
+
+def isin(column: pd.Series, ids: Iterable[object] | pd.Series | pd.Index | np.ndarray) -> pd.Series:
+    """``column.isin(ids)``: a boolean Series on ``column``'s index, fast for millions of ids
+    on either side (missing values never match)."""
+    return member_of(column, as_series(ids))

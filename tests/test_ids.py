@@ -1,0 +1,59 @@
+"""IdSet behaves as a frozenset of ids; ids.isin agrees with pandas' isin."""
+
+from __future__ import annotations
+
+from collections.abc import Set
+
+import pandas as pd
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dashboard.ids import IdSet, as_series, isin
+
+ids = st.lists(st.sampled_from([f"e{i}" for i in range(30)]), max_size=40)
+
+
+@given(ids, ids)
+def test_idset_is_a_frozenset(a: list[str], b: list[str]) -> None:
+    x: Set[str] = IdSet(a)
+    fa, fb = frozenset(a), frozenset(b)
+    assert x == fa
+    assert len(x) == len(fa)
+    assert set(x) == fa
+    assert all(v in x for v in fa)
+    assert "missing" not in x
+    assert (x & fb) == (fa & fb)
+    assert (x | fb) == (fa | fb)
+    assert (x - fb) == (fa - fb)
+    assert (fb & x) == (fa & fb)
+    assert (x <= fb) == (fa <= fb)
+    assert (fb <= x) == (fb <= fa)
+    assert bool(x) == bool(fa)
+    assert hash(x) == hash(fa)
+
+
+def test_idset_from_a_column_keeps_its_order_and_drops_missing() -> None:
+    column = pd.Series(["b", "a", None, "b", "c"], dtype="string")
+    x = IdSet(column)
+    assert list(x) == ["b", "a", "c"]
+    assert x.series.dtype == "string"
+    assert "IdSet(" in repr(x)
+    assert "n=3" in repr(x)
+
+
+@given(st.lists(st.sampled_from(["a", "b", "c", None]), max_size=30), ids)
+def test_isin_matches_pandas(values: list[str | None], wanted: list[str]) -> None:
+    column = pd.Series(values, dtype="string")
+    expected = column.isin(wanted).fillna(False).astype(bool)
+    for form in (wanted, set(wanted), IdSet(wanted), pd.Series(wanted, dtype="string")):
+        got = isin(column, form)
+        assert got.index.equals(column.index)
+        assert got.tolist() == expected.tolist()
+
+
+def test_isin_on_a_million_ids_takes_columns_without_a_python_loop() -> None:
+    big = pd.Series([f"ev{i:07d}" for i in range(1_000_000)], dtype="string")
+    kept = IdSet(big[::3], unique=True)
+    mask = isin(big, kept)
+    assert int(mask.sum()) == len(kept) == 333_334
+    assert as_series(kept) is kept.series

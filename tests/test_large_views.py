@@ -1,0 +1,69 @@
+"""A package of thousands of events keeps every page bounded: capped lists say how many
+more there are and where to see them, and the event picker does not list them all."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import synth, ui
+from tests.conftest import run_app
+
+N_EVENTS = 3_000
+
+
+@pytest.fixture(scope="module")
+def big_package(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("big")
+    return synth.write_package(synth.synthesize(N_EVENTS, seed=3), out)
+
+
+@pytest.fixture
+def big(big_package: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("DASHBOARD_DATA", str(big_package))
+    return big_package
+
+
+def _text(at: AppTest) -> str:
+    return "\n".join(str(m.value) for m in [*at.markdown, *at.caption])
+
+
+def test_overview_draws_at_most_twelve_key_facts_and_links_to_the_rest(big: Path) -> None:
+    at = run_app()
+    assert not at.exception
+    n_key = sum(1 for b in at.markdown if str(b.value).startswith("**"))
+    assert 0 < n_key <= 12 + 1  # the cards' titles (and the bold itinerary title, if any)
+    more = [c.value for c in at.caption if "more key facts" in str(c.value)]
+    assert len(more) == 1, _text(at)
+    itinerary = [m.value for m in at.markdown if str(m.value).startswith("1. ")]
+    assert itinerary
+    assert str(itinerary[0]).count("\n1. ") < 20
+
+
+def test_event_picker_lists_the_first_events_of_the_view_only(big: Path) -> None:
+    at = run_app()
+    picker = at.selectbox(key=ui.W["event"])
+    assert len(picker.options) == ui.MAX_EVENT_CHOICES
+    assert "first 500 events" in str(picker.help)
+
+
+def test_an_event_beyond_the_cap_stays_selectable_from_the_url(big: Path) -> None:
+    import pandas as pd
+
+    events = pd.read_csv(big / "events.csv").sort_values(["start", "event_id"])
+    late = str(events["event_id"].iloc[-1])
+    at = run_app("app_pages/timeline.py", {"event": [late]})
+    assert not at.exception
+    picker = at.selectbox(key=ui.W["event"])
+    assert picker.value == late
+    assert late in str(at.query_params["event"])
+
+
+def test_every_page_runs_on_the_large_package(big: Path) -> None:
+    for page in ("app_pages/timeline.py", "app_pages/map.py", "app_pages/sectors.py",
+                 "app_pages/sources.py", "app_pages/data.py"):  # fmt: skip
+        at = run_app(page)
+        assert not at.exception, page
+        assert not at.error, page
