@@ -15,11 +15,11 @@ import json
 import os
 import re
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import numpy as np
 import pandas as pd
@@ -35,6 +35,8 @@ DESCRIPTOR = "datapackage.json"
 MAX_FILE_BYTES = 512 * 1024 * 1024
 # Below this size the csv module parses faster than Arrow starts up.
 SMALL_FILE_BYTES = 256 * 1024
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, order=True)
@@ -75,9 +77,20 @@ class Package:
     meta: Mapping[str, Any]
     tables: Mapping[str, pd.DataFrame]
     seed_texts: Mapping[str, str] = field(default_factory=dict)
+    _derived: dict[Hashable, Any] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.tables[name]
+
+    def derived(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()`` once per package and ``key``: for lookups derived from the whole
+        package (id -> sectors, lane order…) that pages would otherwise rebuild per view.
+        The frames never change, so neither do these; never mutate what this returns."""
+        if key not in self._derived:
+            self._derived[key] = compute()
+        return cast(T, self._derived[key])
 
     @property
     def title(self) -> str:

@@ -40,6 +40,7 @@ import pydeck as pdk
 from dashboard import palette, views
 from dashboard.filters import printable
 from dashboard.i18n import Lang, as_lang, col, format_number, format_span, t
+from dashboard.ids import isin
 from dashboard.load import Package
 
 BASEMAP_FILE: Final = (
@@ -78,6 +79,7 @@ DOT_MIN_PX: Final = 4.0
 DOT_MAX_PX: Final = 10.0  # stays inside the smallest ring
 DOT_EMPTY_PX: Final = 3.0
 MAX_PLACES: Final = 500  # most-visited places drawn; the rest are counted and said so
+MAX_LEGS: Final = 150  # first legs drawn, in travel order; the rest are counted and said so
 MAX_TOOLTIP_EVENTS: Final = 5
 MAX_LISTED: Final = 50  # events or places listed as text under the map
 
@@ -195,6 +197,7 @@ class MapData:
     labels: list[dict[str, Any]]
     unlocated: pd.DataFrame  # filtered events whose place has no coordinates
     hidden_places: int = 0  # located places left off because of MAX_PLACES
+    hidden_legs: int = 0  # legs after the first MAX_LEGS, not drawn
     counts: Mapping[str, int] = field(default_factory=dict)  # place_id -> filtered events
 
 
@@ -211,8 +214,8 @@ def _place_rows(
     pkg: Package, events: pd.DataFrame, lang: Lang, max_places: int
 ) -> tuple[list[dict[str, Any]], int, dict[str, int]]:
     places = _located(pkg["places"])
-    used = set(pkg["events"]["place_id"].dropna())
-    places = places[places["place_id"].isin(used)]
+    used = pkg.derived("maps.used_places", lambda: pkg["events"]["place_id"].dropna().unique())
+    places = places[isin(places["place_id"], used)]
     counts_s = events["place_id"].value_counts()
     counts = {str(k): int(v) for k, v in counts_s.items()}
     places = places.assign(_n=places["place_id"].map(counts).fillna(0).astype(int))
@@ -220,7 +223,7 @@ def _place_rows(
     hidden = max(len(places) - max_places, 0)
     places = places.head(max_places)
     top = max(int(places["_n"].max()) if len(places) else 1, 1)  # largest drawn dot
-    shown = events[events["place_id"].isin(set(places["place_id"]))]
+    shown = events[isin(events["place_id"], places["place_id"])]
     firsts = shown.groupby("place_id", sort=False).head(MAX_TOOLTIP_EVENTS)
     lines: dict[str, list[str]] = {}
     for rec in firsts.to_dict("records"):
@@ -275,7 +278,7 @@ def precision_label(precision: str, lang: str) -> str:
 def _hq_rows(pkg: Package, events: pd.DataFrame, lang: Lang) -> list[dict[str, Any]]:
     """One icon per home place of the organisations taking part in the filtered events."""
     links = pkg["event_organisations"]
-    orgs_in = set(links.loc[links["event_id"].isin(set(events["event_id"])), "org_id"])
+    orgs_in = set(links.loc[isin(links["event_id"], events["event_id"]), "org_id"])
     orgs = pkg["organisations"]
     orgs = orgs[orgs["org_id"].isin(orgs_in) & orgs["home_place_id"].notna()]
     places = {str(r["place_id"]): r for r in _located(pkg["places"]).to_dict("records")}
@@ -429,6 +432,7 @@ def map_data(
     place_names: Mapping[str, str] | None = None,
     source_names: Mapping[str, str] | None = None,
     max_places: int = MAX_PLACES,
+    max_legs: int = MAX_LEGS,
 ) -> MapData:
     """Everything the layers draw, from the filtered event table (``views.event_table``
     rows) and the filtered itinerary (``views.itinerary``)."""
@@ -444,15 +448,17 @@ def map_data(
         }
     place_rows, hidden, counts = _place_rows(pkg, events, lg, max_places)
     hq_rows = _hq_rows(pkg, events, lg)
-    located = set(_located(pkg["places"])["place_id"])
-    unlocated = events[events["place_id"].notna() & ~events["place_id"].isin(located)]
+    located = _located(pkg["places"])["place_id"]
+    unlocated = events[events["place_id"].notna() & ~isin(events["place_id"], located)]
+    drawn = legs.head(max_legs)  # in travel order
     return MapData(
         places=place_rows,
         hq=hq_rows,
-        legs=_leg_rows(legs, place_names, source_names, lg),
-        labels=_label_rows(pkg, place_rows, hq_rows, legs, lg),
+        legs=_leg_rows(drawn, place_names, source_names, lg),
+        labels=_label_rows(pkg, place_rows, hq_rows, drawn, lg),
         unlocated=unlocated,
         hidden_places=hidden,
+        hidden_legs=len(legs) - len(drawn),
         counts=counts,
     )
 
@@ -535,8 +541,8 @@ def preset_points(
     else:
         visit = pkg.meta.get("visit")
         origin = visit.get("origin_place_id") if isinstance(visit, Mapping) else None
-        wanted = set(pkg["events"]["place_id"].dropna()) | {origin}
-        chosen = places[places["place_id"].isin(wanted)]
+        used = pkg.derived("maps.used_places", lambda: pkg["events"]["place_id"].dropna().unique())
+        chosen = places[isin(places["place_id"], [*used.tolist(), origin])]
     pts = [(float(a), float(b)) for a, b in zip(chosen["lat"], chosen["lon"], strict=True)]
     if preset not in PRESET_CITIES and legs is not None:
         for rec in legs.to_dict("records"):
@@ -858,9 +864,12 @@ def journey_map(
     *,
     place_names: Mapping[str, str] | None = None,
     source_names: Mapping[str, str] | None = None,
+    legs: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, MapData, pdk.Deck]:
-    """The filtered itinerary, the layer data and the deck for the filtered events."""
-    legs = views.itinerary(pkg, set(events["event_id"]))
+    """The filtered itinerary, the layer data and the deck for the filtered events
+    (``legs``: their itinerary when the caller has it cached)."""
+    if legs is None:
+        legs = views.itinerary(pkg, events["event_id"])
     data = map_data(pkg, events, legs, lang, place_names=place_names, source_names=source_names)
     view = view_state(pkg, options.preset)
     return legs, data, build_deck(data, view, options)

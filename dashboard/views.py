@@ -12,6 +12,7 @@ from collections.abc import Collection
 import numpy as np
 import pandas as pd
 
+from dashboard.ids import isin
 from dashboard.load import Package
 from dashboard.validate import first_rows, group_codes, member_of
 
@@ -224,7 +225,7 @@ def itinerary(pkg: Package, event_ids: Collection[str] | None = None) -> pd.Data
     )
     out.insert(0, "leg", range(1, len(out) + 1))
     if event_ids is not None:
-        out = out[out["arrival_event_id"].isin(set(event_ids))]
+        out = out[isin(out["arrival_event_id"], event_ids)]
     return out.reset_index(drop=True)
 
 

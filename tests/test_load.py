@@ -193,3 +193,16 @@ def test_tiny_package_views_follow_its_own_data(monkeypatch: pytest.MonkeyPatch)
     assert list(it["to_place_id"]) == ["north_city", "south_city"]
     assert list(it["distance_km"]) == [pytest.approx(1111.95, abs=0.1)] * 2
     assert views.conflicts(pkg).empty
+
+
+def test_derived_values_are_computed_once_per_package() -> None:
+    pkg = load_package(DEFAULT_DATA_DIR)
+    calls: list[int] = []
+
+    def compute() -> int:
+        calls.append(1)
+        return len(pkg["events"])
+
+    assert pkg.derived("n", compute) == pkg.derived("n", compute) == len(pkg["events"])
+    assert len(calls) == 1
+    assert load_package(DEFAULT_DATA_DIR).derived("n", lambda: -1) == -1  # a new package

@@ -386,3 +386,22 @@ def test_summary_follows_the_filters(pkg: Package) -> None:
     assert maps.summary(data, "fr").startswith(
         "0 étape(s) affichée(s), 0 km au total ; 3 événement(s) en 1 lieu(x) sur la carte."
     )
+
+
+def test_legs_beyond_the_cap_are_counted_not_drawn(pkg: Package) -> None:
+    table = views.event_table(pkg)
+    legs = views.itinerary(pkg)
+    assert len(legs) >= 2
+    data = maps.map_data(pkg, table, legs, "en", max_legs=1)
+    assert [leg["leg"] for leg in data.legs] == [1]
+    assert data.hidden_legs == len(legs) - 1
+    full = maps.map_data(pkg, table, legs, "en")
+    assert full.hidden_legs == 0
+    assert len(full.legs) == len(legs)
+
+
+def test_deck_json_is_built_once(pkg: Package) -> None:
+    _, _, deck = maps.journey_map(pkg, views.event_table(pkg), "en", maps.MapOptions())
+    first = deck.to_json()
+    assert deck.to_json() is first
+    assert json.loads(first)["layers"]

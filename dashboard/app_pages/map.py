@@ -32,6 +32,7 @@ def _build(key: tuple[Any, ...], _ctx: ui.Context, opts: maps.MapOptions) -> Any
         opts,
         place_names=names["place"],
         source_names=names["source"],
+        legs=ui.itinerary(_ctx.pkg, _ctx.selection.event_ids),
     )
 
 
@@ -99,6 +100,8 @@ def body(ctx: ui.Context) -> None:
     left.caption(ctx.t("map_credit_tiles" if tiles else "map_credit"))
     if data.hidden_places:
         left.caption(ctx.t("map_hidden", shown=len(data.places), hidden=data.hidden_places))
+    if data.hidden_legs:
+        left.caption(ctx.t("map_hidden_legs", shown=len(data.legs), hidden=data.hidden_legs))
     right.html(maps.legend_html(ctx.lang))
 
     for place in ctx.state.places:

@@ -25,6 +25,7 @@ import plotly.graph_objects as go
 
 from dashboard import model, palette
 from dashboard.i18n import format_number, t
+from dashboard.ids import isin
 from dashboard.load import Package
 
 Measure = Literal["events", "mentions"]
@@ -111,15 +112,8 @@ def clicked_sector(selection: Mapping[str, Any] | None) -> str | None:
 
 
 def _in(column: pd.Series, ids: Collection[str]) -> pd.Series:
-    """``column.isin(ids)``, fast for large id sets: Arrow-backed strings build one Arrow
-    scalar per wanted id, so the test runs on plain objects (one hash table)."""
-    values = (
-        ids.tolist()
-        if isinstance(ids, pd.Series | pd.Index | pd.api.extensions.ExtensionArray)
-        else list(ids)
-    )
-    mask = pd.Series(column.to_numpy(dtype=object), index=column.index, dtype=object).isin(values)
-    return mask
+    """``column.isin(ids)``, with Arrow's hash lookup (fast for a million ids)."""
+    return isin(column, ids)
 
 
 def _tags(pkg: Package, event_ids: Collection[str], only: Collection[str] | None) -> pd.DataFrame:
@@ -544,17 +538,22 @@ def heatmap(
         yaxis={"autorange": "reversed", "type": "category"},
         plot_bgcolor="#FFFFFF",
     )
-    if groups:
-        for i in range(1, len(groups)):
-            if groups[i] != groups[i - 1]:
-                fig.add_shape(
-                    type="line",
-                    x0=-0.5,
-                    x1=len(x_labels) - 0.5,
-                    y0=i - 0.5,
-                    y1=i - 0.5,
-                    line={"color": "#555555", "width": 1.5},
-                )
+    # Group separators set at once: add_shape re-validates every shape already there.
+    groups = groups or []
+    separators = [
+        {
+            "type": "line",
+            "x0": -0.5,
+            "x1": len(x_labels) - 0.5,
+            "y0": i - 0.5,
+            "y1": i - 0.5,
+            "line": {"color": "#555555", "width": 1.5},
+        }
+        for i in range(1, len(groups))
+        if groups[i] != groups[i - 1]
+    ]
+    if separators:
+        fig.update_layout(shapes=separators)
     return fig
 
 

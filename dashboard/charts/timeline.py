@@ -106,10 +106,15 @@ def capped(events: pd.DataFrame, limit: int = MAX_EVENTS) -> tuple[pd.DataFrame,
 
 
 def event_sectors(pkg: Package) -> dict[str, list[str]]:
-    """event_id -> its sector ids, in the order the package lists them (first = main)."""
+    """event_id -> its sector ids, in the order the package lists them (first = main).
+    Built once per package."""
+    return pkg.derived("timeline.event_sectors", lambda: _event_sectors(pkg))
+
+
+def _event_sectors(pkg: Package) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     links = pkg["event_sectors"]
-    for eid, sid in zip(links["event_id"], links["sector_id"], strict=True):
+    for eid, sid in zip(links["event_id"].tolist(), links["sector_id"].tolist(), strict=True):
         out.setdefault(str(eid), []).append(str(sid))
     return out
 
@@ -175,6 +180,11 @@ def lane_of(pkg: Package, lang: str) -> dict[str, Lane]:
         else:
             out[str(rec["place_id"])] = Lane(f"city:{city}", name)
     return out
+
+
+def lane_order(pkg: Package, lang: str) -> dict[str, int]:
+    """``_lane_order`` of the package's lanes in ``lang``, built once per package."""
+    return pkg.derived(("timeline.lane_order", lang), lambda: _lane_order(pkg, lane_of(pkg, lang)))
 
 
 def _lane_order(pkg: Package, lanes: Mapping[str, Lane]) -> dict[str, int]:
@@ -697,7 +707,7 @@ def timeline_figure(
     x0, x1 = x_range(marks, opts)
     labels = len(marks) <= MAX_LABELS
     _pack(marks, x0, x1, labels)
-    lanes = _layout_lanes(marks, _lane_order(pkg, lane_of(pkg, lang)))
+    lanes = _layout_lanes(marks, lane_order(pkg, lang))
     dispute_traces, notes = _disputes(marks, lang)
     traces = [*_spans(marks), *dispute_traces, *_days(marks)]
     if labels and marks:  # titles next to the marks (in the hover only when too many)
