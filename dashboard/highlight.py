@@ -18,7 +18,7 @@ import functools
 import itertools
 import re
 import unicodedata
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -648,6 +648,24 @@ class SeedView:
             str(e): f"[{n}] {label}"
             for e, n, label in zip(first["subject_id"], first["n"], first["label"], strict=True)
         }
+
+
+def seed_text(view: SeedView, escape: Callable[[str], str]) -> str:
+    """``markdown`` of the view's text, built once per view and escaper (views are cached
+    per set of filters and never change, so a rerun need not rebuild the text)."""
+    return _memo(view, ("text", escape), lambda: markdown(view.segments, view.numbers, escape))
+
+
+def seed_notes(view: SeedView, title: str, escape: Callable[[str], str]) -> str:
+    """``notes_markdown`` of the view's footnotes, built once per view, title and escaper."""
+    return _memo(view, ("notes", title, escape), lambda: notes_markdown(view.notes, title, escape))
+
+
+def _memo(view: SeedView, key: Hashable, make: Callable[[], str]) -> str:
+    memo: dict[Hashable, str] = view.__dict__.setdefault("_rendered", {})
+    if key not in memo:
+        memo[key] = make()
+    return memo[key]
 
 
 @functools.lru_cache(maxsize=16)

@@ -349,3 +349,18 @@ def test_seed_view_caps_highlights_and_says_so(pkg: Package) -> None:
     assert hl.focus_label(view, "en", 2) == "Show the evidence of one event (the first 2)"
     assert hl.focus_label(view, "en", 30) == "Show the evidence of one event"
     assert hl.seed_notices(hl.seed_view(pkg, "seed_000", seed_evidence(pkg), "en"), "en") == []
+
+
+def test_seed_text_and_notes_are_built_once_per_view(pkg: Package) -> None:
+    view = hl.seed_view(pkg, "seed_000", seed_evidence(pkg), "en")
+
+    def esc(s: str) -> str:
+        return s.upper()
+
+    text = hl.seed_text(view, esc)
+    assert text == hl.markdown(view.segments, view.numbers, esc)
+    assert hl.seed_text(view, esc) is text
+    notes = hl.seed_notes(view, "Quoted", esc)
+    assert notes == hl.notes_markdown(view.notes, "Quoted", esc)
+    assert hl.seed_notes(view, "Quoted", esc) is notes
+    assert hl.seed_notes(view, "Cité", esc) != notes  # another title, another text

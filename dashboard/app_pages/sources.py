@@ -65,8 +65,8 @@ def _seed(ctx: ui.Context, row: Mapping[Any, Any], view: hl.SeedView) -> None:
     st.caption(ui.md(hl.meta_text(row, ctx.lang)))
     for notice in hl.seed_notices(view, ctx.lang):  # quotes capped or not found
         st.warning(ui.md(notice))
-    st.markdown(hl.markdown(view.segments, view.numbers, ui.md))
-    st.markdown(hl.notes_markdown(view.notes, ctx.t("sources_quoted"), ui.md))
+    st.markdown(hl.seed_text(view, ui.md))
+    st.markdown(hl.seed_notes(view, ctx.t("sources_quoted"), ui.md))
     key, events = f"sources_focus_{row['source_id']}", view.events[:MAX_PILLS]
     st.session_state[key] = ctx.state.event if ctx.state.event in events else None
     labels = view.event_labels

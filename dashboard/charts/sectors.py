@@ -116,12 +116,21 @@ def _in(column: pd.Series, ids: Collection[str]) -> pd.Series:
     return isin(column, ids)
 
 
+# The last (package, event ids, only) -> tags: ``build`` asks for the same tags seven times.
+_LAST_TAGS: list[tuple[Package, Collection[str], Collection[str] | None, pd.DataFrame]] = []
+
+
 def _tags(pkg: Package, event_ids: Collection[str], only: Collection[str] | None) -> pd.DataFrame:
+    for known_pkg, known_ids, known_only, frame in list(_LAST_TAGS):
+        if known_pkg is pkg and known_ids is event_ids and known_only == only:
+            return frame
     links = pkg["event_sectors"]
     links = links[_in(links["event_id"], event_ids)]
     if only is not None:
         links = links[_in(links["sector_id"], only)]
-    return links[["event_id", "sector_id"]]
+    frame = links[["event_id", "sector_id"]]
+    _LAST_TAGS[:] = [(pkg, event_ids, only, frame)]
+    return frame
 
 
 def _items(pkg: Package, item_ids: Collection[str], only: Collection[str] | None) -> pd.DataFrame:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -1065,7 +1065,3 @@ def claim_text(claim: str, value: str, lang: str) -> str:
         except ValueError:
             shown = value
     return t("timeline_claim", lang, claim=name, value=shown)
-
-
-def ids(values: Iterable[object]) -> tuple[str, ...]:
-    return tuple(str(v) for v in values)
