@@ -24,6 +24,7 @@ from dashboard import filters, views
 from dashboard.filters import FilterState, Notice, Options, Selection
 from dashboard.i18n import Lang, as_lang, col, format_date, format_month, lang_from_locale, t
 from dashboard.ids import isin
+from dashboard.links import safe_url
 from dashboard.load import DataError, Package, load_package, resolve_data_dir
 
 # Widget keys; the URL keys are filters.KEYS.
@@ -581,9 +582,13 @@ def empty_state(ctx: Context) -> None:
 
 
 def share_box(ctx: Context, page_path: str) -> None:
+    """The view's link, as a link: ``st.code`` would pull in a 1.5 MB syntax highlighter and
+    delay every page's first paint by about 0.4 s (docs/performance.md)."""
+    url = share_url(ctx, page_path)
+    target = safe_url(url)
     with st.expander(ctx.t("share_view"), icon=":material/link:"):
         st.caption(ctx.t("share_view_help"))
-        st.code(share_url(ctx, page_path), language=None, wrap_lines=True)
+        st.markdown(f"[{md(url)}]({target})" if target else md(url))
 
 
 def placeholder(ctx: Context, what_key: str) -> None:

@@ -67,6 +67,11 @@ REVIEWED: dict[tuple[str, str], str] = {
         "f\"[{ui.md(ctx.t('timeline_detail_link', url=e.url))}]({e.url})\"",
     ): "e.url comes from charts.timeline.safe_url: http(s) only, no spaces, parentheses "
     "percent-encoded (pinned by test_safe_url_makes_link_targets_inert)",
+    (
+        "ui.py",
+        'f"[{md(url)}]({target})" if target else md(url)',
+    ): "target is links.safe_url(url): http(s) only, no spaces, parentheses percent-encoded "
+    "(pinned by test_safe_url_makes_link_targets_inert); the text goes through md",
 }
 
 

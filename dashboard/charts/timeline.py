@@ -24,7 +24,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
-from urllib.parse import quote, urlsplit
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -40,6 +39,7 @@ from dashboard.i18n import (
     format_span,
     t,
 )
+from dashboard.links import safe_url
 from dashboard.load import Package
 
 DAY = pd.Timedelta(days=1)
@@ -957,24 +957,6 @@ class EventDetail:
     organisations: list[tuple[str, str]]
     sectors: list[str]
     evidence: list[EvidenceItem]
-
-
-def safe_url(value: object) -> str | None:
-    """An http(s) address fit for a link, or None (other schemes, spaces, junk are refused).
-
-    Characters outside the URL alphabet are percent-encoded, parentheses too, so the result
-    can sit in a markdown link."""
-    if not isinstance(value, str) or not value or len(value) > 2000:
-        return None
-    if any(ch.isspace() or ord(ch) < 32 for ch in value):
-        return None
-    try:
-        parts = urlsplit(value)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        return None
-    return quote(value, safe=":/?#@!$&'*+,;=%-._~")
 
 
 def _text(value: object) -> str | None:

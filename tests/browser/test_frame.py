@@ -63,6 +63,25 @@ def test_filter_goes_to_url_and_link_reproduces_view(tab: Tab, new_tab: Callable
     assert other.external_requests == []
 
 
+def test_share_box_link_opens_the_same_view(tab: Tab, new_tab: Callable[..., Tab]) -> None:
+    """'Share this view' holds an absolute link to this page, filters and language included,
+    and that link opens the same view."""
+    tab.goto("/timeline?sector=industry&lang=fr")
+    tab.page.get_by_text("Partager cette vue").click()
+    link = tab.page.get_by_role("link", name=re.compile(r"timeline\?"))
+    expect(link).to_be_visible()
+    href = link.get_attribute("href") or ""
+    assert href.startswith(tab.base + "/timeline?"), href
+    assert "sector=industry" in href
+    assert "lang=fr" in href
+    tab.screenshot("share_box_fr")
+    other = new_tab()
+    other.page.goto(href)
+    other.wait_idle()
+    expect(sector_select(other)).to_contain_text("Industrie")
+    expect(other.page.locator("h1").first).to_have_text("Chronologie")
+
+
 def test_page_switch_keeps_filters(tab: Tab) -> None:
     """Switching page keeps the filter in the sidebar and in the URL."""
     tab.goto("/?sector=gold")
