@@ -12,7 +12,9 @@ Prints one table per section; figures, never assertions. Sections:
   hello-world page (``tests/benchmarks/hello_app.py``) served the same way; median of
   alternating runs, each in a fresh browser context (cold HTTP cache).
 - ``filter``: browser latency of a sector filter change (the click on the option or on
-  Reset -> the script idle again and the next frame painted), median and p95.
+  Reset -> the script idle again and the next frame painted), median and p95; first on the
+  smallest page a filter can change (``tests/benchmarks/filter_floor_app.py``), the floor
+  that Streamlit and the browser cost whatever the app does.
 - ``memory``: server resident memory with 1 and with 25 open sessions.
 - ``load``: 25 concurrent sessions (contexts of one Chromium) changing filters for 60 s:
   errors and latency.
@@ -48,6 +50,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "dashboard" / "app.py"
 HELLO = ROOT / "tests" / "benchmarks" / "hello_app.py"
+FLOOR = ROOT / "tests" / "benchmarks" / "filter_floor_app.py"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless=new",
@@ -629,41 +632,54 @@ class LatencyRow:
     parts: list[Change] = field(default_factory=list)
 
 
+async def _latency_row(
+    browser: Any, blocked: list[str], name: str, url: str, selector: str, changes: int
+) -> LatencyRow:
+    """``changes`` sector filter changes on one page, after one warm-up change."""
+    row = LatencyRow(name)
+    context, page = await _new_page(browser, blocked)
+    await page.goto(url)
+    await _ready(page, selector)
+    await page.evaluate(WATCH_JS)
+    actions = await _sector_actions(page)
+    for i in range(changes + 1):
+        try:
+            change = await _measure(page, actions[i % len(actions)], 30_000)
+            if i:  # the first change warms per-page caches for the filtered view
+                row.ms.append(change.total)
+                row.parts.append(change)
+        except Exception as exc:  # a failed change is counted
+            row.errors += 1
+            print(f"  {name}: change {i} failed: {exc!s:.200}", flush=True)
+        await page.wait_for_timeout(150)
+    row.errors += await page.get_by_test_id("stException").count()
+    print(
+        f"  {name:<9} median {median(row.ms):6.0f} ms  p95 {pct(row.ms, 95):6.0f} ms",
+        flush=True,
+    )
+    await context.close()
+    return row
+
+
 async def filter_section(changes: int, pages: Sequence[str]) -> list[LatencyRow]:
-    """Sector filter changes in the browser, page by page."""
+    """Sector filter changes in the browser, page by page; first the same changes on the
+    smallest page a filter can change (``FLOOR``): what Streamlit and the browser cost."""
     from playwright.async_api import async_playwright
 
     rows = []
     blocked: list[str] = []
-    with serve(APP) as (_, base):
+    with serve(APP) as (_, base), serve(FLOOR) as (_, floor_base):
         async with async_playwright() as p:
             browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            for name, _, path, sel in PAGES:
-                if name not in pages:
-                    continue
-                row = LatencyRow(name)
-                context, page = await _new_page(browser, blocked)
-                await page.goto(base + path)
-                await _ready(page, sel)
-                await page.evaluate(WATCH_JS)
-                actions = await _sector_actions(page)
-                for i in range(changes + 1):
-                    try:
-                        change = await _measure(page, actions[i % len(actions)], 30_000)
-                        if i:  # the first change warms per-page caches for the filtered view
-                            row.ms.append(change.total)
-                            row.parts.append(change)
-                    except Exception as exc:  # a failed change is counted
-                        row.errors += 1
-                        print(f"  {name}: change {i} failed: {exc!s:.200}", flush=True)
-                    await page.wait_for_timeout(150)
-                row.errors += await page.get_by_test_id("stException").count()
-                rows.append(row)
-                print(
-                    f"  {name:<9} median {median(row.ms):6.0f} ms  p95 {pct(row.ms, 95):6.0f} ms",
-                    flush=True,
+            rows.append(
+                await _latency_row(
+                    browser, blocked, "floor", floor_base + "/", HELLO_CONTENT, changes
                 )
-                await context.close()
+            )
+            for name, _, path, sel in PAGES:
+                if name in pages:
+                    url = base + path
+                    rows.append(await _latency_row(browser, blocked, name, url, sel, changes))
             await browser.close()
     return rows
 
@@ -677,7 +693,8 @@ def _parts(parts: Sequence[Change]) -> tuple[float, float, float]:
 
 
 def latency_table(title: str, rows: Sequence[LatencyRow]) -> str:
-    every = [ms for r in rows for ms in r.ms]
+    app_rows = [r for r in rows if r.page != "floor"]  # "all": the dashboard's pages only
+    every = [ms for r in app_rows for ms in r.ms]
     body: list[Sequence[object]] = [
         (
             r.page,
@@ -697,8 +714,8 @@ def latency_table(title: str, rows: Sequence[LatencyRow]) -> str:
             median(every),
             pct(every, 95),
             max(every, default=float("nan")),
-            sum(r.errors for r in rows),
-            *_parts([c for r in rows for c in r.parts]),
+            sum(r.errors for r in app_rows),
+            *_parts([c for r in app_rows for c in r.parts]),
         )
     )
     header = ["page", "changes", "median ms", "p95 ms", "max ms", "errors"]
