@@ -23,7 +23,7 @@ import json
 import math
 import sys
 import zipfile
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import IO, Any, Final
@@ -32,8 +32,8 @@ import pandas as pd
 
 from dashboard import filters, views
 from dashboard.i18n import col, format_date, format_span, t
+from dashboard.ids import isin
 from dashboard.load import DESCRIPTOR, DataError, Package, load_package
-from dashboard.validate import member_of
 
 FORMATS: Final = ("csv", "json", "geojson")
 MIME: Final = {
@@ -83,11 +83,6 @@ def _float(value: object) -> float | None:
     except (TypeError, ValueError):
         return None
     return None if math.isnan(f) else f
-
-
-def isin(column: pd.Series, values: Iterable[object]) -> pd.Series:
-    """``column.isin(values)``, fast on Arrow-backed strings (see ``validate.member_of``)."""
-    return member_of(column, pd.Series([str(v) for v in values], dtype="string"))
 
 
 def _as_list(value: object) -> list[str]:

@@ -23,10 +23,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from dashboard.export import isin
 from dashboard.i18n import col, format_date, format_month, format_number, format_span, t
+from dashboard.ids import as_series, isin
 from dashboard.load import Package
 from dashboard.validate import _QUOTE_SPACE, _SPACE, _TYPOGRAPHIC, normalise
 
@@ -340,8 +341,23 @@ def _about(frame: pd.DataFrame, event_ids: Collection[str], item_ids: Collection
     )
 
 
-def _head(frame: pd.DataFrame, limit: int | None) -> pd.DataFrame:
-    return frame if limit is None else frame.head(limit)
+def _head(frame: pd.DataFrame, keep: pd.Series, limit: int | None) -> pd.DataFrame:
+    """The first ``limit`` rows of ``frame`` where ``keep`` holds (all when None), without
+    copying the other kept rows first."""
+    rows = np.flatnonzero(keep.to_numpy(dtype=bool))
+    return frame.iloc[rows if limit is None else rows[:limit]]
+
+
+def _rows(pkg: Package, table: str, key: str, ids: Iterable[object]) -> pd.DataFrame:
+    """The rows of ``pkg[table]`` whose ``key`` (a primary key) is one of ``ids``, in table
+    order: looked up in an index built once per package rather than by scanning a million
+    rows for a few hundred ids."""
+    frame = pkg[table]
+    index = pkg.derived(("highlight.index", table, key), lambda: pd.Index(frame[key]))
+    if not index.is_unique:  # not a valid package; slower, same answer
+        return frame[isin(frame[key], ids)]
+    pos = index.get_indexer(as_series(ids).dropna().unique())
+    return frame.iloc[np.sort(pos[pos >= 0])]
 
 
 def subject_labels(
@@ -351,8 +367,11 @@ def subject_labels(
     when given)."""
     ev, coop = pkg["events"], pkg["cooperation"]
     if ids is not None:
-        wanted = set(ids)
-        ev, coop = ev[isin(ev["event_id"], wanted)], coop[isin(coop["item_id"], wanted)]
+        wanted = as_series(ids)
+        ev, coop = (
+            _rows(pkg, "events", "event_id", wanted),
+            _rows(pkg, "cooperation", "item_id", wanted),
+        )
     out = {
         ("event", str(k)): str(v)
         for k, v in zip(ev["event_id"], ev[col("title", lang)], strict=True)
@@ -444,8 +463,7 @@ def evidence_list(
     value it states, flagged when the dataset does not use it (``unused_claims``); in
     number order."""
     labels = subject_labels(pkg, lang, evidence["subject_id"])
-    events = pkg["events"]
-    events = events[isin(events["event_id"], evidence["subject_id"])]
+    events = _rows(pkg, "events", "event_id", evidence["subject_id"])
     spans = {
         str(e): format_span(s, f, str(p), lang)
         for e, s, f, p in zip(
@@ -491,7 +509,7 @@ def external_table(
     quote, value stated, language, link."""
     src = pkg["sources"]
     external = src[src["kind"] == "external"].set_index("source_id")
-    ext = _head(evidence[isin(evidence["source_id"], external.index)], limit)
+    ext = _head(evidence, isin(evidence["source_id"], external.index), limit)
     names = source_names(pkg, lang)
     labels = subject_labels(pkg, lang, ext["subject_id"])
     ns = t("sources_no_quote", lang)
@@ -522,7 +540,7 @@ def corroboration_table(
     """Facts backed by two or more independent sources (rows of ``views.corroboration``)
     among the selected events and items (the first ``limit``): fact, type, independent
     sources, sources."""
-    kept = _head(corroboration[_about(corroboration, event_ids, item_ids)], limit)
+    kept = _head(corroboration, _about(corroboration, event_ids, item_ids), limit)
     names = source_names(pkg, lang)
     labels = subject_labels(pkg, lang, kept["subject_id"])
     rows = [
@@ -678,13 +696,15 @@ def locate_frame(text: str, evidence: pd.DataFrame) -> tuple[pd.DataFrame, list[
     quote searched once. Returns the rows found with start/end, in reading order, and the
     ids of those not found."""
     finder = _finder(text)
-    quotes = evidence["quote"].astype(object).where(evidence["quote"].notna(), "")
-    where = {q: finder.find(str(q)) or (-1, -1) for q in pd.unique(quotes)}
+    codes, quotes = pd.factorize(evidence["quote"], use_na_sentinel=False)
+    where = np.array(
+        [finder.find(q if isinstance(q, str) else "") or (-1, -1) for q in quotes], dtype=int
+    ).reshape(-1, 2)
     found = pd.DataFrame(
         {
             "evidence_id": evidence["evidence_id"].astype(str).to_numpy(),
-            "start": quotes.map(lambda q: where[q][0]).to_numpy(dtype=int),
-            "end": quotes.map(lambda q: where[q][1]).to_numpy(dtype=int),
+            "start": where[codes, 0],
+            "end": where[codes, 1],
         }
     )
     missing = found.loc[found["start"] < 0, "evidence_id"].tolist()

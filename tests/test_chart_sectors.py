@@ -511,6 +511,19 @@ def test_place_matrix_by_hand_in_french(tiny: Package) -> None:
     )
 
 
+def test_place_links_carry_each_events_place_and_start(tiny: Package) -> None:
+    """The links join each tag to its own event's place and start (joined once per package),
+    leave out events with no place, and follow the event filter."""
+    ev = tiny["events"].set_index("event_id")
+    for ids in (ALL_EVENTS, {"e1"}):
+        links = sc.place_links(tiny, ids, "sub")
+        assert set(links["event_id"]) == {e for e in ids if pd.notna(ev.at[e, "place_id"])}
+        for e, place, start in zip(
+            links["event_id"], links["place_id"], links["start"], strict=True
+        ):
+            assert (place, start) == (ev.at[e, "place_id"], ev.at[e, "start"])
+
+
 def test_place_matrix_sub_level(tiny: Package) -> None:
     """At sub-sector level the columns are the tags themselves."""
     m, _ = sc.place_matrix(

@@ -290,13 +290,3 @@ def test_cli_invalid_package_exits_1(tmp_path: Path, capsys: pytest.CaptureFixtu
     code = main(["export", "--format", "csv", "--data-dir", str(tmp_path)])
     assert code == 1
     assert "invalid" in capsys.readouterr().err
-
-
-@pytest.mark.parametrize("dtype", ["string", "object", "str"])
-def test_isin_matches_pandas(dtype: str) -> None:
-    """The Arrow shortcut gives pandas' answer, missing values never match, any dtype."""
-    column = pd.Series(["a", None, "b", "c", "a"], dtype=dtype)
-    for values in (["a", "c"], set(), ("z",), pd.Index(["b"])):
-        got = export.isin(column, values)
-        assert got.tolist() == column.isin(list(values)).tolist()
-        assert got.index.equals(column.index)

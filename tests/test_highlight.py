@@ -334,6 +334,32 @@ def test_locate_frame_agrees_with_locate(pkg: Package) -> None:
         assert missing == []
     extra = pd.DataFrame({"evidence_id": ["x"], "quote": ["absent de ce texte"]})
     assert hl.locate_frame("un texte", extra)[1] == ["x"]
+    no_quote = pd.DataFrame({"evidence_id": ["y", "z"], "quote": [None, "texte"]})
+    found, missing = hl.locate_frame("un texte", no_quote)
+    assert missing == ["y"]
+    assert list(zip(found["evidence_id"], found["start"], found["end"], strict=True)) == [
+        ("z", 3, 8)
+    ]
+
+
+def test_subject_labels_for_some_ids_are_those_of_the_whole_package(pkg: Package) -> None:
+    """Looking a few ids up (an index built once per package) gives the full table's labels;
+    unknown and missing ids are left out."""
+    every = hl.subject_labels(pkg, "fr")
+    ids = [*pkg["events"]["event_id"][::3], *pkg["cooperation"]["item_id"][::4], "nope", None]
+    some = hl.subject_labels(pkg, "fr", pd.Series(ids, dtype="object"))
+    assert some == {k: v for k, v in every.items() if k[1] in set(ids)}
+    assert len(some) == len(pkg["events"]["event_id"][::3]) + len(pkg["cooperation"][::4])
+
+
+def test_rows_by_key_fall_back_on_a_scan_when_the_key_repeats(pkg: Package) -> None:
+    """A table whose key repeats (never in a valid package) still gives every matching row."""
+    twice = pd.concat([pkg["events"], pkg["events"].head(2)], ignore_index=True)
+    broken = Package(pkg.path, pkg.meta, {**pkg.tables, "events": twice})
+    first = str(twice["event_id"].iloc[0])
+    rows = hl._rows(broken, "events", "event_id", [first])
+    assert rows["event_id"].tolist() == [first, first]
+    assert hl._rows(pkg, "events", "event_id", [first])["event_id"].tolist() == [first]
 
 
 def test_seed_view_caps_highlights_and_says_so(pkg: Package) -> None:

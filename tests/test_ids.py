@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Set
 
 import pandas as pd
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -57,3 +58,13 @@ def test_isin_on_a_million_ids_takes_columns_without_a_python_loop() -> None:
     mask = isin(big, kept)
     assert int(mask.sum()) == len(kept) == 333_334
     assert as_series(kept) is kept.series
+
+
+@pytest.mark.parametrize("dtype", ["string", "object", "str"])
+def test_isin_on_any_dtype(dtype: str) -> None:
+    """Any column dtype, any kind of collection: pandas' answer, missing values never match."""
+    column = pd.Series(["a", None, "b", "c", "a"], dtype=dtype)
+    for values in (["a", "c"], set(), ("z",), pd.Index(["b"])):
+        got = isin(column, values)
+        assert got.tolist() == column.isin(list(values)).tolist()
+        assert got.index.equals(column.index)

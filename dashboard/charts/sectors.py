@@ -116,19 +116,35 @@ def _in(column: pd.Series, ids: Collection[str]) -> pd.Series:
     return isin(column, ids)
 
 
+def _tagged(pkg: Package) -> pd.DataFrame:
+    """Every sector tag with its event's top-level sector, place and start: joined once per
+    package, so a view filters rows instead of merging a million events again.
+    Columns: event_id, sector_id, top, place_id (missing for an event with no place), start."""
+
+    def join() -> pd.DataFrame:
+        tags = pkg["event_sectors"][["event_id", "sector_id"]]
+        events = pkg["events"][["event_id", "place_id", "start"]]
+        out = tags.merge(events, on="event_id", how="left")
+        out.insert(2, "top", out["sector_id"].map(palette.top_sector(pkg)).astype(str))
+        return out
+
+    return pkg.derived("sectors.tagged", join)
+
+
 # The last (package, event ids, only) -> tags: ``build`` asks for the same tags seven times.
 _LAST_TAGS: list[tuple[Package, Collection[str], Collection[str] | None, pd.DataFrame]] = []
 
 
 def _tags(pkg: Package, event_ids: Collection[str], only: Collection[str] | None) -> pd.DataFrame:
+    """The tags of these events (within ``only``), with the columns of ``_tagged``."""
     for known_pkg, known_ids, known_only, frame in list(_LAST_TAGS):
         if known_pkg is pkg and known_ids is event_ids and known_only == only:
             return frame
-    links = pkg["event_sectors"]
-    links = links[_in(links["event_id"], event_ids)]
+    links = _tagged(pkg)
+    keep = _in(links["event_id"], event_ids)
     if only is not None:
-        links = links[_in(links["sector_id"], only)]
-    frame = links[["event_id", "sector_id"]]
+        keep &= _in(links["sector_id"], only)
+    frame = links[keep.to_numpy(dtype=bool)]
     _LAST_TAGS[:] = [(pkg, event_ids, only, frame)]
     return frame
 
@@ -144,11 +160,23 @@ def _items(pkg: Package, item_ids: Collection[str], only: Collection[str] | None
 def _evidence(
     pkg: Package, subject_type: str, ids: Collection[str], source_ids: Collection[str] | None
 ) -> pd.DataFrame:
-    ev = pkg["evidence"]
-    ev = ev[(ev["subject_type"] == subject_type) & _in(ev["subject_id"], ids)]
+    ev = _evidence_about(pkg, subject_type)
+    keep = _in(ev["subject_id"], ids)
     if source_ids is not None:
-        ev = ev[_in(ev["source_id"], source_ids)]
-    return ev[["source_id", "subject_id"]]
+        keep &= _in(ev["source_id"], source_ids)
+    return ev[keep.to_numpy(dtype=bool)]
+
+
+def _evidence_about(pkg: Package, subject_type: str) -> pd.DataFrame:
+    """source_id, subject_id of the evidence rows about events (or items): split once per
+    package, so a view looks through its own kind of rows only."""
+
+    def split() -> pd.DataFrame:
+        ev = pkg["evidence"]
+        rows = (ev["subject_type"] == subject_type).to_numpy(dtype=bool)
+        return ev.loc[rows, ["source_id", "subject_id"]].reset_index(drop=True)
+
+    return pkg.derived(("sectors.evidence", subject_type), split)
 
 
 def units(
@@ -450,9 +478,8 @@ def events_per_top(
 ) -> pd.Series:
     """Distinct events per top-level sector, most first (ties in sector order)."""
     tags = _tags(pkg, event_ids, only)
-    tops = palette.top_sector(pkg)
     order = _order(pkg)
-    per = tags.assign(top=tags["sector_id"].map(tops)).groupby("top")["event_id"].nunique()
+    per = tags.groupby("top")["event_id"].nunique()
     keys = sorted(per.index, key=lambda s: (-int(per[s]), order.get(str(s), 1 << 30)))
     return per.reindex(keys).astype(int)
 
@@ -471,8 +498,7 @@ def breakdown_takeaway(
         return t("sectors_takeaway_none", lang, m=format_number(m, lang))
     lead = [str(s) for s in per.index[:2]]
     tags = _tags(pkg, event_ids, only)
-    tops = palette.top_sector(pkg)
-    hit = tags[tags["sector_id"].map(tops).isin(lead)]["event_id"].nunique()
+    hit = tags.loc[tags["top"].isin(lead).to_numpy(dtype=bool), "event_id"].nunique()
     sectors = _join([t("sectors_quoted", lang, s=names["sector"].get(s, s)) for s in lead], lang)
     key = "sectors_takeaway_two" if len(lead) == 2 else "sectors_takeaway_one"
     return t(
@@ -580,7 +606,7 @@ def source_sector_counts(
     """
     tops = palette.top_sector(pkg)
     tags = _tags(pkg, event_ids, only)
-    ev_top = tags.assign(sector_id=tags["sector_id"].map(tops)).drop_duplicates()
+    ev_top = tags[["event_id", "top"]].drop_duplicates().rename(columns={"top": "sector_id"})
     ev_rows = _evidence(pkg, "event", ev_top["event_id"].unique(), source_ids).merge(
         ev_top, left_on="subject_id", right_on="event_id"
     )
@@ -712,15 +738,20 @@ def place_links(
     level: Level = "top",
     only: Collection[str] | None = None,
 ) -> pd.DataFrame:
-    """Event, place and sector of every sector tag of events with a place.
-    Columns: event_id, place_id, sector_id (top-level sector, or the tag itself for 'sub')."""
+    """Event, place and sector of every sector tag of events with a place, and the event's
+    start. Columns: event_id, place_id, sector_id (top-level sector, or the tag itself for
+    'sub'), start."""
     tags = _tags(pkg, event_ids, only)
-    ev = pkg["events"][["event_id", "place_id"]]
-    out = tags.merge(ev[ev["place_id"].notna()], on="event_id")
-    if level == "top":
-        tops = palette.top_sector(pkg)
-        out = out.assign(sector_id=out["sector_id"].map(tops))
-    return out.astype(str).drop_duplicates().reset_index(drop=True)
+    tags = tags[tags["place_id"].notna().to_numpy(dtype=bool)]
+    out = pd.DataFrame(
+        {
+            "event_id": tags["event_id"].astype(str),
+            "place_id": tags["place_id"].astype(str),
+            "sector_id": tags["top" if level == "top" else "sector_id"].astype(str),
+            "start": tags["start"],
+        }
+    )
+    return out.drop_duplicates(["event_id", "place_id", "sector_id"]).reset_index(drop=True)
 
 
 def place_matrix(
@@ -730,8 +761,7 @@ def place_matrix(
     if links.empty:
         return Matrix(pd.DataFrame(), [], []), []
     order = _order(pkg)
-    starts = pkg["events"].set_index("event_id")["start"]
-    first = links.assign(start=links["event_id"].map(starts)).groupby("place_id")["start"].min()
+    first = links.groupby("place_id")["start"].min()
     m = links.pivot_table(
         index="place_id", columns="sector_id", values="event_id", aggfunc="nunique", fill_value=0
     )
@@ -802,8 +832,7 @@ def places_takeaway(
 def unplaced(pkg: Package, event_ids: Collection[str]) -> int:
     """Filtered events with no place at all (left out of the place matrix)."""
     ev = pkg["events"]
-    ev = ev[_in(ev["event_id"], event_ids)]
-    return int(ev["place_id"].isna().sum())
+    return int(ev["place_id"][_in(ev["event_id"], event_ids).to_numpy(dtype=bool)].isna().sum())
 
 
 # --- the cooperation items -------------------------------------------------------------------
