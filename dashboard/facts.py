@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard import palette
-from dashboard.filters import Selection
+from dashboard.filters import Selection, of_events
 from dashboard.ids import isin
 from dashboard.load import Package
 
@@ -38,10 +38,14 @@ def key_figures(pkg: Package, selection: Selection, conflicts: pd.DataFrame) -> 
     at = places[isin(places["place_id"], ev["place_id"].dropna().unique())]
     links = pkg["event_sectors"]
     tops = palette.top_sector(pkg)
-    linked = links.loc[isin(links["event_id"], selection.event_ids), "sector_id"].unique()
-    sectors = {tops[s] for s in linked}
+    ids = selection.event_ids
+    linked = links.loc[of_events(pkg, links, "event_id", "event_sectors", ids), "sector_id"]
+    sectors = {tops[s] for s in linked.unique()}
     evid = pkg["evidence"]
-    cited = evid[(evid["subject_type"] == "event") & isin(evid["subject_id"], selection.event_ids)]
+    about = (evid["subject_type"] == "event").to_numpy(bool) & of_events(
+        pkg, evid, "subject_id", "evidence", ids
+    )
+    cited = evid.loc[about, "source_id"]
     disputed = conflicts[
         (conflicts["subject_type"] == "event") & isin(conflicts["subject_id"], selection.event_ids)
     ]
@@ -51,7 +55,7 @@ def key_figures(pkg: Package, selection: Selection, conflicts: pd.DataFrame) -> 
         sites=int((at["precision"] == "site").sum()),
         events=len(ev),
         sectors=len(sectors),
-        sources=cited["source_id"].nunique(),
+        sources=cited.nunique(),
         disagreements=len(disputed[["subject_id", "claim"]].drop_duplicates()),
     )
 

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard import model
-from dashboard.ids import IdSet, isin
+from dashboard.ids import IdSet, isin, member_rows, positions
 from dashboard.load import Package
 
 KEYS = ("sector", "dates", "place", "actor", "source", "lang", "event")
@@ -260,6 +260,25 @@ def expand_sectors(selected: Iterable[str], options: Options) -> frozenset[str]:
     return frozenset(out)
 
 
+def event_rows(pkg: Package, frame: pd.DataFrame, column: str, key: str) -> np.ndarray:
+    """For each row of ``frame`` (a table of the package, or one derived from it once per
+    package, named ``key``), the row of ``pkg["events"]`` its ``column`` points to (-1 for
+    none). Worked out once per package."""
+    return pkg.derived(
+        ("filters.event_rows", key, column),
+        lambda: positions(pkg["events"]["event_id"], frame[column]),
+    )
+
+
+def of_events(
+    pkg: Package, frame: pd.DataFrame, column: str, key: str, event_ids: Collection[str]
+) -> np.ndarray:
+    """``isin(frame[column], event_ids)`` as a boolean array; read off the selection's row
+    mask when ``event_ids`` has one (see ``ids.member_rows``)."""
+    where = event_rows(pkg, frame, column, key)
+    return member_rows(frame[column], event_ids, pkg["events"], where)
+
+
 @dataclass(frozen=True)
 class Selection:
     """What the filters keep: event ids and cooperation item ids (``IdSet``: frozenset-like,
@@ -291,10 +310,11 @@ def event_mask(state: FilterState, pkg: Package, options: Options) -> pd.Series:
     mask = pd.Series(True, index=ev.index)
     if state.sectors:
         links = pkg["event_sectors"]
-        hit = links.loc[
-            isin(links["sector_id"], expand_sectors(state.sectors, options)), "event_id"
-        ]
-        mask &= isin(ev["event_id"], hit)
+        where = event_rows(pkg, links, "event_id", "event_sectors")
+        tagged = isin(links["sector_id"], expand_sectors(state.sectors, options)).to_numpy(bool)
+        hit = np.zeros(len(ev), dtype=bool)
+        hit[where[tagged & (where >= 0)]] = True
+        mask &= hit
     if state.date_from is not None and state.date_to is not None:
         start, end = pd.Timestamp(state.date_from), pd.Timestamp(state.date_to)
         mask &= (ev["start"] <= end) & (ev["end"] >= start)
@@ -331,13 +351,13 @@ def apply(state: FilterState, pkg: Package, options: Options | None = None) -> S
     options = options or Options.from_package(pkg)
     ev = pkg["events"]
     rows = event_mask(state, pkg, options).to_numpy(dtype=bool)
-    kept = IdSet(ev["event_id"][rows], unique=True)
+    kept = IdSet(ev["event_id"][rows], unique=True, rows=rows, frame=ev)
     items = pkg["cooperation"]
     item_mask = pd.Series(True, index=items.index)
     if state.sectors:
         item_mask &= isin(items["sector_id"], expand_sectors(state.sectors, options))
     if not (state.date_from is None and not state.places and not state.actors):
-        item_mask &= isin(items["event_id"], kept)
+        item_mask &= of_events(pkg, items, "event_id", "cooperation", kept)
     if state.sources:
         item_mask &= isin(items["item_id"], _cited_by_kind(pkg, "item", state.sources))
     item_rows = item_mask.to_numpy(dtype=bool)

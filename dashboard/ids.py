@@ -6,6 +6,11 @@ Arrow-backed column converts it back, one Python string at a time. ``IdSet`` kee
 as the Arrow-backed column slice they came from and builds the Python set only if someone
 asks whether one id is in it; ``isin`` tests a column against any collection of ids with
 Arrow's hash lookup (``validate.member_of``).
+
+An ``IdSet`` made by filtering a table also keeps that filter as a row mask (``rows`` over
+``frame``). A column that points into ``frame`` (an event id in the tag table, say) is then
+tested by looking its rows up in the mask (``member_rows``, with positions worked out once
+per package): a gather of integers instead of hashing a million strings per view.
 """
 
 from __future__ import annotations
@@ -27,9 +32,18 @@ class IdSet(Set[str]):
     order they were given, for vectorised lookups.
     """
 
-    __slots__ = ("_set", "series")
+    __slots__ = ("_set", "frame", "rows", "series")
 
-    def __init__(self, ids: Iterable[str] | pd.Series = (), *, unique: bool = False) -> None:
+    def __init__(
+        self,
+        ids: Iterable[str] | pd.Series = (),
+        *,
+        unique: bool = False,
+        rows: np.ndarray | None = None,
+        frame: pd.DataFrame | None = None,
+    ) -> None:
+        """``rows``/``frame``: the ids are those of the rows of ``frame`` where the boolean
+        ``rows`` holds (both or neither)."""
         if isinstance(ids, pd.Series):
             series = ids.astype("string").reset_index(drop=True)
         else:
@@ -39,6 +53,9 @@ class IdSet(Set[str]):
             series = series.drop_duplicates().reset_index(drop=True)
         self.series: pd.Series = series.dropna().reset_index(drop=True)
         self._set: frozenset[str] | None = None
+        known = rows is not None and frame is not None and len(rows) == len(frame)
+        self.rows: np.ndarray | None = np.asarray(rows, dtype=bool) if known else None
+        self.frame: pd.DataFrame | None = frame if known else None
 
     def as_set(self) -> frozenset[str]:
         """The ids as a Python frozenset, built on first use."""
@@ -82,3 +99,24 @@ def isin(column: pd.Series, ids: Iterable[object] | pd.Series | pd.Index | np.nd
     """``column.isin(ids)``: a boolean Series on ``column``'s index, fast for millions of ids
     on either side (missing values never match)."""
     return member_of(column, as_series(ids))
+
+
+def positions(keys: pd.Series, column: pd.Series) -> np.ndarray:
+    """For each value of ``column``, the row of ``keys`` (unique) holding it; -1 when none."""
+    return np.asarray(pd.Index(keys).get_indexer(column.astype(keys.dtype)), dtype=np.int64)
+
+
+def member_rows(
+    column: pd.Series,
+    ids: Iterable[object] | pd.Series | pd.Index | np.ndarray,
+    frame: pd.DataFrame,
+    where: np.ndarray,
+) -> np.ndarray:
+    """``isin(column, ids)`` as a boolean array, where ``where`` gives for each value of
+    ``column`` its row of ``frame`` (``positions``). When ``ids`` are a row mask of that very
+    frame, the answer is read off the mask; otherwise it is an ``isin``."""
+    if isinstance(ids, IdSet) and ids.frame is frame and ids.rows is not None:
+        found: np.ndarray = where >= 0
+        kept: np.ndarray = found & ids.rows[np.where(found, where, 0)]
+        return kept
+    return isin(column, ids).to_numpy(dtype=bool)

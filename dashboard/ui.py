@@ -163,7 +163,8 @@ def _view(
     table = _event_table(data_dir, stamp, _pkg)
     if len(selection.event_ids) == len(table):
         return selection, table
-    return selection, table[isin(table["event_id"], selection.event_ids)]
+    kept = filters.of_events(_pkg, table, "event_id", "ui.event_table", selection.event_ids)
+    return selection, table[kept]
 
 
 def view(pkg: Package, state: FilterState) -> tuple[Selection, pd.DataFrame]:

@@ -8,6 +8,7 @@ import pytest
 
 from dashboard import filters
 from dashboard.filters import FilterState, Options
+from dashboard.ids import IdSet
 from dashboard.load import Package
 
 
@@ -172,6 +173,28 @@ def test_apply(
     assert kept <= sel.event_ids
     assert not (dropped & sel.event_ids)
     assert sel.event_ids <= set(pkg["events"]["event_id"])
+
+
+@pytest.mark.parametrize(("state", "kept", "dropped"), APPLY_CASES)
+def test_rows_of_the_selection_read_off_its_mask(
+    state: FilterState, kept: set[str], dropped: set[str], pkg: Package, opts: Options
+) -> None:
+    """Tables pointing at events are filtered through the selection's row mask: the same
+    rows as testing their event ids one by one."""
+    sel = filters.apply(state, pkg, opts)
+    assert isinstance(sel.event_ids, IdSet)
+    assert sel.event_ids.frame is pkg["events"]  # the mask is there to be read
+    plain = set(sel.event_ids)
+    for table, column in (
+        ("event_sectors", "event_id"),
+        ("evidence", "subject_id"),
+        ("cooperation", "event_id"),
+        ("events", "event_id"),
+    ):
+        frame = pkg[table]
+        got = filters.of_events(pkg, frame, column, table, sel.event_ids)
+        want = [isinstance(v, str) and v in plain for v in frame[column]]
+        assert got.tolist() == want, table
 
 
 def test_apply_items_follow_sector_and_events(pkg: Package, opts: Options) -> None:

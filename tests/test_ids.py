@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Set
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dashboard.ids import IdSet, as_series, isin
+from dashboard.ids import IdSet, as_series, isin, member_rows, positions
 
 ids = st.lists(st.sampled_from([f"e{i}" for i in range(30)]), max_size=40)
 
@@ -68,3 +69,33 @@ def test_isin_on_any_dtype(dtype: str) -> None:
         got = isin(column, values)
         assert got.tolist() == column.isin(list(values)).tolist()
         assert got.index.equals(column.index)
+
+
+@given(
+    st.lists(st.booleans(), min_size=30, max_size=30),
+    st.lists(st.sampled_from([*(f"e{i}" for i in range(35)), None]), max_size=60),
+)
+def test_member_rows_reads_the_mask_and_agrees_with_isin(
+    rows: list[bool], column_values: list[str | None]
+) -> None:
+    """A column pointing into a frame is tested against the frame's row mask: the same
+    answer as isin, for ids outside the frame and missing values too; ids of another frame,
+    or plain ids, go through isin."""
+    frame = pd.DataFrame({"event_id": [f"e{i}" for i in range(30)]})
+    mask = np.array(rows, dtype=bool)
+    kept = IdSet(frame["event_id"][mask], unique=True, rows=mask, frame=frame)
+    column = pd.Series(column_values, dtype="string")
+    where = positions(frame["event_id"], column)
+    expected = column.isin(list(kept)).fillna(False).to_numpy(dtype=bool)
+    assert member_rows(column, kept, frame, where).tolist() == expected.tolist()
+    other = frame.copy()
+    assert member_rows(column, kept, other, where).tolist() == expected.tolist()
+    assert member_rows(column, set(kept), frame, where).tolist() == expected.tolist()
+
+
+def test_idset_ignores_a_mask_of_the_wrong_length() -> None:
+    """A mask that cannot be the frame's rows is dropped rather than trusted."""
+    frame = pd.DataFrame({"event_id": ["a", "b"]})
+    kept = IdSet(["a"], rows=np.array([True]), frame=frame)
+    assert kept.rows is None
+    assert kept.frame is None

@@ -24,6 +24,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import model, palette
+from dashboard.filters import of_events
 from dashboard.i18n import format_number, t
 from dashboard.ids import isin
 from dashboard.load import Package
@@ -141,10 +142,10 @@ def _tags(pkg: Package, event_ids: Collection[str], only: Collection[str] | None
         if known_pkg is pkg and known_ids is event_ids and known_only == only:
             return frame
     links = _tagged(pkg)
-    keep = _in(links["event_id"], event_ids)
+    keep = of_events(pkg, links, "event_id", "sectors.tagged", event_ids)
     if only is not None:
-        keep &= _in(links["sector_id"], only)
-    frame = links[keep.to_numpy(dtype=bool)]
+        keep = keep & _in(links["sector_id"], only).to_numpy(dtype=bool)
+    frame = links[keep]
     _LAST_TAGS[:] = [(pkg, event_ids, only, frame)]
     return frame
 
@@ -161,10 +162,13 @@ def _evidence(
     pkg: Package, subject_type: str, ids: Collection[str], source_ids: Collection[str] | None
 ) -> pd.DataFrame:
     ev = _evidence_about(pkg, subject_type)
-    keep = _in(ev["subject_id"], ids)
+    if subject_type == "event":
+        keep = of_events(pkg, ev, "subject_id", "sectors.evidence.event", ids)
+    else:
+        keep = _in(ev["subject_id"], ids).to_numpy(dtype=bool)
     if source_ids is not None:
-        keep &= _in(ev["source_id"], source_ids)
-    return ev[keep.to_numpy(dtype=bool)]
+        keep = keep & _in(ev["source_id"], source_ids).to_numpy(dtype=bool)
+    return ev[keep]
 
 
 def _evidence_about(pkg: Package, subject_type: str) -> pd.DataFrame:
@@ -832,7 +836,8 @@ def places_takeaway(
 def unplaced(pkg: Package, event_ids: Collection[str]) -> int:
     """Filtered events with no place at all (left out of the place matrix)."""
     ev = pkg["events"]
-    return int(ev["place_id"][_in(ev["event_id"], event_ids).to_numpy(dtype=bool)].isna().sum())
+    kept = of_events(pkg, ev, "event_id", "events", event_ids)
+    return int(ev["place_id"][kept].isna().sum())
 
 
 # --- the cooperation items -------------------------------------------------------------------
