@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from dashboard.filters import of_events
 from dashboard.i18n import col, format_date, format_month, format_number, format_span, t
 from dashboard.ids import as_series, isin
 from dashboard.load import Package
@@ -254,9 +255,8 @@ def evidence_in_view(
     items that came up at it, when one is selected), from sources of the given kinds."""
     ev = pkg["evidence"]
     is_event = ev["subject_type"] == "event"
-    keep = (is_event & isin(ev["subject_id"], event_ids)) | (
-        ~is_event & isin(ev["subject_id"], item_ids)
-    )
+    of_view = of_events(pkg, ev, "subject_id", "evidence", event_ids)
+    keep = (is_event & of_view) | (~is_event & isin(ev["subject_id"], item_ids))
     if event is not None:
         coop = pkg["cooperation"]
         at_event = set(coop.loc[coop["event_id"] == event, "item_id"])
