@@ -24,7 +24,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import model, palette
-from dashboard.filters import of_events
+from dashboard.filters import event_rows, of_events
 from dashboard.i18n import format_number, t
 from dashboard.ids import isin
 from dashboard.load import Package
@@ -163,12 +163,15 @@ def _evidence(
 ) -> pd.DataFrame:
     ev = _evidence_about(pkg, subject_type)
     if subject_type == "event":
-        keep = of_events(pkg, ev, "subject_id", "sectors.evidence.event", ids)
+        keep = of_events(pkg, ev, "subject_id", EVIDENCE_KEY, ids)
     else:
         keep = _in(ev["subject_id"], ids).to_numpy(dtype=bool)
     if source_ids is not None:
         keep = keep & _in(ev["source_id"], source_ids).to_numpy(dtype=bool)
     return ev[keep]
+
+
+EVIDENCE_KEY: Final = "sectors.evidence.event"  # names _evidence_about(pkg, "event")
 
 
 def _evidence_about(pkg: Package, subject_type: str) -> pd.DataFrame:
@@ -610,10 +613,16 @@ def source_sector_counts(
     """
     tops = palette.top_sector(pkg)
     tags = _tags(pkg, event_ids, only)
-    ev_top = tags[["event_id", "top"]].drop_duplicates().rename(columns={"top": "sector_id"})
-    ev_rows = _evidence(pkg, "event", ev_top["event_id"].unique(), source_ids).merge(
-        ev_top, left_on="subject_id", right_on="event_id"
-    )
+    # Joined on the events' row numbers (integers), not on their ids (strings).
+    tag_rows = event_rows(pkg, _tagged(pkg), "event_id", "sectors.tagged")
+    ev_top = pd.DataFrame(
+        {"row": tag_rows[tags.index.to_numpy()], "sector_id": tags["top"].to_numpy()}
+    ).drop_duplicates()
+    cited = _evidence(pkg, "event", event_ids, source_ids)
+    cited_rows = event_rows(pkg, _evidence_about(pkg, "event"), "subject_id", EVIDENCE_KEY)
+    ev_rows = pd.DataFrame(
+        {"row": cited_rows[cited.index.to_numpy()], "source_id": cited["source_id"].to_numpy()}
+    ).merge(ev_top, on="row")
     items = _items(pkg, item_ids, only)
     it_top = pd.DataFrame({"item_id": items["item_id"], "sector_id": items["sector_id"].map(tops)})
     it_rows = _evidence(pkg, "item", it_top["item_id"], source_ids).merge(
@@ -761,14 +770,13 @@ def place_links(
 def place_matrix(
     links: pd.DataFrame, pkg: Package, names: Names, lang: str, max_rows: int = MAX_PLACES
 ) -> tuple[Matrix, list[PlaceRow]]:
-    """Places (rows, grouped by city) x sectors: distinct events per cell."""
+    """Places (rows, grouped by city) x sectors: distinct events per cell. ``links``: rows
+    of ``place_links``, one per event, place and sector, so a cell's rows are its events."""
     if links.empty:
         return Matrix(pd.DataFrame(), [], []), []
     order = _order(pkg)
     first = links.groupby("place_id")["start"].min()
-    m = links.pivot_table(
-        index="place_id", columns="sector_id", values="event_id", aggfunc="nunique", fill_value=0
-    )
+    m = links.groupby(["place_id", "sector_id"]).size().unstack(fill_value=0)
     m = m[sorted(m.columns, key=lambda s: (order.get(str(s), 1 << 30), str(s)))]
     totals = links.groupby("place_id")["event_id"].nunique()
     keep = set(sorted(m.index, key=lambda p: (-int(totals[p]), str(p)))[:max_rows])
