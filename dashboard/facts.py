@@ -32,7 +32,7 @@ def key_figures(pkg: Package, selection: Selection, conflicts: pd.DataFrame) -> 
     places located to the site; sectors: distinct top-level sectors; sources: distinct
     sources citing them; disagreements: distinct (event, claim) pairs the sources dispute.
     """
-    ev = selection.events(pkg)
+    ev = selection.events(pkg, ["date_precision", "start", "end", "place_id"])
     dated = ev[ev["date_precision"] == "day"]
     places = pkg["places"]
     at = places[isin(places["place_id"], ev["place_id"].dropna().unique())]

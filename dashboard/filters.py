@@ -270,6 +270,17 @@ def event_rows(pkg: Package, frame: pd.DataFrame, column: str, key: str) -> np.n
     )
 
 
+def prepare(pkg: Package) -> None:
+    """Work out, once when the package loads, the event rows of the tables every view
+    filters (about 2 s at a million events), so no reader of a first view waits for them."""
+    for table, column in (
+        ("event_sectors", "event_id"),
+        ("cooperation", "event_id"),
+        ("evidence", "subject_id"),
+    ):
+        event_rows(pkg, pkg[table], column, table)
+
+
 def of_events(
     pkg: Package, frame: pd.DataFrame, column: str, key: str, event_ids: Collection[str]
 ) -> np.ndarray:
@@ -291,11 +302,15 @@ class Selection:
     event_rows: np.ndarray | None = field(default=None, compare=False, hash=False, repr=False)
     item_rows: np.ndarray | None = field(default=None, compare=False, hash=False, repr=False)
 
-    def events(self, pkg: Package) -> pd.DataFrame:
+    def events(self, pkg: Package, columns: Sequence[str] | None = None) -> pd.DataFrame:
+        """The selected rows of ``pkg["events"]`` (only ``columns``, when given: cheaper
+        than copying every column of a million rows)."""
         ev = pkg["events"]
         if self.event_rows is not None and len(self.event_rows) == len(ev):
-            return ev[self.event_rows]
-        return ev[isin(ev["event_id"], self.event_ids)]
+            rows = self.event_rows
+        else:
+            rows = isin(ev["event_id"], self.event_ids).to_numpy(dtype=bool)
+        return ev.loc[rows, list(columns)] if columns is not None else ev[rows]
 
     def items(self, pkg: Package) -> pd.DataFrame:
         items = pkg["cooperation"]

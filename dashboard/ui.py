@@ -23,7 +23,6 @@ import streamlit as st
 from dashboard import filters, views
 from dashboard.filters import FilterState, Notice, Options, Selection
 from dashboard.i18n import Lang, as_lang, col, format_date, format_month, lang_from_locale, t
-from dashboard.ids import isin
 from dashboard.links import safe_url
 from dashboard.load import DataError, Package, load_package, resolve_data_dir
 
@@ -67,6 +66,7 @@ def _load(data_dir: str, stamp: float) -> Package | DataError:
         pkg = load_package(data_dir)
     except DataError as exc:
         return exc
+    filters.prepare(pkg)
     for old in [k for k, (_, (path, _)) in _KEYS.items() if path == data_dir]:
         del _KEYS[old]  # a reloaded package replaces the one from the same folder
     _KEYS[id(pkg)] = (pkg, (data_dir, stamp))
@@ -135,7 +135,8 @@ def conflicts(pkg: Package) -> pd.DataFrame:
 def itinerary(pkg: Package, event_ids: Collection[str]) -> pd.DataFrame:
     """``views.itinerary`` of the selected events, from one cached full itinerary."""
     legs = _itinerary(*_key(pkg), pkg)
-    return legs[isin(legs["arrival_event_id"], event_ids)].reset_index(drop=True)
+    kept = filters.of_events(pkg, legs, "arrival_event_id", "ui.itinerary", event_ids)
+    return legs[kept].reset_index(drop=True)
 
 
 @st.cache_resource(show_spinner=False)

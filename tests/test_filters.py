@@ -228,3 +228,21 @@ def test_cleared_keeps_language() -> None:
     state = FilterState(sectors=("gold",), lang="fr", event="arrival_kazan")
     assert state.cleared() == FilterState(lang="fr")
     assert FilterState(lang="fr", event="x").is_empty
+
+
+def test_prepare_works_out_the_event_rows_at_load(
+    pkg: Package, opts: Options, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After ``prepare``, filtering by sector and place looks nothing up again."""
+    fresh = Package(pkg.path, pkg.meta, pkg.tables, pkg.seed_texts)
+    filters.prepare(fresh)
+
+    def no_more(*_: object) -> None:
+        raise AssertionError("event rows worked out again")
+
+    monkeypatch.setattr(filters, "positions", no_more)
+    sel = filters.apply(FilterState(sectors=("gold",), places=("kazan",)), fresh, opts)
+    assert "meeting_yadran" in sel.event_ids
+    assert filters.of_events(
+        fresh, fresh["evidence"], "subject_id", "evidence", sel.event_ids
+    ).any()
