@@ -404,7 +404,10 @@ def script_table(rows: Sequence[ScriptRow]) -> str:
 
 # --- browser sections -----------------------------------------------------------------------
 
-# Before any page script: when the script state first turns running, and last turns idle.
+# Before any page script: when the script state first turns running, and last turns idle;
+# and every message the server sends, with the time of the frame painted after it. A filter
+# change is read off the messages, not off the script state: React may commit 'running'
+# and 'notRunning' in one frame when a run is short, so the attribute never changes.
 INIT_JS = """
 window.__ttc = {running: null, idle: null};
 new MutationObserver((records) => {
@@ -416,6 +419,18 @@ new MutationObserver((records) => {
   }
 }).observe(document,
            {attributes: true, subtree: true, attributeFilter: ['data-test-script-state']});
+window.__messages = [];
+const PlainWebSocket = window.WebSocket;
+window.WebSocket = class extends PlainWebSocket {
+  constructor(...args) {
+    super(...args);
+    this.addEventListener('message', () => {
+      const entry = [performance.now(), null];
+      window.__messages.push(entry);
+      requestAnimationFrame(() => requestAnimationFrame(() => { entry[1] = performance.now(); }));
+    });
+  }
+};
 """
 
 READY_JS = """(sel) => {
@@ -429,25 +444,28 @@ READY_JS = """(sel) => {
 }"""
 
 WATCH_JS = """() => {
-  const app = document.querySelector('[data-testid="stApp"]');
-  window.__bench = {states: [], input: 0};
-  new MutationObserver(() => window.__bench.states.push(
-      [performance.now(), app.getAttribute('data-test-script-state')]))
-    .observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+  window.__bench = {input: 0};
   document.addEventListener('pointerdown', () => { window.__bench.input = performance.now(); },
                             true);
 }"""
 
-# Done: a run started after the input, the script is idle again; returns the frame's time.
-DONE_JS = """(since) => {
-  const b = window.__bench;
+# Done: messages came after the input, none for QUIET_MS, the script is idle and the frame
+# after the last message is painted. Returns [input, first message, last message, frame].
+QUIET_MS = 300
+DONE_JS = (
+    """(since) => {
   const app = document.querySelector('[data-testid="stApp"]');
-  if (!b || !app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
-  const started = b.states.find(([t, s]) => t >= since && s === 'running');
-  if (!started) return false;
-  const ended = b.states.filter(([t, s]) => s === 'notRunning').pop();
-  return [b.input, started[0], ended ? ended[0] : performance.now(), performance.now()];
+  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  const from = Math.max(since, window.__bench.input);
+  const after = window.__messages.filter(([t]) => t >= from);
+  if (!after.length) return false;
+  const last = after[after.length - 1];
+  if (performance.now() - last[0] < """
+    + str(QUIET_MS)
+    + """ || last[1] === null) return false;
+  return [window.__bench.input, after[0][0], last[0], last[1]];
 }"""
+)
 
 
 def _is_local(url: str) -> bool:
@@ -605,9 +623,9 @@ async def _sector_actions(page: Any) -> list[Callable[[], Awaitable[None]]]:
 
 @dataclass(frozen=True)
 class Change:
-    """One filter change, in ms: click -> frame painted with the script idle, and its parts:
-    click -> script running (browser + request), running -> idle (the run as the browser
-    sees it: script and its messages), idle -> the next frame."""
+    """One filter change, in ms: click -> the frame painted after the run's last message, and
+    its parts: click -> first message (browser, request, start of the run), first -> last
+    message (the run as the browser receives it), last message -> that frame."""
 
     total: float
     to_run: float
@@ -719,7 +737,7 @@ def latency_table(title: str, rows: Sequence[LatencyRow]) -> str:
         )
     )
     header = ["page", "changes", "median ms", "p95 ms", "max ms", "errors"]
-    header += ["click→run", "run", "idle→frame"]
+    header += ["click→1st msg", "messages", "last msg→frame"]
     return table(title + " (last three: medians of the parts)", header, body)
 
 
@@ -891,9 +909,9 @@ def load_table(r: LoadResult) -> str:
             "server CPU s",
             "server RSS MB",
             "off-machine requests",
-            "click→run",
-            "run",
-            "idle→frame",
+            "click→1st msg",
+            "messages",
+            "last msg→frame",
         ],
         [
             (

@@ -9,6 +9,7 @@ translated labels, so a link opens the same view in either language.
 from __future__ import annotations
 
 import functools
+import gc
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -67,6 +68,10 @@ def _load(data_dir: str, stamp: float) -> Package | DataError:
     except DataError as exc:
         return exc
     filters.prepare(pkg)
+    # The package lives as long as the server: move it (and everything imported so far) out
+    # of the collector's reach, so no later collection walks its objects again.
+    gc.collect()
+    gc.freeze()
     for old in [k for k, (_, (path, _)) in _KEYS.items() if path == data_dir]:
         del _KEYS[old]  # a reloaded package replaces the one from the same folder
     _KEYS[id(pkg)] = (pkg, (data_dir, stamp))
