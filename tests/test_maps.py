@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 import math
 from datetime import date
@@ -69,6 +70,7 @@ def test_offline_no_map_provider_no_style_url(pkg: Package) -> None:
     assert "cartocdn" not in text
     assert "mapbox" not in text
     assert layer(doc, "countries")["data"] == "app/static/countries_110m.geojson"
+    assert layer(doc, "borders")["data"] == "app/static/borders_110m.json"
 
 
 def test_tiles_toggle_brings_carto_style(pkg: Package) -> None:
@@ -77,7 +79,8 @@ def test_tiles_toggle_brings_carto_style(pkg: Package) -> None:
     assert doc["mapProvider"] == "carto"
     assert doc["mapStyle"] == maps.TILES_STYLE
     assert maps.TILES_STYLE.startswith("https://basemaps.cartocdn.com/")
-    assert layer(doc, "countries")["filled"] is False  # outlines over the tiles
+    assert layer(doc, "countries")["visible"] is False  # only the borders over the tiles
+    assert "visible" not in layer(doc, "borders")
 
 
 def test_spec_is_compact(pkg: Package) -> None:
@@ -87,30 +90,36 @@ def test_spec_is_compact(pkg: Package) -> None:
     text = served.to_json()
     assert "\n" not in text
     assert len(text) < 40_000
-    embedded = maps.journey_map(pkg, views.event_table(pkg), "en", maps.MapOptions(basemap=None))[2]
-    countries = layer(json.loads(embedded.to_json()), "countries")["data"]
+    embedded = maps.journey_map(
+        pkg, views.event_table(pkg), "en", maps.MapOptions(basemap=None, borders=None)
+    )[2]
+    doc = json.loads(embedded.to_json())
+    countries = layer(doc, "countries")["data"]
     assert countries["type"] == "FeatureCollection"
     assert len(countries["features"]) == 177
+    assert len(layer(doc, "borders")["data"]) == len(maps.borders())
 
 
-def test_static_copy_is_the_credited_basemap() -> None:
-    """The file Streamlit serves is byte-identical to data/basemap/ (which carries the
-    credit), and the basemap credits Natural Earth."""
-    assert maps.STATIC_BASEMAP.read_bytes() == maps.BASEMAP_FILE.read_bytes()
-    readme = (maps.BASEMAP_FILE.parent / "README.md").read_text(encoding="utf-8")
-    assert "Natural Earth" in readme
-    assert "public domain" in readme
-    assert "CC0" in readme
+def test_served_borders_are_the_outlines_edges() -> None:
+    """The border segments the app serves are ``maps.borders()`` of the credited outlines
+    (regenerate: ``python -c "from dashboard import maps; maps.write_static_borders()"``)."""
+    assert maps.STATIC_BORDERS.read_text(encoding="utf-8") == maps.borders_json()
 
 
-def test_mali_and_russia_highlighted_in_their_colours(pkg: Package) -> None:
-    """The highlight layer holds exactly Mali and Russia, each in its side's colour."""
-    feats = layer(spec(pkg), "highlight")["data"]["features"]
-    fills = {f["properties"]["ISO_A3"]: f["properties"]["fill"][:3] for f in feats}
-    assert fills == {
-        "MLI": palette.hex_to_rgb(palette.SIDE_COLOURS["mali"]),
-        "RUS": palette.hex_to_rgb(palette.SIDE_COLOURS["russia"]),
-    }
+def test_borders_are_every_edge_once() -> None:
+    """Every edge of every ring is a segment, and a border two countries share is drawn
+    once: Mali's edges are all there, and the world holds fewer segments than edges."""
+    segments = {(tuple(r["s"]), tuple(r["t"])) for r in maps.borders()}
+    assert len(segments) == len(maps.borders())  # no edge twice
+    undirected = {frozenset(seg) for seg in segments}
+    assert len(undirected) == len(segments)  # nor once each way
+    mali = next(f for f in maps.countries()["features"] if f["properties"]["ISO_A3"] == "MLI")
+    ring = [(round(x, 2), round(y, 2)) for x, y in mali["geometry"]["coordinates"][0]]
+    for a, b in itertools.pairwise(ring):
+        if a != b:
+            assert frozenset((a, b)) in undirected
+    total = sum(len(maps._edges(f["geometry"], 2)) for f in maps.countries()["features"])
+    assert len(segments) < total  # shared borders were merged
 
 
 # --- the itinerary -------------------------------------------------------------------------
