@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard import model
-from dashboard.ids import IdSet, isin, member_rows, positions
+from dashboard.ids import IdSet, isin, member_rows, positions, rows_where
 from dashboard.load import Package
 
 KEYS = ("sector", "dates", "place", "actor", "source", "lang", "event")
@@ -310,12 +310,12 @@ class Selection:
             rows = self.event_rows
         else:
             rows = isin(ev["event_id"], self.event_ids).to_numpy(dtype=bool)
-        return ev.loc[rows, list(columns)] if columns is not None else ev[rows]
+        return rows_where(ev, rows, columns)
 
     def items(self, pkg: Package) -> pd.DataFrame:
         items = pkg["cooperation"]
         if self.item_rows is not None and len(self.item_rows) == len(items):
-            return items[self.item_rows]
+            return rows_where(items, self.item_rows)
         return items[isin(items["item_id"], self.item_ids)]
 
 

@@ -24,6 +24,7 @@ import streamlit as st
 from dashboard import filters, views
 from dashboard.filters import FilterState, Notice, Options, Selection
 from dashboard.i18n import Lang, as_lang, col, format_date, format_month, lang_from_locale, t
+from dashboard.ids import rows_where
 from dashboard.links import safe_url
 from dashboard.load import DataError, Package, load_package, resolve_data_dir
 
@@ -174,7 +175,7 @@ def _view(
     if len(selection.event_ids) == len(table):
         return selection, table
     kept = filters.of_events(_pkg, table, "event_id", "ui.event_table", selection.event_ids)
-    return selection, table[kept]
+    return selection, rows_where(table, kept)
 
 
 def view(pkg: Package, state: FilterState) -> tuple[Selection, pd.DataFrame]:

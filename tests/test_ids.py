@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dashboard.ids import IdSet, as_series, isin, member_rows, positions
+from dashboard.ids import IdSet, as_series, isin, member_rows, positions, rows_where
 
 ids = st.lists(st.sampled_from([f"e{i}" for i in range(30)]), max_size=40)
 
@@ -99,3 +99,17 @@ def test_idset_ignores_a_mask_of_the_wrong_length() -> None:
     kept = IdSet(["a"], rows=np.array([True]), frame=frame)
     assert kept.rows is None
     assert kept.frame is None
+
+
+def test_rows_where_is_boolean_indexing_by_position() -> None:
+    """``rows_where`` gives what ``frame[mask]`` gives (index labels, order, columns), for a
+    numpy mask or a Series, all columns or some; an all-False mask gives no row."""
+    frame = pd.DataFrame(
+        {"id": ["a", "b", "c", "d"], "n": [1, 2, 3, 4], "tags": [["x"], [], ["y"], ["x", "y"]]},
+        index=[7, 3, 9, 1],
+    )
+    mask = np.array([True, False, True, True])
+    pd.testing.assert_frame_equal(rows_where(frame, mask), frame[mask])
+    series = pd.Series(mask, index=frame.index)
+    pd.testing.assert_frame_equal(rows_where(frame, series, ["n"]), frame.loc[mask, ["n"]])
+    assert rows_where(frame, np.zeros(4, dtype=bool)).empty

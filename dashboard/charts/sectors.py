@@ -484,11 +484,22 @@ def events_per_top(
     pkg: Package, event_ids: Collection[str], only: Collection[str] | None = None
 ) -> pd.Series:
     """Distinct events per top-level sector, most first (ties in sector order)."""
+    for known_pkg, known_ids, known_only, per in list(_LAST_PER_TOP):
+        if known_pkg is pkg and known_ids is event_ids and known_only == only:
+            return per  # ``build`` asks twice: for the breakdown and for its takeaway
     tags = _tags(pkg, event_ids, only)
     order = _order(pkg)
-    per = tags.groupby("top")["event_id"].nunique()
-    keys = sorted(per.index, key=lambda s: (-int(per[s]), order.get(str(s), 1 << 30)))
-    return per.reindex(keys).astype(int)
+    # Distinct (top, event) pairs counted on the events' row numbers, not their ids.
+    rows = event_rows(pkg, _tagged(pkg), "event_id", "sectors.tagged")[tags.index.to_numpy()]
+    pairs = pd.DataFrame({"top": tags["top"].to_numpy(), "row": rows}).drop_duplicates()
+    counts = pairs.groupby("top", sort=False).size()
+    keys = sorted(counts.index, key=lambda s: (-int(counts[s]), order.get(str(s), 1 << 30)))
+    per = counts.reindex(keys).astype(int).rename_axis("top").rename("event_id")
+    _LAST_PER_TOP[:] = [(pkg, event_ids, only, per)]
+    return per
+
+
+_LAST_PER_TOP: list[tuple[Package, Collection[str], Collection[str] | None, pd.Series]] = []
 
 
 def breakdown_takeaway(
