@@ -12,7 +12,8 @@ Prints one table per section; figures, never assertions. Sections:
   hello-world page (``tests/benchmarks/hello_app.py``) served the same way; median of
   alternating runs, each in a fresh browser context (cold HTTP cache).
 - ``filter``: browser latency of a sector filter change (the click on the option or on
-  Reset -> the script idle again and the next frame painted), median and p95; first on the
+  Reset -> the frame painted after the run's last message, the script idle), median and
+  p95; first on the
   smallest page a filter can change (``tests/benchmarks/filter_floor_app.py``), the floor
   that Streamlit and the browser cost whatever the app does.
 - ``memory``: server resident memory with 1 and with 25 open sessions.

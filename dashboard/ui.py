@@ -70,7 +70,8 @@ def _load(data_dir: str, stamp: float) -> Package | DataError:
         return exc
     filters.prepare(pkg)
     # The package lives as long as the server: move it (and everything imported so far) out
-    # of the collector's reach, so no later collection walks its objects again.
+    # of the collector's reach, so no later collection walks its objects again. (Frozen
+    # objects are still freed when nothing refers to them; only cycles among them are not.)
     gc.collect()
     gc.freeze()
     for old in [k for k, (_, (path, _)) in _KEYS.items() if path == data_dir]:

@@ -3,6 +3,7 @@ match nothing, hostile query strings, and a broken data package."""
 
 from __future__ import annotations
 
+import gc
 import re
 import shutil
 from pathlib import Path
@@ -107,6 +108,14 @@ def test_english_default_without_locale() -> None:
     at = run(PAGES[0], {})
     assert "June 2025" in all_text(at)
     assert at.metric[3].label == "Events"
+
+
+def test_loaded_package_is_frozen_out_of_the_collector() -> None:
+    """Once the app has loaded its package, the objects alive then are frozen
+    (``gc.freeze``): no automatic full collection walks the package again on a rerun."""
+    at = run(PAGES[0], {})
+    assert not at.exception
+    assert gc.get_freeze_count() > 0
 
 
 def test_metrics_follow_filters() -> None:

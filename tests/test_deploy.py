@@ -75,6 +75,14 @@ def instructions(name: str) -> list[str]:
     return [args for word, args in dockerfile() if word == name]
 
 
+def test_production_config_skips_the_full_collection_after_every_run() -> None:
+    """.streamlit/config.toml turns off Streamlit's gc.collect(2) after each script run: it
+    held the GIL about 120 ms per rerun on the embedded data, stalling every session's
+    websocket (docs/performance.md)."""
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["runner"]["postScriptGC"] is False
+
+
 def test_dockerfile_builds_on_slim_python_311_and_runs_as_a_user() -> None:
     """The image starts from python:3.11-slim and its final USER is not root."""
     assert instructions("FROM") == ["python:3.11-slim"]
