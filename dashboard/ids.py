@@ -131,4 +131,4 @@ def rows_where(
     rows = np.flatnonzero(np.asarray(mask, dtype=bool))
     if columns is None:
         return frame.take(rows)
-    return frame[list(columns)].take(rows)  # a column subset is not copied (CoW)
+    return frame[list(columns)].take(rows)  # under copy-on-write the subset is not copied

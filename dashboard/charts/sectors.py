@@ -16,9 +16,9 @@ so a click on any ring gives back its sector with ``sector_of_node``.
 from __future__ import annotations
 
 import html
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, TypeVar, cast
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -26,7 +26,7 @@ import plotly.graph_objects as go
 from dashboard import model, palette
 from dashboard.filters import event_rows, of_events
 from dashboard.i18n import format_number, t
-from dashboard.ids import isin
+from dashboard.ids import isin, rows_where
 from dashboard.load import Package
 
 Measure = Literal["events", "mentions"]
@@ -132,22 +132,40 @@ def _tagged(pkg: Package) -> pd.DataFrame:
     return pkg.derived("sectors.tagged", join)
 
 
-# The last (package, event ids, only) -> tags: ``build`` asks for the same tags seven times.
-_LAST_TAGS: list[tuple[Package, Collection[str], Collection[str] | None, pd.DataFrame]] = []
+# Per kind of result, the last (package, event ids, only) and the result: ``build`` asks
+# for the same tags seven times and for the events per top-level sector twice.
+T = TypeVar("T")
+_LAST: dict[str, tuple[Package, Collection[str], Collection[str] | None, Any]] = {}
+
+
+def _per_view(
+    kind: str,
+    pkg: Package,
+    event_ids: Collection[str],
+    only: Collection[str] | None,
+    make: Callable[[], T],
+) -> T:
+    """``make()``, or its result for the same package, event ids (the same object) and
+    ``only`` as the last call of this ``kind``. Never mutate what this returns."""
+    known = _LAST.get(kind)
+    if known is not None and known[0] is pkg and known[1] is event_ids and known[2] == only:
+        return cast(T, known[3])
+    value = make()
+    _LAST[kind] = (pkg, event_ids, only, value)
+    return value
 
 
 def _tags(pkg: Package, event_ids: Collection[str], only: Collection[str] | None) -> pd.DataFrame:
     """The tags of these events (within ``only``), with the columns of ``_tagged``."""
-    for known_pkg, known_ids, known_only, frame in list(_LAST_TAGS):
-        if known_pkg is pkg and known_ids is event_ids and known_only == only:
-            return frame
-    links = _tagged(pkg)
-    keep = of_events(pkg, links, "event_id", "sectors.tagged", event_ids)
-    if only is not None:
-        keep = keep & _in(links["sector_id"], only).to_numpy(dtype=bool)
-    frame = links[keep]
-    _LAST_TAGS[:] = [(pkg, event_ids, only, frame)]
-    return frame
+
+    def select() -> pd.DataFrame:
+        links = _tagged(pkg)
+        keep = of_events(pkg, links, "event_id", "sectors.tagged", event_ids)
+        if only is not None:
+            keep = keep & _in(links["sector_id"], only).to_numpy(dtype=bool)
+        return rows_where(links, keep)
+
+    return _per_view("tags", pkg, event_ids, only, select)
 
 
 def _items(pkg: Package, item_ids: Collection[str], only: Collection[str] | None) -> pd.DataFrame:
@@ -484,22 +502,18 @@ def events_per_top(
     pkg: Package, event_ids: Collection[str], only: Collection[str] | None = None
 ) -> pd.Series:
     """Distinct events per top-level sector, most first (ties in sector order)."""
-    for known_pkg, known_ids, known_only, per in list(_LAST_PER_TOP):
-        if known_pkg is pkg and known_ids is event_ids and known_only == only:
-            return per  # ``build`` asks twice: for the breakdown and for its takeaway
-    tags = _tags(pkg, event_ids, only)
-    order = _order(pkg)
-    # Distinct (top, event) pairs counted on the events' row numbers, not their ids.
-    rows = event_rows(pkg, _tagged(pkg), "event_id", "sectors.tagged")[tags.index.to_numpy()]
-    pairs = pd.DataFrame({"top": tags["top"].to_numpy(), "row": rows}).drop_duplicates()
-    counts = pairs.groupby("top", sort=False).size()
-    keys = sorted(counts.index, key=lambda s: (-int(counts[s]), order.get(str(s), 1 << 30)))
-    per = counts.reindex(keys).astype(int).rename_axis("top").rename("event_id")
-    _LAST_PER_TOP[:] = [(pkg, event_ids, only, per)]
-    return per
 
+    def count() -> pd.Series:
+        tags = _tags(pkg, event_ids, only)
+        order = _order(pkg)
+        # Distinct (top, event) pairs counted on the events' row numbers, not their ids.
+        rows = event_rows(pkg, _tagged(pkg), "event_id", "sectors.tagged")[tags.index.to_numpy()]
+        pairs = pd.DataFrame({"top": tags["top"].to_numpy(), "row": rows}).drop_duplicates()
+        counts = pairs.groupby("top", sort=False).size()
+        keys = sorted(counts.index, key=lambda s: (-int(counts[s]), order.get(str(s), 1 << 30)))
+        return counts.reindex(keys).astype(int).rename_axis("top").rename("event_id")
 
-_LAST_PER_TOP: list[tuple[Package, Collection[str], Collection[str] | None, pd.Series]] = []
+    return _per_view("events_per_top", pkg, event_ids, only, count)
 
 
 def breakdown_takeaway(
