@@ -277,6 +277,7 @@ def prepare(pkg: Package) -> None:
         ("event_sectors", "event_id"),
         ("cooperation", "event_id"),
         ("evidence", "subject_id"),
+        ("event_organisations", "event_id"),
     ):
         event_rows(pkg, pkg[table], column, table)
 

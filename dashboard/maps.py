@@ -39,11 +39,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Final, Literal
 
+import numpy as np
 import pandas as pd
 import pydeck as pdk
 
 from dashboard import palette, views
-from dashboard.filters import printable
+from dashboard.filters import of_events, printable
 from dashboard.i18n import Lang, as_lang, col, format_number, format_span, t
 from dashboard.ids import isin
 from dashboard.load import Package
@@ -232,8 +233,12 @@ def _place_rows(
     hidden = max(len(places) - max_places, 0)
     places = places.head(max_places)
     top = max(int(places["_n"].max()) if len(places) else 1, 1)  # largest drawn dot
-    shown = events[isin(events["place_id"], places["place_id"])]
-    firsts = shown.groupby("place_id", sort=False).head(MAX_TOOLTIP_EVENTS)
+    # The first events of each drawn place, found on the place column alone: copying every
+    # column of the shown rows first cost 35 ms at a million events (180 000 in the view).
+    where = events["place_id"].reset_index(drop=True)
+    where = where[isin(where, places["place_id"]).to_numpy(dtype=bool)]
+    first_rows = where.groupby(where, sort=False).head(MAX_TOOLTIP_EVENTS).index
+    firsts = events.take(np.sort(first_rows.to_numpy()))
     lines: dict[str, list[str]] = {}
     for rec in firsts.to_dict("records"):
         lines.setdefault(str(rec["place_id"]), []).append(_event_line(rec, lang))
@@ -284,10 +289,21 @@ def precision_label(precision: str, lang: str) -> str:
     return t(f"map_precision_{precision}", lang) if precision in known else plain(precision, 40)
 
 
-def _hq_rows(pkg: Package, events: pd.DataFrame, lang: Lang) -> list[dict[str, Any]]:
-    """One icon per home place of the organisations taking part in the filtered events."""
+def _hq_rows(
+    pkg: Package, events: pd.DataFrame, lang: Lang, event_ids: Collection[str] | None = None
+) -> list[dict[str, Any]]:
+    """One icon per home place of the organisations taking part in the filtered events
+    (``event_ids``: their ids, when the caller has the selection's, read off its row mask
+    instead of an ``isin`` over every link: 50 ms at a million events)."""
     links = pkg["event_organisations"]
-    orgs_in = set(links.loc[isin(links["event_id"], events["event_id"]), "org_id"])
+    if event_ids is None:
+        taking_part = isin(links["event_id"], events["event_id"]).to_numpy(dtype=bool)
+    else:
+        taking_part = of_events(pkg, links, "event_id", "event_organisations", event_ids)
+    codes, org_ids = pkg.derived(
+        "maps.link_orgs", lambda: pd.factorize(links["org_id"], use_na_sentinel=False)
+    )
+    orgs_in = set(org_ids[np.unique(codes[taking_part])])
     orgs = pkg["organisations"]
     orgs = orgs[orgs["org_id"].isin(orgs_in) & orgs["home_place_id"].notna()]
     places = {str(r["place_id"]): r for r in _located(pkg["places"]).to_dict("records")}
@@ -442,9 +458,11 @@ def map_data(
     source_names: Mapping[str, str] | None = None,
     max_places: int = MAX_PLACES,
     max_legs: int = MAX_LEGS,
+    event_ids: Collection[str] | None = None,
 ) -> MapData:
     """Everything the layers draw, from the filtered event table (``views.event_table``
-    rows) and the filtered itinerary (``views.itinerary``)."""
+    rows) and the filtered itinerary (``views.itinerary``); ``event_ids``: the selection's
+    ids of those same events, when the caller has them (faster at a million events)."""
     lg = as_lang(lang)
     if place_names is None:
         pl = pkg["places"]
@@ -456,7 +474,7 @@ def map_data(
             for s, o in zip(src["source_id"], src["outlet"], strict=True)
         }
     place_rows, hidden, counts = _place_rows(pkg, events, lg, max_places)
-    hq_rows = _hq_rows(pkg, events, lg)
+    hq_rows = _hq_rows(pkg, events, lg, event_ids)
     located = _located(pkg["places"])["place_id"]
     unlocated = events[events["place_id"].notna() & ~isin(events["place_id"], located)]
     drawn = legs.head(max_legs)  # in travel order
@@ -926,11 +944,21 @@ def journey_map(
     place_names: Mapping[str, str] | None = None,
     source_names: Mapping[str, str] | None = None,
     legs: pd.DataFrame | None = None,
+    event_ids: Collection[str] | None = None,
 ) -> tuple[pd.DataFrame, MapData, pdk.Deck]:
     """The filtered itinerary, the layer data and the deck for the filtered events
-    (``legs``: their itinerary when the caller has it cached)."""
+    (``legs``: their itinerary when the caller has it cached; ``event_ids``: as for
+    ``map_data``)."""
     if legs is None:
         legs = views.itinerary(pkg, events["event_id"])
-    data = map_data(pkg, events, legs, lang, place_names=place_names, source_names=source_names)
+    data = map_data(
+        pkg,
+        events,
+        legs,
+        lang,
+        place_names=place_names,
+        source_names=source_names,
+        event_ids=event_ids,
+    )
     view = view_state(pkg, options.preset)
     return legs, data, build_deck(data, view, options)

@@ -241,6 +241,32 @@ def test_hq_follow_the_filters(pkg: Package) -> None:
     assert "kamaz" in {r["place_id"] for r in layer(spec(pkg, ids), "hq")["data"]}
 
 
+@pytest.mark.parametrize(
+    "state",
+    [
+        {},
+        {"places": ("yadran_refinery",)},
+        {"actors": ("kamaz",)},
+        {"sectors": ("industry",)},
+        {"date_from": date(2025, 6, 23), "date_to": date(2025, 6, 23)},
+    ],
+)
+def test_layer_data_is_the_same_read_off_the_selection(pkg: Package, state: Any) -> None:
+    """With the selection's ids (the page passes them: a row-mask lookup, fast at a million
+    events), the layers get exactly what the isin over every link gives."""
+    selection = filters.apply(filters.FilterState(**state), pkg)
+    table = views.event_table(pkg)
+    events = table[table["event_id"].isin(set(selection.event_ids))]
+    legs = views.itinerary(pkg, selection.event_ids)
+    plain_data = maps.map_data(pkg, events, legs, "en")
+    fast = maps.map_data(pkg, events, legs, "en", event_ids=selection.event_ids)
+    assert fast.hq == plain_data.hq
+    assert fast.places == plain_data.places
+    assert fast.labels == plain_data.labels
+    if state.get("actors"):
+        assert {r["place_id"] for r in fast.hq} >= {"kamaz"}
+
+
 def test_labels_in_the_chosen_language(pkg: Package) -> None:
     """City labels are written in the page's language; the journey view leaves out a city
     where an organisation is merely based, the Tatarstan view labels it."""

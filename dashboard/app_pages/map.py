@@ -33,6 +33,7 @@ def _build(key: tuple[Any, ...], _ctx: ui.Context, opts: maps.MapOptions) -> Any
         place_names=names["place"],
         source_names=names["source"],
         legs=ui.itinerary(_ctx.pkg, _ctx.selection.event_ids),
+        event_ids=_ctx.selection.event_ids,
     )
 
 
