@@ -670,3 +670,189 @@ def test_items_table_is_capped_furthest_along_first(tiny: Package) -> None:
     assert table["Topic"].tolist() == ["Truck plant"]  # signed beats discussed
     table = sc.items_table(tiny, ALL_ITEMS, names_of(tiny, "en"), "en")
     assert table["Status"].tolist() == ["signed", "discussed"]
+
+
+# --- the counts on integer codes against the same counts joined by id --------------------
+
+
+def _counts_by_id(
+    pkg: Package,
+    event_ids: set[str],
+    item_ids: set[str],
+    only: set[str] | None,
+    source_ids: set[str] | None,
+) -> dict[tuple[str, str], int]:
+    """Mentions per (source, top-level sector), joined on ids the plain way."""
+    tops = palette.top_sector(pkg)
+    tags = pkg["event_sectors"]
+    tags = tags[tags["event_id"].isin(event_ids)]
+    if only is not None:
+        tags = tags[tags["sector_id"].isin(only)]
+    ev_top = pd.DataFrame(
+        {"event_id": tags["event_id"], "top": tags["sector_id"].map(tops).astype(str)}
+    ).drop_duplicates()
+    evidence = pkg["evidence"]
+    if source_ids is not None:
+        evidence = evidence[evidence["source_id"].isin(source_ids)]
+    about_events = evidence[evidence["subject_type"] == "event"]
+    per_event = about_events.merge(ev_top, left_on="subject_id", right_on="event_id")
+    items = pkg["cooperation"]
+    items = items[items["item_id"].isin(item_ids)]
+    if only is not None:
+        items = items[items["sector_id"].isin(only)]
+    it_top = pd.DataFrame({"item_id": items["item_id"], "top": items["sector_id"].map(tops)})
+    about_items = evidence[evidence["subject_type"] == "item"]
+    per_item = about_items.merge(it_top, left_on="subject_id", right_on="item_id")
+    got: dict[tuple[str, str], int] = {}
+    for frame in (per_event, per_item):
+        for source, top in zip(frame["source_id"], frame["top"], strict=True):
+            got[(str(source), str(top))] = got.get((str(source), str(top)), 0) + 1
+    return got
+
+
+@pytest.fixture(scope="module")
+def synthetic() -> Package:
+    from dashboard import synth
+
+    return synth.synthesize(3_000, seed=11)
+
+
+@pytest.mark.parametrize("which", ["embedded", "synthetic"])
+@pytest.mark.parametrize(
+    "state",
+    [
+        {},
+        {"tops": 1},
+        {"tops": 2},
+        {"source_kinds": ("seed",)},
+    ],
+)
+def test_mentions_per_outlet_match_the_counts_joined_by_id(
+    which: str, state: dict[str, Any], pkg: Package, synthetic: Package
+) -> None:
+    """Counted on integer codes for speed, the mentions are those of a plain join on ids,
+    in (source, sector) order, for every filter."""
+    p = pkg if which == "embedded" else synthetic
+    options = filters.Options.from_package(p)
+    sectors = p["sectors"]
+    tops = tuple(sectors.loc[sectors["parent_id"].isna(), "sector_id"])[
+        1 : 1 + state.get("tops", 0)
+    ]
+    fs = filters.FilterState(sectors=tops)
+    selection = filters.apply(fs, p, options)
+    only = set(filters.expand_sectors(fs.sectors, options)) if fs.sectors else None
+    srcs = None
+    if "source_kinds" in state:
+        s = p["sources"]
+        srcs = set(s.loc[s["kind"].isin(state["source_kinds"]), "source_id"])
+    counts = sc.source_sector_counts(p, selection.event_ids, selection.item_ids, only, srcs)
+    assert list(counts.columns) == ["source_id", "sector_id", "n"]
+    keys = list(zip(counts["source_id"], counts["sector_id"], strict=True))
+    assert keys == sorted(keys)
+    got = {k: int(n) for k, n in zip(keys, counts["n"], strict=True)}
+    expected = _counts_by_id(p, set(selection.event_ids), set(selection.item_ids), only, srcs)
+    assert got == expected
+    assert sum(got.values()) > 0
+
+
+@pytest.mark.parametrize("which", ["embedded", "synthetic"])
+@pytest.mark.parametrize("level", ["top", "sub"])
+@pytest.mark.parametrize("tops", [0, 1, 2])
+def test_places_match_the_counts_joined_by_id(
+    which: str, level: str, tops: int, pkg: Package, synthetic: Package
+) -> None:
+    """The place links, matrix and per-city counts, worked out on integer codes, are those
+    of group-bys on the ids: one link per (event, place, sector), distinct events per cell,
+    the places with most events kept (ties by id), and distinct events per city."""
+    p = pkg if which == "embedded" else synthetic
+    options = filters.Options.from_package(p)
+    sectors = p["sectors"]
+    chosen = tuple(sectors.loc[sectors["parent_id"].isna(), "sector_id"])[1 : 1 + tops]
+    fs = filters.FilterState(sectors=chosen)
+    selection = filters.apply(fs, p, options)
+    only = set(filters.expand_sectors(fs.sectors, options)) if fs.sectors else None
+    links = sc.place_links(p, selection.event_ids, level, only)  # type: ignore[arg-type]
+    assert not links.duplicated(["event_id", "place_id", "sector_id"]).any()
+    assert (p["events"]["event_id"].to_numpy()[links["row"].to_numpy()] == links["event_id"]).all()
+    by_id = links.groupby(["place_id", "sector_id"])["event_id"].nunique()
+    totals = links.groupby("place_id")["event_id"].nunique()
+    for cap in (3, sc.MAX_PLACES):
+        m, rows = sc.place_matrix(links, p, names_of(p, "en"), "en", max_rows=cap)
+        kept = sorted(totals.index, key=lambda q: (-int(totals[q]), str(q)))[:cap]
+        assert set(m.counts.index) == set(kept)
+        assert m.left_out == len(totals) - len(kept)
+        for place in m.counts.index:
+            for sector in m.counts.columns:
+                assert m.counts.at[place, sector] == by_id.get((place, sector), 0)
+        groups, got = sc.group_sector_events(links, rows)
+        group_of = {r.place_id: r.group for r in rows}
+        in_rows = links[links["place_id"].isin(group_of)]
+        expected = (
+            in_rows.assign(group=in_rows["place_id"].map(group_of))
+            .groupby(["group", "sector_id"])["event_id"]
+            .nunique()
+        )
+        assert got == {
+            g: {str(s): int(n) for (g2, s), n in expected.items() if g2 == g}
+            for g in groups
+            if g in set(expected.index.get_level_values(0))
+        }
+    assert len(links) > 0
+
+
+@pytest.mark.parametrize("which", ["embedded", "synthetic"])
+@pytest.mark.parametrize("measure", ["events", "mentions"])
+@pytest.mark.parametrize("tops", [0, 2])
+def test_breakdown_units_match_the_counts_joined_by_id(
+    which: str, measure: str, tops: int, pkg: Package, synthetic: Package
+) -> None:
+    """Per sector, the events' weight and distinct events, counted on integer codes, are
+    those of a group-by on the event ids."""
+    p = pkg if which == "embedded" else synthetic
+    options = filters.Options.from_package(p)
+    sectors = p["sectors"]
+    chosen = tuple(sectors.loc[sectors["parent_id"].isna(), "sector_id"])[1 : 1 + tops]
+    fs = filters.FilterState(sectors=chosen)
+    selection = filters.apply(fs, p, options)
+    only = set(filters.expand_sectors(fs.sectors, options)) if fs.sectors else None
+    got = sc.units(p, selection.event_ids, selection.item_ids, measure, only)  # type: ignore[arg-type]
+    events = got[got["leaf"] == "events"]
+    assert list(events["sector_id"]) == sorted(events["sector_id"])
+    tags = p["event_sectors"]
+    tags = tags[tags["event_id"].isin(set(selection.event_ids))]
+    if only is not None:
+        tags = tags[tags["sector_id"].isin(only)]
+    n_events = tags.groupby("sector_id")["event_id"].nunique()
+    if measure == "mentions":
+        ev = p["evidence"]
+        per_event = ev[ev["subject_type"] == "event"].groupby("subject_id").size()
+        weight = tags["event_id"].map(per_event).fillna(0).groupby(tags["sector_id"]).sum()
+    else:
+        weight = tags.groupby("sector_id").size()
+    expected = {
+        str(s): (int(weight[s]), int(n_events[s])) for s in n_events.index if int(weight[s]) > 0
+    }
+    assert {
+        str(s): (int(w), int(n))
+        for s, w, n in zip(events["sector_id"], events["weight"], events["n_events"], strict=True)
+    } == expected
+    assert expected
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_figures_built_without_validation_are_valid_specs(pkg: Package, lang: str) -> None:
+    """The treemap and heatmaps are built from plain dicts (Plotly's validation is slow);
+    Plotly accepts every one of their properties when it does validate them."""
+    import plotly.graph_objects as go
+
+    selection = filters.apply(filters.FilterState(), pkg)
+    views = sc.build(
+        pkg, selection.event_ids, selection.item_ids, names_of(pkg, lang), lang, "events"
+    )
+    figures = [views.breakdown.figure, views.outlets.figure]
+    figures += [chart.figure for chart in views.places.values()]
+    assert all(f is not None for f in figures)
+    for figure in figures:
+        assert figure is not None
+        checked = go.Figure(figure.to_dict())  # raises on an unknown or invalid property
+        assert checked.to_plotly_json()["data"][0]["type"] in {"treemap", "heatmap"}
