@@ -837,6 +837,10 @@ def test_breakdown_units_match_the_counts_joined_by_id(
         for s, w, n in zip(events["sector_id"], events["weight"], events["n_events"], strict=True)
     } == expected
     assert expected
+    per_top = sc.events_per_top(p, selection.event_ids, only)
+    by_top = tags.groupby(tags["sector_id"].map(palette.top_sector(p)))["event_id"].nunique()
+    assert per_top.to_dict() == {str(s): int(n) for s, n in by_top.items()}
+    assert list(per_top) == sorted(per_top, reverse=True)
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])

@@ -514,20 +514,34 @@ def hierarchy_table(nodes: pd.DataFrame, names: Names, lang: str, measure: Measu
     return pd.DataFrame(rows)
 
 
+def _tag_tops(
+    pkg: Package, event_ids: Collection[str], only: Collection[str] | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For each tag of these events (``_tags``): the code of its top-level sector and its
+    event's row in ``pkg["events"]``; and the top-level sector ids the codes stand for."""
+    tagged = _tagged(pkg)
+    at = _tags(pkg, event_ids, only).index.to_numpy()  # rows of _tagged
+    codes, top_ids = _codes(pkg, "tagged.top", tagged["top"])
+    rows = event_rows(pkg, tagged, "event_id", "sectors.tagged")[at]
+    found = rows >= 0
+    return codes[at][found], rows[found], top_ids
+
+
 def events_per_top(
     pkg: Package, event_ids: Collection[str], only: Collection[str] | None = None
 ) -> pd.Series:
     """Distinct events per top-level sector, most first (ties in sector order)."""
 
     def count() -> pd.Series:
-        tags = _tags(pkg, event_ids, only)
         order = _order(pkg)
-        # Distinct (top, event) pairs counted on the events' row numbers, not their ids.
-        rows = event_rows(pkg, _tagged(pkg), "event_id", "sectors.tagged")[tags.index.to_numpy()]
-        pairs = pd.DataFrame({"top": tags["top"].to_numpy(), "row": rows}).drop_duplicates()
-        counts = pairs.groupby("top", sort=False).size()
-        keys = sorted(counts.index, key=lambda s: (-int(counts[s]), order.get(str(s), 1 << 30)))
-        return counts.reindex(keys).astype(int).rename_axis("top").rename("event_id")
+        top, rows, top_ids = _tag_tops(pkg, event_ids, only)
+        # Distinct (top, event) pairs, on integer codes (event rows, top-level sectors).
+        per = _distinct_events(top, rows, len(top_ids))
+        counts = {str(top_ids[k]): int(per[k]) for k in np.flatnonzero(per)}
+        keys = sorted(counts, key=lambda s: (-counts[s], order.get(s, 1 << 30)))
+        return pd.Series(
+            [counts[k] for k in keys], index=pd.Index(keys, name="top"), name="event_id", dtype=int
+        )
 
     return _per_view("events_per_top", pkg, event_ids, only, count)
 
@@ -545,8 +559,9 @@ def breakdown_takeaway(
     if per.empty:
         return t("sectors_takeaway_none", lang, m=format_number(m, lang))
     lead = [str(s) for s in per.index[:2]]
-    tags = _tags(pkg, event_ids, only)
-    hit = tags.loc[tags["top"].isin(lead).to_numpy(dtype=bool), "event_id"].nunique()
+    top, rows, top_ids = _tag_tops(pkg, event_ids, only)
+    in_lead = np.isin(top, [k for k, s in enumerate(top_ids) if s in lead])
+    hit = len(pd.unique(rows[in_lead]))  # distinct events in either sector
     sectors = _join([t("sectors_quoted", lang, s=names["sector"].get(s, s)) for s in lead], lang)
     key = "sectors_takeaway_two" if len(lead) == 2 else "sectors_takeaway_one"
     return t(
