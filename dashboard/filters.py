@@ -291,6 +291,40 @@ def of_events(
     return member_rows(frame[column], event_ids, pkg["events"], where)
 
 
+def of_subjects(
+    pkg: Package,
+    frame: pd.DataFrame,
+    key: str,
+    event_ids: Collection[str],
+    item_ids: Collection[str],
+) -> np.ndarray:
+    """Rows of ``frame`` (columns subject_type, subject_id) about the given events or items,
+    as a boolean array. For the frame first seen under ``key`` (a table derived once per
+    package), the subjects' rows are worked out once and the answer is read off the
+    selection's row masks; any other frame gets an ``isin``."""
+
+    def lookups() -> tuple[pd.DataFrame, np.ndarray, np.ndarray, np.ndarray]:
+        subjects = frame["subject_id"]
+        return (
+            frame,
+            (frame["subject_type"] == "event").to_numpy(dtype=bool),
+            positions(pkg["events"]["event_id"], subjects),
+            positions(pkg["cooperation"]["item_id"], subjects),
+        )
+
+    known, is_event, at_event, at_item = pkg.derived(("filters.of_subjects", key), lookups)
+    subjects = frame["subject_id"]
+    if known is not frame:
+        is_event = (frame["subject_type"] == "event").to_numpy(dtype=bool)
+        about_event = isin(subjects, event_ids).to_numpy(dtype=bool)
+        about_item = isin(subjects, item_ids).to_numpy(dtype=bool)
+    else:
+        about_event = member_rows(subjects, event_ids, pkg["events"], at_event)
+        about_item = member_rows(subjects, item_ids, pkg["cooperation"], at_item)
+    out: np.ndarray = (is_event & about_event) | (~is_event & about_item)
+    return out
+
+
 @dataclass(frozen=True)
 class Selection:
     """What the filters keep: event ids and cooperation item ids (``IdSet``: frozenset-like,
@@ -379,7 +413,7 @@ def apply(state: FilterState, pkg: Package, options: Options | None = None) -> S
     item_rows = item_mask.to_numpy(dtype=bool)
     return Selection(
         kept,
-        IdSet(items["item_id"][item_rows], unique=True),
+        IdSet(items["item_id"][item_rows], unique=True, rows=item_rows, frame=items),
         all_events=len(ev),
         event_rows=rows,
         item_rows=item_rows,

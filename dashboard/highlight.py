@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from dashboard.filters import of_events
+from dashboard.filters import of_subjects
 from dashboard.i18n import col, format_date, format_month, format_number, format_span, t
 from dashboard.ids import as_series, isin
 from dashboard.load import Package
@@ -243,6 +243,11 @@ def markdown(
 
 # --- what the view shows -------------------------------------------------------------------
 
+# The tables of the whole package that ``views.conflicts`` and ``views.corroboration`` give
+# (``filters.of_subjects`` keys).
+CONFLICTS = "views.conflicts"
+CORROBORATION = "views.corroboration"
+
 
 def evidence_in_view(
     pkg: Package,
@@ -255,8 +260,7 @@ def evidence_in_view(
     items that came up at it, when one is selected), from sources of the given kinds."""
     ev = pkg["evidence"]
     is_event = ev["subject_type"] == "event"
-    of_view = of_events(pkg, ev, "subject_id", "evidence", event_ids)
-    keep = (is_event & of_view) | (~is_event & isin(ev["subject_id"], item_ids))
+    keep = pd.Series(of_subjects(pkg, ev, "evidence", event_ids, item_ids), index=ev.index)
     if event is not None:
         coop = pkg["cooperation"]
         at_event = set(coop.loc[coop["event_id"] == event, "item_id"])
@@ -333,12 +337,16 @@ def source_names(pkg: Package, lang: str) -> dict[str, str]:
     return out
 
 
-def _about(frame: pd.DataFrame, event_ids: Collection[str], item_ids: Collection[str]) -> pd.Series:
-    """Rows of ``frame`` (subject_type, subject_id) about the given events or items."""
-    is_event = frame["subject_type"] == "event"
-    return (is_event & isin(frame["subject_id"], event_ids)) | (
-        ~is_event & isin(frame["subject_id"], item_ids)
-    )
+def _about(
+    pkg: Package,
+    frame: pd.DataFrame,
+    key: str,
+    event_ids: Collection[str],
+    item_ids: Collection[str],
+) -> pd.Series:
+    """Rows of ``frame`` (subject_type, subject_id) about the given events or items;
+    ``key`` names the whole table of the package it is (``filters.of_subjects``)."""
+    return pd.Series(of_subjects(pkg, frame, key, event_ids, item_ids), index=frame.index)
 
 
 def _head(frame: pd.DataFrame, keep: pd.Series, limit: int | None) -> pd.DataFrame:
@@ -540,7 +548,9 @@ def corroboration_table(
     """Facts backed by two or more independent sources (rows of ``views.corroboration``)
     among the selected events and items (the first ``limit``): fact, type, independent
     sources, sources."""
-    kept = _head(corroboration, _about(corroboration, event_ids, item_ids), limit)
+    kept = _head(
+        corroboration, _about(pkg, corroboration, CORROBORATION, event_ids, item_ids), limit
+    )
     names = source_names(pkg, lang)
     labels = subject_labels(pkg, lang, kept["subject_id"])
     rows = [
@@ -580,7 +590,7 @@ def conflict_table(
     """One row per claimed value of each disagreement among the selected events and items
     (rows of ``views.conflicts``; the first ``limit`` disagreements): fact, claim, value,
     sources, independent count, whether the dataset uses it, and the reason."""
-    kept = conflicts[_about(conflicts, event_ids, item_ids)]
+    kept = conflicts[_about(pkg, conflicts, CONFLICTS, event_ids, item_ids)]
     if limit is not None:  # whole disagreements: the first ``limit`` (subject, claim) pairs
         pairs = kept[["subject_type", "subject_id", "claim"]].drop_duplicates().head(limit)
         kept = kept.merge(pairs, on=["subject_type", "subject_id", "claim"])
@@ -834,9 +844,11 @@ def sources_view(
     table = source_table(pkg, cited, lang, kinds)
     shown = table["source_id"].isin(pkg.seed_texts.keys()) & (table["n_cited"] > 0)
     seeds = table[shown].sort_values("source_id").reset_index(drop=True)
+    about = _about(pkg, conflicts, CONFLICTS, event_ids, item_ids)  # the whole table first
     if event is not None:
-        conflicts = conflicts[conflicts["subject_id"] == event]
-    disputed = conflicts[_about(conflicts, event_ids, item_ids)]
+        at_event = conflicts["subject_id"] == event
+        conflicts, about = conflicts[at_event], about[at_event]
+    disputed = conflicts[about]
     external = pkg["sources"].loc[pkg["sources"]["kind"] == "external", "source_id"]
     return SourcesView(
         sources=table,
@@ -850,7 +862,9 @@ def sources_view(
         summary=count_text(table, len(seeds), len(pkg["sources"]), lang),
         totals={
             "external": int(isin(evidence["source_id"], external).sum()),
-            "corroboration": int(_about(corroboration, event_ids, item_ids).sum()),
+            "corroboration": int(
+                _about(pkg, corroboration, CORROBORATION, event_ids, item_ids).sum()
+            ),
             "conflicts": len(disputed[["subject_id", "claim"]].drop_duplicates()),
         },
     )

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 
+import pandas as pd
 import pytest
 
 from dashboard import filters
@@ -246,3 +248,43 @@ def test_prepare_works_out_the_event_rows_at_load(
     assert filters.of_events(
         fresh, fresh["evidence"], "subject_id", "evidence", sel.event_ids
     ).any()
+
+
+def _about_by_isin(
+    frame: pd.DataFrame, event_ids: Collection[str], item_ids: Collection[str]
+) -> list[bool]:
+    is_event = frame["subject_type"] == "event"
+    return list(
+        (is_event & frame["subject_id"].isin(set(event_ids)))
+        | (~is_event & frame["subject_id"].isin(set(item_ids)))
+    )
+
+
+@pytest.mark.parametrize(
+    "state",
+    [
+        filters.FilterState(),
+        filters.FilterState(sectors=("industry",)),
+        filters.FilterState(date_from=date(2025, 6, 23), date_to=date(2025, 6, 23)),
+    ],
+)
+def test_rows_about_the_selection_read_off_its_masks(
+    pkg: Package, state: filters.FilterState
+) -> None:
+    """``of_subjects`` gives the rows an isin on the ids gives: for the table first seen
+    under its key (row masks), and for any other frame under that key (an isin)."""
+    from dashboard import synth
+
+    fresh = synth.synthesize(500, seed=4)
+    for p, st in ((pkg, state), (fresh, filters.FilterState())):
+        selection = filters.apply(st, p)
+        evidence = p["evidence"]
+        narrowed = evidence.iloc[::3]
+        for frame in (narrowed, evidence, narrowed):  # a narrowed frame seen first, too
+            got = filters.of_subjects(
+                p, frame, "test.evidence", selection.event_ids, selection.item_ids
+            )
+            assert list(got) == _about_by_isin(frame, selection.event_ids, selection.item_ids)
+        fast = filters.of_subjects(p, evidence, "evidence", selection.event_ids, selection.item_ids)
+        assert list(fast) == _about_by_isin(evidence, selection.event_ids, selection.item_ids)
+        assert fast.any()
