@@ -483,7 +483,8 @@ def evidence_list(
         )
     }
     rows = []
-    for r in evidence.to_dict("records"):
+    fields = ["evidence_id", "subject_type", "subject_id", "claim", "claimed_value"]
+    for r in evidence[fields].to_dict("records"):
         eid = str(r["evidence_id"])
         if eid not in numbers:
             continue
@@ -521,6 +522,10 @@ def external_table(
     names = source_names(pkg, lang)
     labels = subject_labels(pkg, lang, ext["subject_id"])
     ns = t("sources_no_quote", lang)
+    # Per source once (``.at`` per row: 60 ms for a thousand rows).
+    languages = {str(k): language_name(v, lang) for k, v in external["language"].items()}
+    urls = {str(k): safe_url(v) for k, v in external["url"].items()}
+    fields = ["source_id", "subject_type", "subject_id", "quote", "claim", "claimed_value"]
     rows = [
         {
             "source": names[str(r["source_id"])],
@@ -529,10 +534,10 @@ def external_table(
             ),
             "quote": _text(r["quote"]) or ns,
             "states": claim_text(r["claim"], r["claimed_value"], lang),
-            "language": language_name(external.at[r["source_id"], "language"], lang),
-            "url": safe_url(external.at[r["source_id"], "url"]),
+            "language": languages[str(r["source_id"])],
+            "url": urls[str(r["source_id"])],
         }
-        for r in ext.to_dict("records")
+        for r in ext[fields].to_dict("records")
     ]
     return pd.DataFrame(rows, columns=["source", "supports", "quote", "states", "language", "url"])
 
@@ -710,18 +715,24 @@ def locate_frame(text: str, evidence: pd.DataFrame) -> tuple[pd.DataFrame, list[
     where = np.array(
         [finder.find(q if isinstance(q, str) else "") or (-1, -1) for q in quotes], dtype=int
     ).reshape(-1, 2)
+    start, end = where[codes, 0], where[codes, 1]
+    ids = evidence["evidence_id"].astype(str).reset_index(drop=True)
+    hit = start >= 0
+    missing = ids[~hit].tolist()
+    # Reading order: start, the longer quote first, then the id. The ids are sorted once
+    # and the integer keys stably after them (a three-key sort_values took 25 ms a seed at
+    # a million events).
+    at = np.flatnonzero(hit)
+    by_id = at[np.asarray(ids.iloc[at].argsort(kind="stable"))]
+    order = by_id[np.lexsort((-end[by_id], start[by_id]))]
     found = pd.DataFrame(
         {
-            "evidence_id": evidence["evidence_id"].astype(str).to_numpy(),
-            "start": where[codes, 0],
-            "end": where[codes, 1],
+            "evidence_id": ids.iloc[order].reset_index(drop=True),
+            "start": start[order],
+            "end": end[order],
         }
     )
-    missing = found.loc[found["start"] < 0, "evidence_id"].tolist()
-    found = found[found["start"] >= 0].sort_values(
-        ["start", "end", "evidence_id"], ascending=[True, False, True]
-    )
-    return found.reset_index(drop=True), missing
+    return found, missing
 
 
 def seed_view(

@@ -342,6 +342,28 @@ def test_locate_frame_agrees_with_locate(pkg: Package) -> None:
     ]
 
 
+@given(
+    st.lists(
+        st.tuples(
+            st.text(alphabet="abcXYZ09", min_size=1, max_size=4),
+            st.sampled_from(["le", "le mot", "mot", "absent", "un texte", "texte", "t"]),
+        ),
+        max_size=30,
+        unique_by=lambda pair: pair[0],
+    )
+)
+def test_locate_frame_reading_order_breaks_ties_by_id(rows: list[tuple[str, str]]) -> None:
+    """Quotes sharing a place (the same quote cited by several rows, in any id order) come
+    in reading order: start, the longer first, then the id, as a plain three-key sort."""
+    text = "un texte, le mot et le texte"
+    frame = pd.DataFrame(rows, columns=["evidence_id", "quote"], dtype=object)
+    found, missing = hl.locate_frame(text, frame)
+    spans = [(e, text.find(q), text.find(q) + len(q)) for e, q in rows if q in text]
+    expected = sorted(spans, key=lambda r: (r[1], -r[2], r[0]))
+    assert list(zip(found["evidence_id"], found["start"], found["end"], strict=True)) == expected
+    assert missing == [e for e, q in rows if q not in text]
+
+
 def test_subject_labels_for_some_ids_are_those_of_the_whole_package(pkg: Package) -> None:
     """Looking a few ids up (an index built once per package) gives the full table's labels;
     unknown and missing ids are left out."""
