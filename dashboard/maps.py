@@ -176,6 +176,20 @@ class Deck(pdk.Deck):  # type: ignore[misc]
         return cached
 
 
+# The columns of ``views.event_table`` the map reads (its layers, tooltips and event lists).
+EVENT_COLUMNS: Final = (
+    "event_id",
+    "place_id",
+    "city",
+    "start",
+    "end",
+    "date_precision",
+    "title_en",
+    "title_fr",
+    "source_ids",
+)
+
+
 # --- text for tooltips and labels ----------------------------------------------------------
 
 

@@ -18,13 +18,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
 from dashboard import filters, views
 from dashboard.filters import FilterState, Notice, Options, Selection
 from dashboard.i18n import Lang, as_lang, col, format_date, format_month, lang_from_locale, t
-from dashboard.ids import rows_where
 from dashboard.links import safe_url
 from dashboard.load import DataError, Package, load_package, resolve_data_dir
 
@@ -170,19 +170,48 @@ def view_key(state: FilterState) -> View:
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _view(
     data_dir: str, stamp: float, view: View, _pkg: Package, _state: FilterState
-) -> tuple[Selection, pd.DataFrame]:
+) -> tuple[Selection, np.ndarray | None]:
+    """The selection and the positions of its rows in ``event_table`` (None: every row)."""
     selection = filters.apply(_state, _pkg, _options(data_dir, stamp, _pkg))
     table = _event_table(data_dir, stamp, _pkg)
     if len(selection.event_ids) == len(table):
-        return selection, table
+        return selection, None
     kept = filters.of_events(_pkg, table, "event_id", "ui.event_table", selection.event_ids)
-    return selection, rows_where(table, kept)
+    return selection, np.flatnonzero(kept)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _view_table(
+    data_dir: str, stamp: float, view: View, _pkg: Package, _state: FilterState
+) -> pd.DataFrame:
+    """The view's rows of ``event_table``, copied only for a page that reads them (at a
+    million events, 80-200 ms a new view that the Sectors and Sources pages never use)."""
+    _, rows = _view(data_dir, stamp, view, _pkg, _state)
+    table = _event_table(data_dir, stamp, _pkg)
+    return table if rows is None else table.take(rows)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _view_columns(
+    data_dir: str,
+    stamp: float,
+    view: View,
+    columns: tuple[str, ...],
+    _pkg: Package,
+    _state: FilterState,
+) -> pd.DataFrame:
+    """Only ``columns`` of the view's rows of ``event_table`` (for a page that needs a few:
+    about half the cost of every column at a million events)."""
+    _, rows = _view(data_dir, stamp, view, _pkg, _state)
+    table = _event_table(data_dir, stamp, _pkg)[list(columns)]
+    return table if rows is None else table.take(rows)
 
 
 def view(pkg: Package, state: FilterState) -> tuple[Selection, pd.DataFrame]:
     """The selection of a state and its rows of ``event_table`` (ordered by date), cached per
     distinct set of filters for every session (32 views). Do not mutate the table."""
-    return _view(*_key(pkg), view_key(state), pkg, state)
+    key = (*_key(pkg), view_key(state))
+    return _view(*key, pkg, state)[0], _view_table(*key, pkg, state)
 
 
 # --- the context every page reads ----------------------------------------------------------
@@ -195,7 +224,13 @@ class Context:
     lang: Lang
     state: FilterState
     selection: Selection
-    filtered: pd.DataFrame = field(repr=False, compare=False)
+    # The whole ``event_table`` and the positions of the view's rows in it (None: all of
+    # them); the rows are copied only when a page asks (``events``, ``event_columns``),
+    # once per view for every session.
+    table: pd.DataFrame = field(repr=False, compare=False)
+    positions: np.ndarray | None = field(repr=False, compare=False)
+    rows_of: Callable[[], pd.DataFrame] = field(repr=False, compare=False)
+    columns_of: Callable[[tuple[str, ...]], pd.DataFrame] = field(repr=False, compare=False)
 
     def t(self, label: str, /, **kwargs: object) -> str:
         return t(label, self.lang, **kwargs)
@@ -203,10 +238,32 @@ class Context:
     def col(self, stem: str) -> str:
         return col(stem, self.lang)
 
-    @property
+    @functools.cached_property
     def events(self) -> pd.DataFrame:
         """The filtered events with place, sectors and source counts, ordered by date."""
-        return self.filtered
+        return self.rows_of()
+
+    def event_columns(self, columns: Sequence[str]) -> pd.DataFrame:
+        """``events[columns]``, without copying the other columns of the view's rows."""
+        if "events" in self.__dict__:
+            return self.events[list(columns)]
+        return self.columns_of(tuple(columns))
+
+    def events_head(self, n: int) -> pd.DataFrame:
+        """``events.head(n)``, without copying the view's other rows."""
+        if self.positions is None:
+            return self.table.head(n)
+        if "events" in self.__dict__:
+            return self.events.head(n)
+        return self.table.take(self.positions[:n])
+
+    def events_where(self, column: str) -> pd.DataFrame:
+        """``events[events[column]]`` for a boolean ``column`` (key facts, say), without
+        copying the view's other rows."""
+        flags = self.table[column].to_numpy(dtype=bool)
+        if self.positions is None:
+            return self.table[flags]
+        return self.table.take(self.positions[flags[self.positions]])
 
     @functools.cached_property
     def names(self) -> dict[str, dict[str, str]]:
@@ -398,7 +455,9 @@ def sidebar(pkg: Package, default_lang: Lang) -> Context:
     lang = as_lang(ss[W["lang"]])
     names = labels(pkg, lang)
     # The widgets' values are already in the session: the view is known before they are drawn.
-    selection, filtered = view(pkg, _read_widgets(opts))
+    shown = _read_widgets(opts)
+    view_of = (*_key(pkg), view_key(shown))
+    selection, rows = _view(*view_of, pkg, shown)
     with st.sidebar:
         st.segmented_control(
             t("language", lang),
@@ -442,7 +501,11 @@ def sidebar(pkg: Package, default_lang: Lang) -> Context:
             key=W["source"],
             format_func=lambda k: t(f"source_kind_{k}", lang),
         )
-        choices, capped = _event_choices(filtered, ss.get(W["event"]))
+        table = _event_table(*_key(pkg), pkg)
+        first = (
+            table["event_id"] if rows is None else table["event_id"].take(rows[:MAX_EVENT_CHOICES])
+        )
+        choices, capped = _event_choices(first, len(selection.event_ids), ss.get(W["event"]))
         st.selectbox(
             t("filter_event", lang),
             choices,
@@ -455,7 +518,17 @@ def sidebar(pkg: Package, default_lang: Lang) -> Context:
         st.button(t("reset_filters", lang), on_click=_reset, width="stretch")
     state = _read_widgets(opts)
     _sync_url(state)
-    ctx = Context(pkg, opts, lang, state, selection, filtered)
+    ctx = Context(
+        pkg,
+        opts,
+        lang,
+        state,
+        selection,
+        table=table,
+        positions=rows,
+        rows_of=functools.partial(_view_table, *view_of, pkg, shown),
+        columns_of=lambda columns: _view_columns(*view_of, columns, pkg, shown),
+    )
     st.session_state[_CTX] = ctx
     return ctx
 
@@ -463,13 +536,14 @@ def sidebar(pkg: Package, default_lang: Lang) -> Context:
 MAX_EVENT_CHOICES = 500
 
 
-def _event_choices(filtered: pd.DataFrame, selected: object) -> tuple[list[str], bool]:
-    """The event picker's options: the view's first events by date (all of them up to
-    ``MAX_EVENT_CHOICES``), and the selected event even when the filters leave it out."""
-    choices = filtered["event_id"].head(MAX_EVENT_CHOICES).astype(str).tolist()
+def _event_choices(event_ids: pd.Series, total: int, selected: object) -> tuple[list[str], bool]:
+    """The event picker's options: the view's first events by date (``event_ids``, all of
+    its ``total`` up to ``MAX_EVENT_CHOICES``), and the selected event even when the filters
+    leave it out."""
+    choices = event_ids.head(MAX_EVENT_CHOICES).astype(str).tolist()
     if isinstance(selected, str) and selected not in choices:
         choices.insert(0, selected)
-    return choices, len(filtered) > MAX_EVENT_CHOICES
+    return choices, total > MAX_EVENT_CHOICES
 
 
 def _sync_url(state: FilterState) -> None:

@@ -263,8 +263,7 @@ def test_data_text_is_escaped(pkg: Package, conflicts: pd.DataFrame) -> None:
 
 
 def test_many_events_stay_bounded(pkg: Package, events: pd.DataFrame) -> None:
-    """Hundreds of events: no text labels, at most MAX_ROWS_PER_LANE rows per lane, and
-    capped() keeps the first MAX_EVENTS."""
+    """Hundreds of events: no text labels, at most MAX_ROWS_PER_LANE rows per lane."""
     many = pd.concat(
         [events.assign(event_id=events["event_id"] + f"_{i}") for i in range(12)],
         ignore_index=True,
@@ -273,8 +272,6 @@ def test_many_events_stay_bounded(pkg: Package, events: pd.DataFrame) -> None:
     assert not traces(d, "labels")
     bands = [s for s in d["layout"]["shapes"] if s.get("name") == "lane"]
     assert all(b["y1"] - b["y0"] <= tl.MAX_ROWS_PER_LANE for b in bands)
-    kept, total = tl.capped(pd.concat([many] * 10), limit=tl.MAX_EVENTS)
-    assert (len(kept), total) == (tl.MAX_EVENTS, 2400)
 
 
 def test_empty_events_give_an_empty_chart(pkg: Package, conflicts: pd.DataFrame) -> None:

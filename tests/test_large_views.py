@@ -67,3 +67,40 @@ def test_every_page_runs_on_the_large_package(big: Path) -> None:
         at = run_app(page)
         assert not at.exception, page
         assert not at.error, page
+
+
+def test_timeline_draws_the_first_events_and_says_how_many_there_are(big: Path) -> None:
+    """The timeline takes only its first MAX_EVENTS events of a big view and warns that the
+    others (counted) are left out."""
+    import json
+
+    from dashboard.charts import timeline as tl
+
+    at = run_app("app_pages/timeline.py")
+    assert not at.exception
+    warning = " ".join(str(w.value) for w in at.warning)
+    assert f"{tl.MAX_EVENTS:,}" in warning or str(tl.MAX_EVENTS) in warning
+    assert f"{N_EVENTS:,}" in warning or str(N_EVENTS) in warning
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    drawn = {c for trace in spec["data"] for c in (trace.get("customdata") or []) if c}
+    assert 0 < len(drawn) <= tl.MAX_EVENTS
+
+
+def test_a_page_reads_parts_of_the_view_as_slices_of_its_events(big: Path) -> None:
+    """The context's head, key facts and column subsets of a big view are those slices of
+    its whole event table, without it being copied first."""
+    import pandas as pd
+
+    sectors = pd.read_csv(big / "sectors.csv")
+    top = str(sectors.loc[sectors["parent_id"].isna(), "sector_id"].iloc[1])
+    at = run_app("app_pages/sectors.py", {"sector": [top]})
+    ctx = at.session_state[ui._CTX]
+    assert "events" not in ctx.__dict__  # the Sectors page never copied the rows
+    head = ctx.events_head(7)
+    facts = ctx.events_where("key_fact")
+    few = ctx.event_columns(("event_id", "title_fr"))
+    events = ctx.events
+    assert head.equals(events.head(7))
+    assert facts.equals(events[events["key_fact"]])
+    assert few.equals(events[["event_id", "title_fr"]])
+    assert 0 < len(facts) < len(events) == len(ctx.selection.event_ids) < N_EVENTS

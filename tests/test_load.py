@@ -206,3 +206,32 @@ def test_derived_values_are_computed_once_per_package() -> None:
     assert pkg.derived("n", compute) == pkg.derived("n", compute) == len(pkg["events"])
     assert len(calls) == 1
     assert load_package(DEFAULT_DATA_DIR).derived("n", lambda: -1) == -1  # a new package
+
+
+def test_a_big_table_is_read_fast_in_one_piece_with_the_same_values(tmp_path: Path) -> None:
+    """A file above the small-file size is parsed by Arrow in blocks; each text column comes
+    out in one piece (a few rows taken from a column of many blocks cost a pass over all of
+    them), with the values the row-by-row parser gives, empty cells missing."""
+    import pyarrow as pa
+
+    from dashboard import load
+
+    rows = [["id", "text", "other"]]
+    rows += [[f"r{i:06d}", f"texte « {i} », é" * 12, "" if i % 7 else "x"] for i in range(12_000)]
+    path = tmp_path / "big.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows)
+    raw = path.read_bytes()
+    assert len(raw) > load.SMALL_FILE_BYTES
+    fast = load._parse_fast(raw)
+    assert fast is not None
+    for column in fast.columns:
+        arrow = fast[column].array.__arrow_array__()
+        assert isinstance(arrow, pa.ChunkedArray)
+        assert arrow.num_chunks == 1, column
+    exact = load._parse_exact(raw.decode("utf-8"), rows[0], "big.csv", [])
+    assert exact is not None
+    assert fast.astype(object).where(fast.notna(), None).values.tolist() == (
+        exact.astype(object).where(exact.notna(), None).values.tolist()
+    )
+    assert fast["other"].isna().sum() == sum(1 for i in range(12_000) if i % 7)

@@ -27,7 +27,7 @@ def _build(key: tuple[Any, ...], _ctx: ui.Context, opts: maps.MapOptions) -> Any
     names = ui.labels(_ctx.pkg, opts.lang)
     return maps.journey_map(
         _ctx.pkg,
-        _ctx.events,
+        _ctx.event_columns(maps.EVENT_COLUMNS),
         opts.lang,
         opts,
         place_names=names["place"],
@@ -109,7 +109,7 @@ def body(ctx: ui.Context) -> None:
     for place in ctx.state.places:
         with st.container(border=True):
             st.subheader(ui.md(ctx.t("map_selected", place=names.get(place, place))))
-            here = maps.events_at(ctx.pkg, ctx.events, place)
+            here = maps.events_at(ctx.pkg, ctx.event_columns(maps.EVENT_COLUMNS), place)
             st.caption(ctx.t("map_selected_events", n=len(here)))
             _events(ctx, here)
             st.button(

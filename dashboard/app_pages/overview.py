@@ -38,7 +38,7 @@ def _overview(key: tuple[object, ...], lang: str, _ctx: ui.Context) -> Overview:
     """Everything the page shows for one view and language, computed once (never mutated)."""
     pkg, ctx = _ctx.pkg, _ctx
     conflicts = ui.conflicts(pkg)
-    key_facts = ctx.events[ctx.events["key_fact"]]
+    key_facts = ctx.events_where("key_fact")
     cards = []
     for rec in key_facts.head(MAX_KEY_FACTS).to_dict("records"):
         place = rec[ctx.col("place")] if isinstance(rec[ctx.col("place")], str) else ""

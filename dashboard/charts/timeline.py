@@ -100,11 +100,6 @@ def plural(key: str, n: int, lang: str, **kw: object) -> str:
     return t(f"{key}_{'one' if one else 'other'}", lang, n=n, **kw)
 
 
-def capped(events: pd.DataFrame, limit: int = MAX_EVENTS) -> tuple[pd.DataFrame, int]:
-    """The first ``limit`` events by date, and how many there were in all."""
-    return events.head(limit), len(events)
-
-
 def event_sectors(pkg: Package) -> dict[str, list[str]]:
     """event_id -> its sector ids, in the order the package lists them (first = main).
     Built once per package."""
