@@ -301,6 +301,16 @@ class Node:
     hover: str
 
 
+def _item_status(pkg: Package) -> dict[str, str]:
+    """item_id -> status, once per package (a Series indexed anew per view built its hash
+    table on the first lookup: 50 ms at 100 000 items)."""
+    coop = pkg["cooperation"]
+    return pkg.derived(
+        "sectors.item_status",
+        lambda: dict(zip(coop["item_id"].astype(str), coop["status"].astype(str), strict=True)),
+    )
+
+
 def hierarchy(
     pkg: Package,
     counted: pd.DataFrame,
@@ -321,7 +331,7 @@ def hierarchy(
     tops = palette.top_sector(pkg)
     colours = palette.sector_colours(pkg)
     order = _order(pkg)
-    status = pkg["cooperation"].set_index("item_id")["status"]
+    status = _item_status(pkg)
     shown = (
         counted[counted["leaf"] == "item"]
         .sort_values(["sector_id", "weight", "item_id"], ascending=[True, False, True])
