@@ -272,9 +272,9 @@ def evidence_in_view(
     items that came up at it, when one is selected), from sources of the given kinds;
     only ``columns`` of them when given."""
     ev = pkg["evidence"]
-    is_event = ev["subject_type"] == "event"
     keep = pd.Series(of_subjects(pkg, ev, "evidence", event_ids, item_ids), index=ev.index)
     if event is not None:
+        is_event = ev["subject_type"] == "event"
         coop = pkg["cooperation"]
         at_event = set(coop.loc[coop["event_id"] == event, "item_id"])
         keep &= (is_event & (ev["subject_id"] == event)) | (

@@ -207,13 +207,6 @@ def _view_columns(
     return table if rows is None else table.take(rows)
 
 
-def view(pkg: Package, state: FilterState) -> tuple[Selection, pd.DataFrame]:
-    """The selection of a state and its rows of ``event_table`` (ordered by date), cached per
-    distinct set of filters for every session (32 views). Do not mutate the table."""
-    key = (*_key(pkg), view_key(state))
-    return _view(*key, pkg, state)[0], _view_table(*key, pkg, state)
-
-
 # --- the context every page reads ----------------------------------------------------------
 
 
