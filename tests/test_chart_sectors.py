@@ -710,6 +710,17 @@ def _counts_by_id(
     return got
 
 
+def _top_view(p: Package, tops: int) -> tuple[filters.Selection, set[str] | None]:
+    """The selection of ``tops`` top-level sectors of ``p`` (from its second), and the
+    sector filter with sub-sectors (None: no filter)."""
+    options = filters.Options.from_package(p)
+    sectors = p["sectors"]
+    chosen = tuple(sectors.loc[sectors["parent_id"].isna(), "sector_id"])[1 : 1 + tops]
+    fs = filters.FilterState(sectors=chosen)
+    only = set(filters.expand_sectors(fs.sectors, options)) if fs.sectors else None
+    return filters.apply(fs, p, options), only
+
+
 @pytest.fixture(scope="module")
 def synthetic() -> Package:
     from dashboard import synth
@@ -733,14 +744,7 @@ def test_mentions_per_outlet_match_the_counts_joined_by_id(
     """Counted on integer codes for speed, the mentions are those of a plain join on ids,
     in (source, sector) order, for every filter."""
     p = pkg if which == "embedded" else synthetic
-    options = filters.Options.from_package(p)
-    sectors = p["sectors"]
-    tops = tuple(sectors.loc[sectors["parent_id"].isna(), "sector_id"])[
-        1 : 1 + state.get("tops", 0)
-    ]
-    fs = filters.FilterState(sectors=tops)
-    selection = filters.apply(fs, p, options)
-    only = set(filters.expand_sectors(fs.sectors, options)) if fs.sectors else None
+    selection, only = _top_view(p, state.get("tops", 0))
     srcs = None
     if "source_kinds" in state:
         s = p["sources"]
@@ -765,12 +769,7 @@ def test_places_match_the_counts_joined_by_id(
     of group-bys on the ids: one link per (event, place, sector), distinct events per cell,
     the places with most events kept (ties by id), and distinct events per city."""
     p = pkg if which == "embedded" else synthetic
-    options = filters.Options.from_package(p)
-    sectors = p["sectors"]
-    chosen = tuple(sectors.loc[sectors["parent_id"].isna(), "sector_id"])[1 : 1 + tops]
-    fs = filters.FilterState(sectors=chosen)
-    selection = filters.apply(fs, p, options)
-    only = set(filters.expand_sectors(fs.sectors, options)) if fs.sectors else None
+    selection, only = _top_view(p, tops)
     links = sc.place_links(p, selection.event_ids, level, only)  # type: ignore[arg-type]
     assert not links.duplicated(["event_id", "place_id", "sector_id"]).any()
     assert (p["events"]["event_id"].to_numpy()[links["row"].to_numpy()] == links["event_id"]).all()
@@ -809,12 +808,7 @@ def test_breakdown_units_match_the_counts_joined_by_id(
     """Per sector, the events' weight and distinct events, counted on integer codes, are
     those of a group-by on the event ids."""
     p = pkg if which == "embedded" else synthetic
-    options = filters.Options.from_package(p)
-    sectors = p["sectors"]
-    chosen = tuple(sectors.loc[sectors["parent_id"].isna(), "sector_id"])[1 : 1 + tops]
-    fs = filters.FilterState(sectors=chosen)
-    selection = filters.apply(fs, p, options)
-    only = set(filters.expand_sectors(fs.sectors, options)) if fs.sectors else None
+    selection, only = _top_view(p, tops)
     got = sc.units(p, selection.event_ids, selection.item_ids, measure, only)  # type: ignore[arg-type]
     events = got[got["leaf"] == "events"]
     assert list(events["sector_id"]) == sorted(events["sector_id"])
