@@ -270,6 +270,21 @@ def event_rows(pkg: Package, frame: pd.DataFrame, column: str, key: str) -> np.n
     )
 
 
+def isin_few(
+    pkg: Package, frame: pd.DataFrame, column: str, key: str, values: Collection[str]
+) -> np.ndarray:
+    """``isin(frame[column], values)`` as a boolean array, for a column with few distinct
+    values (sector ids) of a table of the package, or one derived from it once per package,
+    named ``key``. The column's codes are worked out once, so a view compares integers (a
+    string lookup over the 1.3 million tags of a million events took 20 ms)."""
+    codes, uniques = pkg.derived(
+        ("filters.isin_few", key, column), lambda: pd.factorize(frame[column])
+    )
+    wanted = np.flatnonzero(isin(pd.Series(uniques), values).to_numpy(dtype=bool))
+    found: np.ndarray = np.isin(codes, wanted)
+    return found
+
+
 def prepare(pkg: Package) -> None:
     """Work out, once when the package loads, the event rows of the tables every view
     filters (about 2 s at a million events), so no reader of a first view waits for them."""
@@ -361,7 +376,9 @@ def event_mask(state: FilterState, pkg: Package, options: Options) -> pd.Series:
     if state.sectors:
         links = pkg["event_sectors"]
         where = event_rows(pkg, links, "event_id", "event_sectors")
-        tagged = isin(links["sector_id"], expand_sectors(state.sectors, options)).to_numpy(bool)
+        tagged = isin_few(
+            pkg, links, "sector_id", "event_sectors", expand_sectors(state.sectors, options)
+        )
         hit = np.zeros(len(ev), dtype=bool)
         hit[where[tagged & (where >= 0)]] = True
         mask &= hit

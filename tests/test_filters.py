@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Collection
 from datetime import date
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as hs
 
 from dashboard import filters
 from dashboard.filters import FilterState, Options
@@ -288,3 +291,19 @@ def test_rows_about_the_selection_read_off_its_masks(
         fast = filters.of_subjects(p, evidence, "evidence", selection.event_ids, selection.item_ids)
         assert list(fast) == _about_by_isin(evidence, selection.event_ids, selection.item_ids)
         assert fast.any()
+
+
+_KEYS = itertools.count()
+
+
+@given(
+    hs.lists(hs.sampled_from(["a", "b", "c", None]), max_size=40),
+    hs.sets(hs.sampled_from(["a", "b", "z", ""]), max_size=4),
+)
+def test_isin_on_codes_is_isin(pkg: Package, column: list[str | None], wanted: set[str]) -> None:
+    """``isin_few`` (a column's codes worked out once per package and key) answers as an
+    ``isin`` on the strings, missing values never matching."""
+    frame = pd.DataFrame({"sector_id": pd.Series(column, dtype="str")})
+    key = f"test.isin_few.{next(_KEYS)}"  # a key per frame: the codes belong to that frame
+    got = filters.isin_few(pkg, frame, "sector_id", key, wanted)
+    assert list(got) == [v is not None and v in wanted for v in column]

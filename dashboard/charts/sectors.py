@@ -25,7 +25,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import model, palette
-from dashboard.filters import event_rows, of_events
+from dashboard.filters import event_rows, isin_few, of_events
 from dashboard.i18n import format_number, t
 from dashboard.ids import isin, rows_where
 from dashboard.load import Package
@@ -163,7 +163,7 @@ def _tags(pkg: Package, event_ids: Collection[str], only: Collection[str] | None
         links = _tagged(pkg)
         keep = of_events(pkg, links, "event_id", "sectors.tagged", event_ids)
         if only is not None:
-            keep = keep & _in(links["sector_id"], only).to_numpy(dtype=bool)
+            keep = keep & isin_few(pkg, links, "sector_id", "sectors.tagged", only)
         return rows_where(links, keep)
 
     return _per_view("tags", pkg, event_ids, only, select)
