@@ -44,7 +44,7 @@ import pandas as pd
 import pydeck as pdk
 
 from dashboard import palette, views
-from dashboard.filters import of_events, printable
+from dashboard.filters import codes, of_events, printable
 from dashboard.i18n import Lang, as_lang, col, format_number, format_span, t
 from dashboard.ids import isin
 from dashboard.load import Package
@@ -314,10 +314,8 @@ def _hq_rows(
         taking_part = isin(links["event_id"], events["event_id"]).to_numpy(dtype=bool)
     else:
         taking_part = of_events(pkg, links, "event_id", "event_organisations", event_ids)
-    codes, org_ids = pkg.derived(
-        "maps.link_orgs", lambda: pd.factorize(links["org_id"], use_na_sentinel=False)
-    )
-    orgs_in = set(org_ids[np.unique(codes[taking_part])])
+    org_codes, org_ids = codes(pkg, links, "org_id", "event_organisations")
+    orgs_in = set(org_ids[np.unique(org_codes[taking_part])])
     orgs = pkg["organisations"]
     orgs = orgs[orgs["org_id"].isin(orgs_in) & orgs["home_place_id"].notna()]
     places = {str(r["place_id"]): r for r in _located(pkg["places"]).to_dict("records")}

@@ -180,30 +180,22 @@ def _view(
     return selection, np.flatnonzero(kept)
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
-def _view_table(
-    data_dir: str, stamp: float, view: View, _pkg: Package, _state: FilterState
-) -> pd.DataFrame:
-    """The view's rows of ``event_table``, copied only for a page that reads them (at a
-    million events, 80-200 ms a new view that the Sectors and Sources pages never use)."""
-    _, rows = _view(data_dir, stamp, view, _pkg, _state)
-    table = _event_table(data_dir, stamp, _pkg)
-    return table if rows is None else table.take(rows)
-
-
-@st.cache_resource(show_spinner=False, max_entries=32)
-def _view_columns(
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _view_rows(
     data_dir: str,
     stamp: float,
     view: View,
-    columns: tuple[str, ...],
+    columns: tuple[str, ...] | None,
     _pkg: Package,
     _state: FilterState,
 ) -> pd.DataFrame:
-    """Only ``columns`` of the view's rows of ``event_table`` (for a page that needs a few:
-    about half the cost of every column at a million events)."""
+    """The view's rows of ``event_table`` (only ``columns``, when given), copied only for a
+    page that reads them: at a million events, 80-200 ms a new view that the Sectors and
+    Sources pages never use, about half that for a few columns."""
     _, rows = _view(data_dir, stamp, view, _pkg, _state)
-    table = _event_table(data_dir, stamp, _pkg)[list(columns)]
+    table = _event_table(data_dir, stamp, _pkg)
+    if columns is not None:
+        table = table[list(columns)]
     return table if rows is None else table.take(rows)
 
 
@@ -222,8 +214,7 @@ class Context:
     # once per view for every session.
     table: pd.DataFrame = field(repr=False, compare=False)
     positions: np.ndarray | None = field(repr=False, compare=False)
-    rows_of: Callable[[], pd.DataFrame] = field(repr=False, compare=False)
-    columns_of: Callable[[tuple[str, ...]], pd.DataFrame] = field(repr=False, compare=False)
+    rows_of: Callable[[tuple[str, ...] | None], pd.DataFrame] = field(repr=False, compare=False)
 
     def t(self, label: str, /, **kwargs: object) -> str:
         return t(label, self.lang, **kwargs)
@@ -234,13 +225,13 @@ class Context:
     @functools.cached_property
     def events(self) -> pd.DataFrame:
         """The filtered events with place, sectors and source counts, ordered by date."""
-        return self.rows_of()
+        return self.rows_of(None)
 
     def event_columns(self, columns: Sequence[str]) -> pd.DataFrame:
         """``events[columns]``, without copying the other columns of the view's rows."""
         if "events" in self.__dict__:
             return self.events[list(columns)]
-        return self.columns_of(tuple(columns))
+        return self.rows_of(tuple(columns))
 
     def events_head(self, n: int) -> pd.DataFrame:
         """``events.head(n)``, without copying the view's other rows."""
@@ -519,8 +510,7 @@ def sidebar(pkg: Package, default_lang: Lang) -> Context:
         selection,
         table=table,
         positions=rows,
-        rows_of=functools.partial(_view_table, *view_of, pkg, shown),
-        columns_of=lambda columns: _view_columns(*view_of, columns, pkg, shown),
+        rows_of=lambda columns: _view_rows(*view_of, columns, pkg, shown),
     )
     st.session_state[_CTX] = ctx
     return ctx

@@ -25,7 +25,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import model, palette
-from dashboard.filters import event_rows, isin_few, of_events
+from dashboard.filters import codes, event_rows, isin_few, of_events
 from dashboard.i18n import format_number, t
 from dashboard.ids import isin, rows_where
 from dashboard.load import Package
@@ -233,8 +233,8 @@ def units(
     tagged = _tagged(pkg)
     at = tags.index.to_numpy()  # rows of _tagged
     rows = event_rows(pkg, tagged, "event_id", "sectors.tagged")[at]
-    codes, sector_ids = _codes(pkg, "tagged.sector_id", tagged["sector_id"])
-    code = codes[at]
+    sector_codes, sector_ids = codes(pkg, tagged, "sector_id", "sectors.tagged")
+    code = sector_codes[at]
     n_ev = max(len(pkg["events"]), 1)
     pairs = pd.unique(code[rows >= 0].astype(np.int64) * n_ev + rows[rows >= 0])
     per = pd.DataFrame(
@@ -531,10 +531,10 @@ def _tag_tops(
     event's row in ``pkg["events"]``; and the top-level sector ids the codes stand for."""
     tagged = _tagged(pkg)
     at = _tags(pkg, event_ids, only).index.to_numpy()  # rows of _tagged
-    codes, top_ids = _codes(pkg, "tagged.top", tagged["top"])
+    top_codes, top_ids = codes(pkg, tagged, "top", "sectors.tagged")
     rows = event_rows(pkg, tagged, "event_id", "sectors.tagged")[at]
     found = rows >= 0
-    return codes[at][found], rows[found], top_ids
+    return top_codes[at][found], rows[found], top_ids
 
 
 def events_per_top(
@@ -666,17 +666,6 @@ def heatmap(
     return go.Figure({"data": [trace], "layout": layout}, skip_invalid=False, _validate=False)
 
 
-def _codes(pkg: Package, key: str, column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Integer codes of a column of a table derived once per package, and the values they
-    stand for (``pd.factorize``), worked out once per package: counting on integers."""
-
-    def factorize() -> tuple[np.ndarray, np.ndarray]:
-        codes, values = pd.factorize(column, use_na_sentinel=False)
-        return np.asarray(codes), np.asarray(values, dtype=object)
-
-    return pkg.derived(("sectors.codes", key), factorize)
-
-
 def source_sector_counts(
     pkg: Package,
     event_ids: Collection[str],
@@ -695,7 +684,7 @@ def source_sector_counts(
     tags = _tags(pkg, event_ids, only)
     at = tags.index.to_numpy()  # rows of _tagged
     tag_rows = event_rows(pkg, tagged, "event_id", "sectors.tagged")[at]
-    top_codes, top_ids = _codes(pkg, "tagged.top", tagged["top"])
+    top_codes, top_ids = codes(pkg, tagged, "top", "sectors.tagged")
     has_top = np.zeros((len(pkg["events"]), len(top_ids)), dtype=bool)  # event x top sector
     placed = tag_rows >= 0
     has_top[tag_rows[placed], top_codes[at][placed]] = True
@@ -704,7 +693,7 @@ def source_sector_counts(
     if source_ids is not None:
         keep = keep & _in(about["source_id"], source_ids).to_numpy(dtype=bool)
     cited = event_rows(pkg, about, "subject_id", EVIDENCE_KEY)[keep]
-    src_codes, src_ids = _codes(pkg, "evidence.event.source", about["source_id"])
+    src_codes, src_ids = codes(pkg, about, "source_id", EVIDENCE_KEY)
     src = src_codes[keep][cited >= 0]
     tops_of_cited = has_top[cited[cited >= 0]]
     per_source = np.zeros((len(src_ids), len(top_ids)), dtype=np.int64)
@@ -863,8 +852,8 @@ def place_links(
     sector = "top" if level == "top" else "sector_id"
     # One row per (event, place, sector), found on integer codes (on the ids: 45 ms a call
     # at a million events).
-    places, place_ids = _codes(pkg, "tagged.place_id", tagged["place_id"])
-    sectors, sector_ids = _codes(pkg, "tagged." + sector, tagged[sector])
+    places, place_ids = codes(pkg, tagged, "place_id", "sectors.tagged")
+    sectors, sector_ids = codes(pkg, tagged, sector, "sectors.tagged")
     key = (rows * len(place_ids) + places[at]) * len(sector_ids) + sectors[at]
     first = ~pd.Series(key).duplicated().to_numpy()
     tags = tags[first]
