@@ -75,7 +75,7 @@ PAGES: tuple[tuple[str, str, str, str], ...] = (
     ("overview", "app_pages/overview.py", "/", '[data-testid="stMetric"]'),
     ("timeline", "app_pages/timeline.py", "/timeline", ".js-plotly-plot .main-svg"),
     ("map", "app_pages/map.py", "/map", '[data-testid="stDeckGlJsonChart"] canvas'),
-    ("sectors", "app_pages/sectors.py", "/sectors", ".js-plotly-plot .main-svg"),
+    ("sectors", "app_pages/sectors.py", "/sectors", '[data-testid="stEChartsChart"] svg'),
     ("sources", "app_pages/sources.py", "/sources", '[data-testid="stTabs"]'),
     ("data", "app_pages/data.py", "/data", '[data-testid="stDataFrame"]'),
 )

@@ -308,33 +308,70 @@ def test_sector_filter_leaves_out_other_tags(tiny: Package) -> None:
     }
 
 
+def _tree(spec: Mapping[str, Any]) -> list[tuple[dict[str, Any], str]]:
+    """The treemap's items depth first, each with its parent's id ("" for the top)."""
+    out: list[tuple[dict[str, Any], str]] = []
+
+    def walk(items: list[dict[str, Any]], parent: str) -> None:
+        for item in items:
+            out.append((item, parent))
+            walk(item.get("children", []), item["id"])
+
+    walk(spec["series"][0]["data"], "")
+    return out
+
+
 def test_treemap_spec_ids_parents_values_colours(tiny: Package) -> None:
-    """The treemap carries ids, parents and values as computed, sums children into parents,
-    and paints each sector in its shared colour (lighter rings, same hue)."""
+    """The treemap nests the nodes as computed (ids, parents, values; ECharts' data indices
+    in ``tree_ids`` order), and paints each sector in its shared colour (lighter rings, same
+    hue); every box is labelled, so colour is not the only cue."""
     nodes = sc.hierarchy(tiny, sc.units(tiny, ALL_EVENTS, ALL_ITEMS), names_of(tiny, "en"), "en")
-    fig = sc.treemap(nodes, "en").to_dict()
-    trace = fig["data"][0]
-    assert trace["type"] == "treemap"
-    assert trace["branchvalues"] == "total"
-    assert list(trace["ids"]) == list(nodes["id"])
-    assert list(trace["parents"]) == list(nodes["parent"])
-    assert list(trace["values"]) == [7, 3, 1, 2, 1, 1, 4, 4, 3, 1]
-    colours = dict(zip(trace["ids"], trace["marker"]["colors"], strict=True))
+    spec = sc.treemap(nodes, "en")
+    series = spec["series"][0]
+    assert series["type"] == "treemap"
+    assert series["nodeClick"] is False
+    assert series["selectedMode"] == "single"
+    tree = _tree(spec)
+    assert [item["id"] for item, _ in tree] == list(nodes["id"])
+    assert sc.tree_ids(spec) == [None, *nodes["id"]]
+    assert [parent for _, parent in tree] == list(nodes["parent"])
+    assert [item["value"] for item, _ in tree] == [7, 3, 1, 2, 1, 1, 4, 4, 3, 1]
+    for item, _ in tree:  # a parent is the sum of its children
+        if "children" in item:
+            assert item["value"] == sum(c["value"] for c in item["children"])
+    colours = {item["id"]: item["itemStyle"]["color"] for item, _ in tree}
     shared = palette.sector_colours(tiny)
     assert colours["defence"] == shared["defence"] == "#D55E00"
     assert colours["industry"] == "#0072B2"
     assert colours["defence/armour"] == sc._tint("#D55E00", "subsector") != colours["industry"]
-    assert "label" in trace["textinfo"]  # segments are labelled, colour is not the only cue
+    assert "{b}" in series["label"]["formatter"]
+    assert "{b}" in series["upperLabel"]["formatter"]
 
 
-def test_labels_are_escaped_and_french(tiny: Package) -> None:
-    """Data-derived labels cannot inject markup; under lang=fr the labels are French."""
+def test_label_text_is_readable_on_its_colour() -> None:
+    """White text on dark boxes and cells, black on light ones."""
+    assert sc._text_on("#08306B") == "#FFFFFF"
+    assert sc._text_on("#F7FBFF") == "#000000"
+    assert sc._text_on(sc.ROOT_COLOUR) == "#000000"
+    assert sc.heat_colour(0, 4) == "#F7FBFF"
+    assert sc.heat_colour(4, 4) == "#08306B"
+    assert sc.heat_colour(2, 4) == "#6BAED6"
+    assert sc.heat_colour(3, 0) == "#F7FBFF"  # nothing to scale by
+
+
+def test_labels_are_plain_text_hovers_escaped_and_french(tiny: Package) -> None:
+    """ECharts draws names as plain text, so they stay as written; the hover text is HTML,
+    so data in it is escaped. Under lang=fr the labels are French."""
     nodes = sc.hierarchy(tiny, sc.units(tiny, ALL_EVENTS, ALL_ITEMS), names_of(tiny, "en"), "en")
-    labels = sc.treemap(nodes, "en").to_dict()["data"][0]["labels"]
-    assert "&lt;b&gt;Armour&lt;/b&gt; deal" in labels
-    assert not any("<b>" in x for x in labels)
+    tree = [item for item, _ in _tree(sc.treemap(nodes, "en"))]
+    names = [item["name"] for item in tree]
+    assert "<b>Armour</b> deal" in names
+    hovers = [item["tooltip"]["formatter"] for item in tree]
+    deal = next(h for h in hovers if "Armour&lt;/b&gt; deal" in h)
+    assert deal.startswith("<b>&lt;b&gt;Armour&lt;/b&gt; deal</b>")
+    assert not any("<b>Armour</b> deal" in h for h in hovers)
     fr = sc.hierarchy(tiny, sc.units(tiny, ALL_EVENTS, ALL_ITEMS), names_of(tiny, "fr"), "fr")
-    fig = sc.treemap(fr, "fr").to_dict()
+    spec = sc.treemap(fr, "fr")
     assert {
         "Tous les secteurs",
         "Défense",
@@ -342,8 +379,8 @@ def test_labels_are_escaped_and_french(tiny: Package) -> None:
         "Industrie",
         "Poids lourds",
         "Événements",
-    } <= set(fig["data"][0]["labels"])
-    assert "événements et volets" in fig["layout"]["title"]["text"]
+    } <= {item["name"] for item, _ in _tree(spec)}
+    assert "événements et volets" in spec["title"]["text"]
 
 
 def test_item_hover_states_status_and_partners(tiny: Package) -> None:
@@ -403,14 +440,36 @@ def test_items_beyond_the_cap_are_grouped(tiny: Package) -> None:
 def test_a_click_gives_the_sector_of_the_node(node: object, sector: str | None) -> None:
     """Any node of the breakdown maps back to its sector id; junk gives nothing."""
     assert sc.sector_of_node(node) == sector
-    assert sc.clicked_sector({"points": [{"id": node}]}) == sector
+
+
+def test_a_click_gives_the_sector_of_the_box(tiny: Package) -> None:
+    """A selection's data index is read off the drawn tree: index 0 is ECharts' own root,
+    then the boxes depth first."""
+    nodes = sc.hierarchy(tiny, sc.units(tiny, ALL_EVENTS, ALL_ITEMS), names_of(tiny, "en"), "en")
+    ids = sc.tree_ids(sc.treemap(nodes, "en"))
+
+    def clicked(*indices: object) -> str | None:
+        picked = {"series_index": 0, "data_type": "main", "data_indices": list(indices)}
+        return sc.clicked_sector({"selected": [picked], "areas": []}, ids)
+
+    for index, node in enumerate(ids):
+        assert clicked(index) == sc.sector_of_node(node)
+    assert clicked(ids.index("defence/armour/item:i2")) == "armour"
+    assert clicked(ids.index("industry")) == "industry"
+    assert clicked(1) is None  # the frame around all sectors
+    assert clicked(0, ids.index("industry")) == "industry"  # the first box with a sector
 
 
 def test_a_click_without_points_gives_nothing() -> None:
-    """An empty or malformed selection selects no sector."""
-    assert sc.clicked_sector(None) is None
-    assert sc.clicked_sector({"points": []}) is None
-    assert sc.clicked_sector({"points": ["x"]}) is None
+    """An empty, stale or malformed selection selects no sector."""
+    ids = [None, "*", "defence"]
+    assert sc.clicked_sector(None, ids) is None
+    assert sc.clicked_sector({}, ids) is None
+    assert sc.clicked_sector({"selected": []}, ids) is None
+    assert sc.clicked_sector({"selected": ["x", {"data_indices": None}]}, ids) is None
+    for junk in (3, -1, "2", 2.0, True, None):  # out of the tree, or not an index
+        assert sc.clicked_sector({"selected": [{"data_indices": [junk]}]}, ids) is None
+    assert sc.clicked_sector({"selected": [{"data_indices": [2]}]}, ids) == "defence"
 
 
 def test_breakdown_table_twin(tiny: Package) -> None:
@@ -466,21 +525,34 @@ def test_outlets_are_capped_and_say_so(tiny: Package) -> None:
     assert m.left_out == 1
 
 
+def _cells(spec: Mapping[str, Any]) -> dict[tuple[int, int], dict[str, Any]]:
+    """A heatmap's drawn cells by (row, column)."""
+    return {(c["value"][1], c["value"][0]): c for c in spec["series"][0]["data"]}
+
+
 def test_heatmap_spec_in_french(tiny: Package) -> None:
-    """The outlet heatmap has its counts as z, its numbers in the cells (blank for zero),
-    French sector names on the x axis and outlets on the y axis."""
+    """The outlet heatmap has one cell per non-zero count, its number written in it, French
+    sector names on the x axis and outlets on the y axis; the hover text is escaped HTML."""
     counts = sc.source_sector_counts(tiny, {"e1"}, set())
     m = sc.source_matrix(counts, tiny, names_of(tiny, "fr"))
-    fig = sc.heatmap(
+    spec = sc.heatmap(
         m.counts, m.col_labels, m.row_labels, "Mentions", "fr", "sectors_unit_mentions"
-    ).to_dict()
-    trace = fig["data"][0]
-    assert trace["type"] == "heatmap"
-    assert [list(r) for r in trace["z"]] == [[1]]
-    assert list(trace["x"]) == ["Défense"]
-    assert list(trace["y"]) == ["Outlet A (1)"]
-    assert [list(r) for r in trace["text"]] == [["1"]]
-    assert trace["customdata"][0][0] == "Outlet A (1)<br>Défense : 1 mention"
+    )
+    assert spec["series"][0]["type"] == "heatmap"
+    assert spec["xAxis"][0]["data"] == ["Défense"]
+    assert spec["yAxis"][0]["data"] == ["Outlet A (1)"]
+    cell = _cells(spec)[(0, 0)]
+    assert cell["value"] == [0, 0, 1]
+    assert cell["label"]["formatter"] == "1"
+    assert cell["tooltip"]["formatter"] == "Outlet A (1)<br>Défense : 1 mention"
+    hostile = sc.heatmap(pd.DataFrame([[2]]), ["<i>x</i>"], ["<img src=x>"], "<b>t</b>", "en")
+    assert hostile["yAxis"][0]["data"] == ["<img src=x>"]  # plain text to ECharts
+    assert hostile["title"]["text"] == "<b>t</b>"
+    hover = _cells(hostile)[(0, 0)]["tooltip"]["formatter"]
+    assert "&lt;img src=x&gt;" in hover
+    assert "&lt;i&gt;x&lt;/i&gt;" in hover
+    assert "<img" not in hover
+    assert "<i>" not in hover
 
 
 # --- sector x place -----------------------------------------------------------------------
@@ -499,10 +571,11 @@ def test_place_matrix_by_hand_in_french(tiny: Package) -> None:
     assert m.col_labels == ["Défense", "Industrie"]
     assert m.counts.to_numpy().tolist() == [[1, 0], [1, 1], [0, 1]]
     assert sc.unplaced(tiny, ALL_EVENTS) == 1  # e4 has no place
-    fig = sc.heatmap(m.counts, m.col_labels, m.row_labels, "t", "fr").to_dict()
-    assert list(fig["data"][0]["y"]) == m.row_labels
-    assert [list(r) for r in fig["data"][0]["text"]] == [["1", ""], ["1", "1"], ["", "1"]]
-    assert fig["layout"]["yaxis"]["autorange"] == "reversed"  # first place on top
+    spec = sc.heatmap(m.counts, m.col_labels, m.row_labels, "t", "fr")
+    assert spec["yAxis"][0]["data"] == m.row_labels
+    assert spec["yAxis"][0]["inverse"] is True  # first place on top
+    written = {k: c["label"]["formatter"] for k, c in _cells(spec).items()}
+    assert written == {(0, 0): "1", (1, 0): "1", (1, 1): "1", (2, 1): "1"}  # blank for 0
     _, rows_en = sc.place_matrix(links, tiny, names_of(tiny, "en"), "en")
     text = sc.places_takeaway(links, rows_en, tiny, names_of(tiny, "en"), "en")
     assert text == (
@@ -646,21 +719,19 @@ def test_embedded_tatarstan_is_its_own_place(pkg: Package, everything: filters.S
     assert int(m.counts.loc["tatarstan", "industry"]) == 4  # kamaz, eidos, camara, zainutdinov
 
 
-def test_config_downloads_png() -> None:
-    """Charts download as PNG from the modebar, without the Plotly logo."""
-    cfg: Mapping[str, Any] = sc.config("x")
-    assert cfg["displaylogo"] is False
-    assert cfg["toImageButtonOptions"]["format"] == "png"
-    json.dumps(cfg)
-
-
 def test_place_matrix_rules_between_cities(tiny: Package) -> None:
     """A rule separates the cities in the place matrix (Moscow | Kazan | Tatarstan)."""
     views = sc.build(tiny, ALL_EVENTS, ALL_ITEMS, names_of(tiny, "en"), "en")
-    fig = views.places["top"].figure
-    assert fig is not None
-    shapes = fig.to_dict()["layout"]["shapes"]
-    assert sorted(s["y0"] for s in shapes) == [0.5, 1.5]
+    spec = views.places["top"].figure
+    assert spec is not None
+    rules = spec["series"][1]
+    assert rules["yAxisIndex"] == 1
+    assert spec["yAxis"][1]["type"] == "value"
+    assert (spec["yAxis"][1]["min"], spec["yAxis"][1]["max"]) == (-0.5, 2.5)  # rows at 0..2
+    ends = [(a["coord"], b["coord"]) for a, b in rules["markLine"]["data"]]
+    assert sorted(ends) == [([0, 0.5], [1, 0.5]), ([0, 1.5], [1, 1.5])]  # across the grid
+    assert (spec["xAxis"][1]["min"], spec["xAxis"][1]["max"]) == (0, 1)
+    assert views.places["top"].height == sc.heat_height(3)
     assert views.places["top"].notes == ("1 event(s) with no place are not in the matrix.",)
 
 
@@ -838,19 +909,18 @@ def test_breakdown_units_match_the_counts_joined_by_id(
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
-def test_figures_built_without_validation_are_valid_specs(pkg: Package, lang: str) -> None:
-    """The treemap and heatmaps are built from plain dicts (Plotly's validation is slow);
-    Plotly accepts every one of their properties when it does validate them."""
-    import plotly.graph_objects as go
-
+def test_specs_are_plain_json_for_streamlit(pkg: Package, lang: str) -> None:
+    """The treemap and heatmaps are plain JSON (what ``st.echarts_chart`` sends), without
+    NaN, and name only their own series types."""
     selection = filters.apply(filters.FilterState(), pkg)
     views = sc.build(
         pkg, selection.event_ids, selection.item_ids, names_of(pkg, lang), lang, "events"
     )
-    figures = [views.breakdown.figure, views.outlets.figure]
-    figures += [chart.figure for chart in views.places.values()]
-    assert all(f is not None for f in figures)
-    for figure in figures:
-        assert figure is not None
-        checked = go.Figure(figure.to_dict())  # raises on an unknown or invalid property
-        assert checked.to_plotly_json()["data"][0]["type"] in {"treemap", "heatmap"}
+    specs = [views.breakdown.figure, views.outlets.figure]
+    specs += [chart.figure for chart in views.places.values()]
+    types = set()
+    for spec in specs:
+        assert spec is not None
+        assert json.loads(json.dumps(spec, allow_nan=False)) == spec
+        types |= {series["type"] for series in spec["series"]}
+    assert types == {"treemap", "heatmap", "line"}  # the line series holds the city rules

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard.charts import sectors as sc
 from tests.conftest import APP
 
 PAGE = "app_pages/sectors.py"
@@ -24,32 +25,58 @@ def open_page(**params: str | list[str]) -> AppTest:
 
 
 def charts(at: AppTest) -> list[dict[str, Any]]:
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    return [json.loads(c.proto.spec) for c in at.get("echarts_chart")]
 
 
 def breakdown(at: AppTest) -> Any:
-    found = [c for c in at.get("plotly_chart") if c.proto.id.endswith("-" + BREAKDOWN)]
+    found = [c for c in at.get("echarts_chart") if f"-{BREAKDOWN}-" in c.proto.id]
     assert len(found) == 1
     return found[0]
 
 
-def click(at: AppTest, node_id: str) -> AppTest:
+def tree_ids(at: AppTest) -> list[str | None]:
+    return sc.tree_ids(json.loads(breakdown(at).proto.spec))
+
+
+def click(at: AppTest, node_id: str, index: int | None = None) -> AppTest:
     """Click a box of the breakdown, as the browser reports it, and rerun.
 
-    The browser sends the chart's new selection as a widget state; that is what runs the
-    page's on_select callback. (Assigning ``at.session_state[key]`` does not: Streamlit
-    does not let a script or a test write a chart's selection, and runs no callback for it.)
-    AppTest has no public way to send a chart selection, so the widget state is built here.
+    The browser sends the chart's new selection as a widget state (the data index of the
+    box in ECharts' tree); that is what runs the page's on_select callback. (Assigning
+    ``at.session_state[key]`` does not: Streamlit does not let a script or a test write a
+    chart's selection, and runs no callback for it.) AppTest has no public way to send a
+    chart selection, so the widget state is built here. ``index`` overrides the box's index.
     """
     chart = breakdown(at)
     states = at._tree.get_widget_states()
     state = states.widgets.add()
     state.id = chart.proto.id
-    point = {"id": node_id, "label": node_id, "parent": "", "pointNumber": 0, "curveNumber": 0}
-    state.string_value = json.dumps(
-        {"selection": {"points": [point], "point_indices": [0], "box": [], "lasso": []}}
-    )
+    picked = {
+        "series_index": 0,
+        "series_id": None,
+        "series_name": None,
+        "data_type": "main",
+        "data_indices": [tree_ids(at).index(node_id) if index is None else index],
+    }
+    state.string_value = json.dumps({"selection": {"selected": [picked], "areas": []}})
     return at._run(states)
+
+
+def names(spec: dict[str, Any]) -> list[str]:
+    """The box names of a treemap spec, depth first."""
+    out: list[str] = []
+
+    def walk(items: list[dict[str, Any]]) -> None:
+        for item in items:
+            out.append(item["name"])
+            walk(item.get("children", []))
+
+    walk(spec["series"][0]["data"])
+    return out
+
+
+def values(spec: dict[str, Any]) -> list[int]:
+    return [int(item["value"]) for item in spec["series"][0]["data"]]
 
 
 def takeaways(at: AppTest) -> list[str]:
@@ -70,9 +97,9 @@ def test_page_renders_in_both_languages(lang: str, title: str, takeaway: str, se
     assert not at.exception
     assert at.title[0].value == title
     specs = charts(at)
-    assert [s["data"][0]["type"] for s in specs] == ["treemap", "heatmap", "heatmap"]
-    assert sector in specs[0]["data"][0]["labels"]
-    assert sector in specs[1]["data"][0]["x"]
+    assert [s["series"][0]["type"] for s in specs] == ["treemap", "heatmap", "heatmap"]
+    assert sector in names(specs[0])
+    assert sector in specs[1]["xAxis"][0]["data"]
     texts = takeaways(at)
     assert len(texts) == 4
     assert takeaway in texts[0].replace("\\", "")
@@ -80,13 +107,18 @@ def test_page_renders_in_both_languages(lang: str, title: str, takeaway: str, se
     assert len(items) == 16  # every cooperation item of the embedded package
 
 
-def test_charts_download_as_png() -> None:
-    """Every chart offers a PNG download from the modebar and no Plotly logo."""
+def test_charts_are_svg_and_described() -> None:
+    """The charts are drawn as SVG (their labels are text a screen reader or a search can
+    find) and each carries its takeaway as its accessible description."""
     at = open_page()
-    for chart in at.get("plotly_chart"):
-        config = json.loads(chart.proto.config)
-        assert config["toImageButtonOptions"]["format"] == "png"
-        assert config["displaylogo"] is False
+    drawn = at.get("echarts_chart")
+    assert len(drawn) == 3
+    texts = takeaways(at)
+    for chart, text in zip(drawn, [texts[0], texts[1], texts[2]], strict=True):
+        renderer = chart.proto.DESCRIPTOR.fields_by_name["renderer"].enum_type
+        assert renderer.values_by_number[chart.proto.renderer].name == "SVG"
+        assert chart.proto.alt
+        assert chart.proto.alt.replace("\\", "") in text.replace("\\", "")
 
 
 def test_click_on_a_sector_filters_the_dashboard() -> None:
@@ -99,9 +131,9 @@ def test_click_on_a_sector_filters_the_dashboard() -> None:
     assert at.multiselect(key="w_sector").value == ["trucks"]
     assert at.query_params.get("sector") in ("trucks", ["trucks"])
     assert "accounts for 4 of the 4 events shown" in takeaways(at)[0].replace("\\", "")
-    ids = charts(at)[0]["data"][0]["ids"]
+    ids = tree_ids(at)
     assert "industry/trucks" in ids
-    assert not any(i.startswith("defence") for i in ids)  # the breakdown follows the filter
+    assert not any(i and i.startswith("defence") for i in ids)  # the breakdown follows it
     show_all = [b for b in at.button if b.label == "Show all sectors"]
     assert len(show_all) == 1
     at = show_all[0].click().run()
@@ -121,16 +153,30 @@ def test_click_on_a_top_level_sector_includes_its_sub_sectors() -> None:
     """Clicking a sector's header selects the sector; its sub-sectors' events follow."""
     at = click(open_page(), "defence")
     assert at.multiselect(key="w_sector").value == ["defence"]
-    ids = charts(at)[0]["data"][0]["ids"]
-    assert "defence/armoured_vehicles" in ids
+    assert "defence/armoured_vehicles" in tree_ids(at)
 
 
-def test_a_junk_selection_changes_nothing() -> None:
-    """A selection naming no known sector is ignored, without an error."""
-    at = click(open_page(), "nowhere/<script>alert(1)</script>")
+@pytest.mark.parametrize("index", [0, 1, 10_000, -1])
+def test_a_junk_selection_changes_nothing(index: int) -> None:
+    """A selection of no sector (ECharts' root, the frame around all sectors, an index out
+    of the tree) is ignored, without an error."""
+    at = click(open_page(), "*", index=index)
     assert not at.exception
     assert at.multiselect(key="w_sector").value == []
     assert "sector" not in at.query_params
+
+
+def test_a_new_view_starts_with_nothing_selected() -> None:
+    """After a click the filtered breakdown is a new chart (a new key): the box index of the
+    click does not carry over to a box of another tree."""
+    at = open_page()
+    first = breakdown(at).proto.id
+    at = click(at, "industry/trucks")
+    now = breakdown(at).proto.id
+    assert now != first
+    key = now[now.index(BREAKDOWN) :]
+    assert at.session_state[key]["selection"]["selected"] == []
+    assert first[first.index(BREAKDOWN) :] not in at.session_state  # the old click is gone
 
 
 def test_measure_switch_sizes_by_mentions() -> None:
@@ -140,8 +186,8 @@ def test_measure_switch_sizes_by_mentions() -> None:
     at = at.segmented_control(key="sectors_measure").set_value("mentions").run()
     assert not at.exception
     after = charts(at)[0]
-    assert "source mentions" in after["layout"]["title"]["text"]
-    assert sum(after["data"][0]["values"]) != sum(before["data"][0]["values"])
+    assert "source mentions" in after["title"]["text"]
+    assert sum(values(after)) != sum(values(before))
 
 
 def test_sub_sector_toggle_widens_the_place_matrix() -> None:
@@ -149,7 +195,7 @@ def test_sub_sector_toggle_widens_the_place_matrix() -> None:
     at = open_page()
     at = at.toggle(key="sectors_places_sub").set_value(True).run()
     assert not at.exception
-    x = charts(at)[2]["data"][0]["x"]
+    x = charts(at)[2]["xAxis"][0]["data"]
     assert any("Trucks" in label for label in x)
     assert any("Helicopters" in label for label in x)
 
@@ -158,7 +204,7 @@ def test_source_kind_filter_limits_the_outlets() -> None:
     """With external references only, no seed document appears among the outlets."""
     at = open_page(source="external")
     assert not at.exception
-    outlets = " ".join(charts(at)[1]["data"][0]["y"])
+    outlets = " ".join(charts(at)[1]["yAxis"][0]["data"])
     assert "Malikunafoni" not in outlets
     assert "TASS" in outlets
 
@@ -167,7 +213,7 @@ def test_filters_matching_nothing_show_the_empty_state() -> None:
     """A place where nothing happened: no chart, no error, the empty state with a reset."""
     at = open_page(place="bamako_airport", lang="fr")
     assert not at.exception
-    assert at.get("plotly_chart") == []
+    assert at.get("echarts_chart") == []
     assert any("Aucun événement" in i.value for i in at.info)
 
 
@@ -186,4 +232,4 @@ def test_hostile_query_strings_are_harmless(params: dict[str, Any]) -> None:
     assert not at.exception
     for warning in at.warning:  # markup is backslash-escaped, so it shows as text
         assert re.search(r"(?<!\\)<", warning.value) is None, warning.value
-    assert len(at.get("plotly_chart")) == 3
+    assert len(at.get("echarts_chart")) == 3

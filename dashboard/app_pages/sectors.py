@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+import zlib
+from collections.abc import Mapping
+
 import streamlit as st
 
 from dashboard import filters, ui
@@ -10,10 +14,11 @@ from dashboard.charts import sectors as sc
 BREAKDOWN = "sectors_breakdown"
 
 
-def _on_click() -> None:
-    """A click on a segment filters the whole dashboard (sidebar, URL) to its sector."""
-    state = st.session_state.get(BREAKDOWN)
-    sector = sc.clicked_sector(state["selection"] if state else None)
+def _on_click(key: str, ids: list[str | None]) -> None:
+    """A click on a box filters the whole dashboard (sidebar, URL) to its sector. ``ids``:
+    the node ids of the treemap the reader clicked, in ECharts' data-index order."""
+    state = st.session_state.get(key)
+    sector = sc.clicked_sector(state.get("selection") if isinstance(state, Mapping) else None, ids)
     if sector:
         ui.request_filters(sector=[sector])
 
@@ -39,26 +44,31 @@ def _views(key: tuple[object, ...], measure: sc.Measure, lang: str, _ctx: ui.Con
     )
 
 
-def _show(ctx: ui.Context, chart: sc.Chart, name: str, key: str | None = None) -> None:
-    """A written takeaway, the chart (PNG from the modebar) and, folded, its table twin."""
+def _show(ctx: ui.Context, chart: sc.Chart, clickable: bool = False) -> None:
+    """A written takeaway, the chart (SVG, so its labels are text; PNG from its toolbar) and,
+    folded, its table twin."""
     st.markdown(":material/lightbulb: " + ui.md(chart.takeaway))
     if chart.notes:
         st.caption(ui.md(" ".join(chart.notes)))
     if chart.figure is None:
         return
-    if key:
-        st.plotly_chart(
+    if clickable:
+        # One key per drawn tree: a selection is data indices, which mean another box in
+        # another view; a new key starts each view with nothing selected.
+        ids = sc.tree_ids(chart.figure)
+        key = f"{BREAKDOWN}-{zlib.crc32(repr(ids).encode()):08x}"
+        st.echarts_chart(
             chart.figure,
             key=key,
-            on_select=_on_click,
-            selection_mode="points",
-            config=sc.config(name),
+            on_select=functools.partial(_on_click, key, ids),
+            height=chart.height,
+            renderer="svg",
             alt=chart.takeaway,
         )
     else:
-        st.plotly_chart(chart.figure, config=sc.config(name), alt=chart.takeaway)
+        st.echarts_chart(chart.figure, height=chart.height, renderer="svg", alt=chart.takeaway)
     with st.expander(ctx.t("sectors_table_twin"), icon=":material/table:"):
-        st.dataframe(chart.table, width="stretch", hide_index=key is not None)
+        st.dataframe(chart.table, width="stretch", hide_index=clickable)
 
 
 def body(ctx: ui.Context) -> None:
@@ -84,16 +94,16 @@ def body(ctx: ui.Context) -> None:
             kwargs={"sector": []},
             icon=":material/filter_alt_off:",
         )
-    _show(ctx, v.breakdown, "sectors_breakdown", BREAKDOWN)
+    _show(ctx, v.breakdown, clickable=True)
 
     st.subheader(ctx.t("sectors_sources_title"))
     st.caption(ctx.t("sectors_sources_how"))
-    _show(ctx, v.outlets, "sectors_by_outlet")
+    _show(ctx, v.outlets)
 
     st.subheader(ctx.t("sectors_places_title"))
     st.caption(ctx.t("sectors_places_how"))
     sub = st.toggle(ctx.t("sectors_places_sub"), key="sectors_places_sub", persist_state="session")
-    _show(ctx, v.places["sub" if sub else "top"], "sectors_by_place")
+    _show(ctx, v.places["sub" if sub else "top"])
 
     st.subheader(ctx.t("sectors_items_title"))
     st.caption(ctx.t("sectors_items_how"))

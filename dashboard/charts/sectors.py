@@ -16,13 +16,13 @@ so a click on any ring gives back its sector with ``sector_of_node``.
 from __future__ import annotations
 
 import html
+import itertools
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Literal, TypeVar, cast
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 
 from dashboard import model, palette
 from dashboard.filters import codes, event_rows, isin_few, of_events
@@ -40,27 +40,24 @@ MAX_ITEMS_PER_SECTOR: Final = 8  # more items in one sector are grouped into "n 
 MAX_SOURCES: Final = 25  # outlets shown in the outlet matrix, most mentions first
 MAX_PLACES: Final = 30  # places shown in the place matrix, most events first
 MAX_TABLE_ROWS: Final = 2000  # rows of the items table
+TREEMAP_PX: Final = 720
 LABEL_CHARS: Final = 38
 SEP: Final = "/"
 ROOT: Final = "*"  # the frame around all sectors; not a sector id (ids never hold "*")
 ROOT_COLOUR: Final = "#F0F2F6"
 # Sequential single-hue scale (ColorBrewer Blues): readable by colour-blind readers, and
 # every non-empty cell also carries its number.
-HEAT_SCALE: Final = [[0.0, "#F7FBFF"], [0.25, "#C6DBEF"], [0.5, "#6BAED6"], [1.0, "#08306B"]]
+HEAT_SCALE: Final[tuple[tuple[float, str], ...]] = (
+    (0.0, "#F7FBFF"),
+    (0.25, "#C6DBEF"),
+    (0.5, "#6BAED6"),
+    (1.0, "#08306B"),
+)
 STATUS_RANK: Final = {s: i for i, s in enumerate(model.ITEM_STATUSES)}
 
 
-def config(filename: str) -> dict[str, Any]:
-    """Plotly config: no logo, PNG download from the modebar."""
-    return {
-        "displaylogo": False,
-        "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2},
-        "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d"],
-    }
-
-
 def esc(text: object) -> str:
-    """Data-derived text made inert for Plotly's HTML-like labels."""
+    """Data-derived text made inert for the charts' HTML hover text."""
     return html.escape(str(text), quote=False)
 
 
@@ -97,16 +94,19 @@ def sector_of_node(node_id: object) -> str | None:
     return parts[-1] if parts else None
 
 
-def clicked_sector(selection: Mapping[str, Any] | None) -> str | None:
-    """The sector of the first clicked node in a ``st.plotly_chart`` selection, if any."""
-    if not selection:
+def clicked_sector(selection: Mapping[str, Any] | None, ids: Sequence[str | None]) -> str | None:
+    """The sector of the first clicked box in a ``st.echarts_chart`` selection of the
+    treemap whose node ids (``tree_ids``) are ``ids``; None for junk or an empty click."""
+    if not isinstance(selection, Mapping):
         return None
-    points = selection.get("points") or []
-    for point in points:
-        if isinstance(point, Mapping):
-            sector = sector_of_node(point.get("id"))
-            if sector:
-                return sector
+    for group in selection.get("selected") or []:
+        if not isinstance(group, Mapping):
+            continue
+        for index in group.get("data_indices") or []:
+            if isinstance(index, int) and not isinstance(index, bool) and 0 <= index < len(ids):
+                sector = sector_of_node(ids[index])
+                if sector:
+                    return sector
     return None
 
 
@@ -322,8 +322,8 @@ def hierarchy(
 ) -> pd.DataFrame:
     """Nodes of the breakdown: top-level sector -> sub-sector -> events / items.
 
-    ``counted`` is ``units(...)``. A parent's value is the sum of its children's (Plotly's
-    ``branchvalues="total"``). Events tagged at a top-level sector sit directly under it.
+    ``counted`` is ``units(...)``. A parent's value is the sum of its children's (the
+    treemap draws the values as given). Events tagged at a top-level sector sit directly under it.
     ``top_events`` (``events_per_top``) gives the distinct events of a top-level sector for
     its hover text (its segment counts an event once per sub-sector it touches).
     Columns: the fields of ``Node``; rows in sector order.
@@ -471,35 +471,87 @@ def _item_lines(status: str, side: Mapping[str, str], lang: str) -> str:
     return "<br>".join(lines)
 
 
-def treemap(nodes: pd.DataFrame, lang: str, measure: Measure = "events") -> go.Figure:
-    """The breakdown as a treemap: nested boxes in the sector colours, each labelled with
-    its name and count (the sector names head their boxes)."""
-    trace = {
+def _text_on(colour: str) -> str:
+    """Black or white, whichever reads better on ``colour`` (WCAG relative luminance)."""
+
+    def linear(c: int) -> float:
+        x = c / 255
+        return x / 12.92 if x <= 0.04045 else ((x + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(c) for c in palette.hex_to_rgb(colour)[:3])
+    lum = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    return "#000000" if (lum + 0.05) / 0.05 > 1.05 / (lum + 0.05) else "#FFFFFF"
+
+
+def tree_ids(chart: Mapping[str, Any]) -> list[str | None]:
+    """The node ids of a treemap spec in ECharts' data-index order: the tree walked depth
+    first, after the series' own (unnamed) root, which takes index 0."""
+    order: list[str | None] = [None]
+
+    def walk(items: Sequence[Mapping[str, Any]]) -> None:
+        for item in items:
+            order.append(str(item.get("id", "")))
+            walk(item.get("children") or [])
+
+    for series in chart.get("series") or []:
+        walk(series.get("data") or [])
+    return order
+
+
+def treemap(nodes: pd.DataFrame, lang: str, measure: Measure = "events") -> dict[str, Any]:
+    """The breakdown as an ECharts treemap: nested boxes in the sector colours, each labelled
+    with its name and count (the sector names head their boxes). Labels are plain text to
+    ECharts; the hover text is HTML, escaped where it comes from the data (``hierarchy``)."""
+    by_parent: dict[str, list[dict[str, Any]]] = {}
+    items: dict[str, dict[str, Any]] = {}
+    for rec in nodes.to_dict("records"):
+        nid, colour = str(rec["id"]), _tint(str(rec["colour"]), str(rec["kind"]))
+        item: dict[str, Any] = {
+            "id": nid,
+            "name": str(rec["label"]),
+            "value": int(rec["value"]),
+            "itemStyle": {"color": colour},
+            "label": {"color": _text_on(colour)},
+            "upperLabel": {"color": _text_on(colour)},
+            "tooltip": {"formatter": str(rec["hover"])},
+        }
+        items[nid] = item
+        by_parent.setdefault(str(rec["parent"]), []).append(item)
+    for nid, item in items.items():
+        if nid in by_parent:
+            item["children"] = by_parent[nid]
+            # ECharts paints a parent's header and the gaps between its children in its
+            # border colour: the sector's colour, as the box around its parts.
+            colour = item["itemStyle"]["color"]
+            item["itemStyle"] = {"color": colour, "borderColor": colour, "borderWidth": 3}
+    roots = [item for nid, item in items.items() if nid == ROOT] or by_parent.get("", [])
+    series = {
         "type": "treemap",
-        "ids": [str(x) for x in nodes["id"]],
-        "parents": [str(x) for x in nodes["parent"]],
-        "labels": [esc(x) for x in nodes["label"]],
-        "values": [int(v) for v in nodes["value"]],
-        "branchvalues": "total",
-        "sort": False,
-        "marker": {
-            "colors": [_tint(c, k) for c, k in zip(nodes["colour"], nodes["kind"], strict=True)],
-            "line": {"color": "#FFFFFF", "width": 1.5},
-            "pad": {"t": 22, "l": 3, "r": 3, "b": 3},
-        },
-        "textinfo": "label+value",
-        "hovertext": [str(x) for x in nodes["hover"]],
-        "hovertemplate": "%{hovertext}<extra></extra>",
-        "pathbar": {"visible": False},
-        "tiling": {"packing": "squarify"},
+        "data": roots,
+        "nodeClick": False,  # a click selects (and filters); it does not zoom
+        "selectedMode": "single",
+        "roam": False,
+        "sort": False,  # sector order, as everywhere else
+        "breadcrumb": {"show": False},
+        "leafDepth": None,
+        "visibleMin": 0,
+        "childrenVisibleMin": 0,
+        "top": 44,
+        "left": 4,
+        "right": 4,
+        "bottom": 4,
+        "label": {"show": True, "formatter": "{b}\n{c}", "overflow": "truncate", "lineHeight": 16},
+        "levels": [{"upperLabel": {"show": False}}],  # the series' own root: no header
+        "upperLabel": {"show": True, "height": 22, "formatter": "{b} · {c}"},
+        "itemStyle": {"borderColor": "#FFFFFF", "borderWidth": 1, "gapWidth": 1},
+        "select": {"itemStyle": {"borderColor": "#000000", "borderWidth": 3}},
     }
-    layout = {
-        "title": {"text": esc(t("sectors_breakdown_chart_" + measure, lang)), "x": 0.0},
-        "margin": {"l": 4, "r": 4, "t": 44, "b": 4},
-        "height": 720,
+    return {
+        "title": {"text": t("sectors_breakdown_chart_" + measure, lang), "left": 0},
+        "animation": False,  # drawn at once: no motion, and less work on every filter change
+        "tooltip": {"confine": True},
+        "series": [series],
     }
-    # Plain dicts, as for the heatmaps; tests check the spec validates.
-    return go.Figure({"data": [trace], "layout": layout}, skip_invalid=False, _validate=False)
 
 
 def hierarchy_table(nodes: pd.DataFrame, names: Names, lang: str, measure: Measure) -> pd.DataFrame:
@@ -583,7 +635,7 @@ def breakdown_takeaway(
 
 
 def _wrap(text: str, width: int = 14) -> str:
-    """Break a label into lines of about ``width`` characters (Plotly ``<br>``)."""
+    """Break a label into lines of about ``width`` characters."""
     words, lines, line = text.split(), [], ""
     for w in words:
         if line and len(line) + 1 + len(w) > width:
@@ -593,7 +645,19 @@ def _wrap(text: str, width: int = 14) -> str:
             line = f"{line} {w}".strip()
     if line:
         lines.append(line)
-    return "<br>".join(esc(x) for x in lines)
+    return "\n".join(lines)
+
+
+def heat_colour(value: int, top: int) -> str:
+    """The cell colour of ``value`` on ``HEAT_SCALE`` (0 .. ``top``), interpolated in RGB."""
+    x = min(max(value / top, 0.0), 1.0) if top > 0 else 0.0
+    for (x0, c0), (x1, c1) in itertools.pairwise(HEAT_SCALE):
+        if x <= x1:
+            f = (x - x0) / (x1 - x0)
+            a, b = palette.hex_to_rgb(c0)[:3], palette.hex_to_rgb(c1)[:3]
+            mix = (round(p + (q - p) * f) for p, q in zip(a, b, strict=True))
+            return "#{:02X}{:02X}{:02X}".format(*mix)
+    return HEAT_SCALE[-1][1]
 
 
 def heatmap(
@@ -604,66 +668,111 @@ def heatmap(
     lang: str,
     unit: str = "sectors_events",
     groups: Sequence[str] | None = None,
-) -> go.Figure:
-    """A count matrix with its numbers written in the cells (empty cells left blank).
+) -> dict[str, Any]:
+    """A count matrix as an ECharts heatmap, its numbers written in the cells (empty cells
+    left blank); the first row on top.
 
     ``unit`` is the plural label key for the hover text ("3 events", "3 mentions");
     ``groups`` (one per row, e.g. the city) draws a rule between consecutive groups.
+    Axis labels and titles are plain text to ECharts; the hover text is HTML, escaped here.
     """
-    values: list[list[int]] = (
-        [[int(v) for v in row] for row in matrix.to_numpy()] if not matrix.empty else []
-    )
-    z: Any = values or [[]]
-    text = [[format_number(v, lang) if v else "" for v in row] for row in values]
-    custom = [
-        [
-            t("sectors_heat_hover", lang, y=esc(y), x=esc(x), n=plural(unit, int(v), lang))
-            for x, v in zip(x_labels, row, strict=True)
-        ]
-        for y, row in zip(y_labels, values, strict=True)
-    ]
-    # Group separators between consecutive groups.
+    values = matrix.to_numpy().astype(int) if not matrix.empty else np.zeros((0, 0), int)
+    top = int(values.max()) if values.size else 0
+    cells = []
+    for yi, xi in zip(*np.nonzero(values), strict=True):
+        v = int(values[yi, xi])
+        colour = heat_colour(v, top)
+        hover = t(
+            "sectors_heat_hover",
+            lang,
+            y=esc(y_labels[yi]),
+            x=esc(x_labels[xi]),
+            n=plural(unit, v, lang),
+        )
+        cells.append(
+            {
+                "value": [int(xi), int(yi), v],
+                "itemStyle": {"color": colour},
+                "label": {"color": _text_on(colour), "formatter": format_number(v, lang)},
+                "tooltip": {"formatter": hover},
+            }
+        )
+    # Group separators between consecutive groups: half-way between two rows.
     groups = groups or []
-    separators = [
-        {
-            "type": "line",
-            "x0": -0.5,
-            "x1": len(x_labels) - 0.5,
-            "y0": i - 0.5,
-            "y1": i - 0.5,
-            "line": {"color": "#555555", "width": 1.5},
-        }
+    rules = [
+        [{"coord": [0, i - 0.5]}, {"coord": [1, i - 0.5]}]
         for i in range(1, len(groups))
         if groups[i] != groups[i - 1]
     ]
-    trace = {
-        "type": "heatmap",
-        "z": z,
-        "x": [_wrap(x) for x in x_labels],
-        "y": [esc(short(y, 48)) for y in y_labels],
-        "text": text,
-        "texttemplate": "%{text}",
-        "customdata": custom,
-        "hovertemplate": "%{customdata}<extra></extra>",
-        "colorscale": [list(step) for step in HEAT_SCALE],
-        "zmin": 0,
-        "xgap": 2,
-        "ygap": 2,
-        "showscale": False,
+    series: list[dict[str, Any]] = [
+        {
+            "type": "heatmap",
+            "data": cells,
+            "label": {"show": True},
+            "itemStyle": {"borderColor": "#FFFFFF", "borderWidth": 2},
+        }
+    ]
+    x_axes: list[dict[str, Any]] = [
+        {
+            "type": "category",
+            "position": "top",
+            "data": [_wrap(x) for x in x_labels],
+            "axisLabel": {"interval": 0, "lineHeight": 14},
+            "splitArea": {"show": False},
+        }
+    ]
+    y_axes: list[dict[str, Any]] = [
+        {
+            "type": "category",
+            "inverse": True,
+            "data": [short(y, 48) for y in y_labels],
+            "axisLabel": {"interval": 0},
+        }
+    ]
+    if rules:
+        # A category axis puts a mark at a row's middle; the rules sit between rows, so they
+        # are drawn on hidden value axes laid over the grid (row i at i, its edges at
+        # i +- 0.5; the width from 0 to 1).
+        x_axes.append({"type": "value", "min": 0, "max": 1, "show": False})
+        y_axes.append(
+            {
+                "type": "value",
+                "inverse": True,
+                "min": -0.5,
+                "max": len(y_labels) - 0.5,
+                "show": False,
+            }
+        )
+        series.append(
+            {
+                "type": "line",
+                "xAxisIndex": 1,
+                "yAxisIndex": 1,
+                "data": [],
+                "silent": True,
+                "markLine": {
+                    "silent": True,
+                    "symbol": "none",
+                    "label": {"show": False},
+                    "lineStyle": {"color": "#555555", "width": 1.5, "type": "solid"},
+                    "data": rules,
+                },
+            }
+        )
+    return {
+        "title": {"text": title, "left": 0},
+        "animation": False,
+        "tooltip": {"confine": True},
+        "grid": {"left": 10, "right": 10, "top": 40, "bottom": 10, "containLabel": True},
+        "xAxis": x_axes,
+        "yAxis": y_axes,
+        "series": series,
     }
-    layout: dict[str, Any] = {
-        "title": {"text": esc(title), "x": 0.0},
-        "height": max(260, 90 + 34 * len(y_labels)),
-        "margin": {"l": 10, "r": 10, "t": 50, "b": 10},
-        "xaxis": {"side": "top", "tickangle": 0, "type": "category"},
-        "yaxis": {"autorange": "reversed", "type": "category"},
-        "plot_bgcolor": "#FFFFFF",
-    }
-    if separators:
-        layout["shapes"] = separators
-    # Plain dicts, not Plotly's per-property validation (a third of the page's new-view
-    # time on the embedded data); tests check the spec validates.
-    return go.Figure({"data": [trace], "layout": layout}, skip_invalid=False, _validate=False)
+
+
+def heat_height(n_rows: int) -> int:
+    """The pixel height of a heatmap of ``n_rows`` rows (titles and axis labels included)."""
+    return max(260, 120 + 34 * n_rows)
 
 
 def source_sector_counts(
@@ -1072,12 +1181,14 @@ def items_takeaway(pkg: Package, item_ids: Collection[str], lang: str) -> str:
 
 @dataclass(frozen=True)
 class Chart:
-    """A figure (None when there is nothing to draw), its table twin and its takeaway."""
+    """An ECharts spec (None when there is nothing to draw) and its height in pixels, its
+    table twin and its takeaway."""
 
-    figure: go.Figure | None
+    figure: dict[str, Any] | None
     table: pd.DataFrame
     takeaway: str
     notes: tuple[str, ...] = ()
+    height: int = TREEMAP_PX
 
 
 @dataclass(frozen=True)
@@ -1138,6 +1249,7 @@ def build(
         _twin(om, t("sectors_col_outlet", lang)),
         sources_takeaway(om, lang),
         (t("sectors_capped_sources", lang, n=om.left_out),) if om.left_out else (),
+        heat_height(len(om.row_labels)),
     )
     places: dict[str, Chart] = {}
     n_unplaced = unplaced(pkg, ev)
@@ -1159,7 +1271,11 @@ def build(
             groups=[r.group for r in rows],
         )
         places[level] = Chart(
-            fig if rows else None, _twin(pm, t("sectors_col_place", lang)), text, tuple(notes)
+            fig if rows else None,
+            _twin(pm, t("sectors_col_place", lang)),
+            text,
+            tuple(notes),
+            heat_height(len(pm.row_labels)),
         )
     table = items_table(pkg, it, names, lang)
     capped = (

@@ -12,14 +12,15 @@ from tests.browser.conftest import Tab
 
 pytestmark = pytest.mark.browser
 
-SLICES = '[data-testid="stPlotlyChart"] .treemaplayer g.slice'
+BREAKDOWN = '[class*="st-key-sectors_breakdown-"] [data-testid="stEChartsChart"] svg'
 
 
 def _box(tab: Tab, label: str) -> Any:
-    """The treemap box whose own label starts with ``label`` (its header, for a parent)."""
+    """The treemap box label that starts with ``label`` (a parent's: its header), drawn by
+    ECharts as SVG text."""
     return (
-        tab.page.locator(SLICES)
-        .filter(has=tab.page.locator("text", has_text=re.compile("^" + re.escape(label))))
+        tab.page.locator(BREAKDOWN)
+        .locator("text", has_text=re.compile("^" + re.escape(label)))
         .first
     )
 
@@ -36,7 +37,7 @@ def test_click_on_a_sector_sets_the_filter_and_the_url(tab: Tab) -> None:
     box = _box(tab, "Industry")
     expect(box).to_be_visible(timeout=60_000)
     tab.screenshot("sectors_en", height=3700)
-    box.click(position={"x": 12, "y": 8})  # the header strip: the box itself, not a child
+    box.click()  # the header label: the sector's box itself, not a child
     expect(page).to_have_url(re.compile(r"[?&]sector=industry(&|$)"), timeout=30_000)
     tab.wait_idle()
     expect(sector_filter).to_contain_text("Industry")
