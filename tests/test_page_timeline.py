@@ -23,6 +23,14 @@ def run(**params: str | list[str]) -> AppTest:
     return at
 
 
+def with_table(at: AppTest) -> AppTest:
+    """Turn on 'Show the table' (off when a session opens the page)."""
+    assert not at.dataframe  # not drawn until asked for
+    at.toggle(key="timeline_table").set_value(True).run()
+    assert not at.exception
+    return at
+
+
 def chart(at: AppTest) -> dict[str, Any]:
     charts = at.get("plotly_chart")
     assert len(charts) == 1
@@ -45,6 +53,9 @@ def test_page_in_english() -> None:
     assert "20 events" in body
     assert "Click an event on the chart" in body
     assert "Box select" in body
+    assert with_table(at).dataframe[0].value.shape[0] == 20
+    assert at.session_state["timeline_table"] is True  # it stays on for the session
+    at.run()
     assert at.dataframe[0].value.shape[0] == 20
 
 
@@ -57,7 +68,8 @@ def test_page_in_french() -> None:
     body = text(at)
     assert "20 événements" in body
     assert "Les événements en tableau" in body
-    assert "Événement" in at.dataframe[0].value.columns
+    assert at.toggle(key="timeline_table").label == "Afficher le tableau"
+    assert "Événement" in with_table(at).dataframe[0].value.columns
 
 
 def test_event_in_url_opens_detail_with_both_claims() -> None:
@@ -97,7 +109,8 @@ def test_date_filter_sets_the_chart_range() -> None:
     spec = chart(at)
     assert spec["layout"]["xaxis"]["range"] == ["2025-06-22 00:00", "2025-06-24 00:00"]
     assert "<b>Bamako</b>" not in spec["layout"]["yaxis"]["ticktext"]
-    assert at.dataframe[0].value.shape[0] == 9  # 4 in Moscow + the 5 month-only events
+    table = with_table(at).dataframe[0].value
+    assert table.shape[0] == 9  # 4 in Moscow + the 5 month-only events
 
 
 def test_hidden_selected_event_says_so() -> None:

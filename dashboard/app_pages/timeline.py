@@ -143,6 +143,11 @@ def body(ctx: ui.Context) -> None:
     else:
         st.info(ctx.t("timeline_detail_hint"), icon=":material/touch_app:")
     st.subheader(ctx.t("timeline_table_title"))
+    # The table on request (kept on for the session once asked for): drawn with the chart,
+    # its grid's code competed with Plotly's and delayed the first chart by about half a
+    # second. The summary above says in words what the chart shows.
+    if not st.toggle(ctx.t("timeline_table_show"), key="timeline_table", persist_state="session"):
+        return
     date_col = ctx.t("timeline_col_date")
     st.dataframe(
         table,
