@@ -344,8 +344,22 @@ def test_treemap_spec_ids_parents_values_colours(tiny: Package) -> None:
     assert colours["defence"] == shared["defence"] == "#D55E00"
     assert colours["industry"] == "#0072B2"
     assert colours["defence/armour"] == sc._tint("#D55E00", "subsector") != colours["industry"]
-    assert "{b}" in series["label"]["formatter"]
-    assert "{b}" in series["upperLabel"]["formatter"]
+    trucks = next(item for item, _ in tree if item["id"] == "industry/trucks")
+    assert trucks["label"]["formatter"] == f"{trucks['name']}\n{trucks['value']}"
+    assert trucks["upperLabel"]["formatter"] == f"{trucks['name']} · {trucks['value']}"
+
+
+def test_label_templates_show_names_as_written() -> None:
+    """Numbers in labels are written in the reader's language; braces in a name cannot
+    start an ECharts placeholder or style (they become full-width braces)."""
+    row = {"id": "x", "parent": "", "label": "{b} {a|x}", "value": 12345, "colour": "#0072B2"}
+    nodes = pd.DataFrame([{**row, "kind": "sector", "hover": "h"}])
+    item = sc.treemap(nodes, "fr")["series"][0]["data"][0]
+    assert item["label"]["formatter"] == "\uff5bb\uff5d \uff5ba|x\uff5d\n12\u202f345"
+    assert "{" not in item["upperLabel"]["formatter"]
+    spec = sc.heatmap(pd.DataFrame([[1]]), ["{c}"], ["{a|b}"], "t", "en")
+    assert spec["xAxis"][0]["data"] == ["\uff5bc\uff5d"]
+    assert spec["yAxis"][0]["data"] == ["\uff5ba|b\uff5d"]
 
 
 def test_label_text_is_readable_on_its_colour() -> None:

@@ -45,8 +45,8 @@ def _views(key: tuple[object, ...], measure: sc.Measure, lang: str, _ctx: ui.Con
 
 
 def _show(ctx: ui.Context, chart: sc.Chart, clickable: bool = False) -> None:
-    """A written takeaway, the chart (SVG, so its labels are text; PNG from its toolbar) and,
-    folded, its table twin."""
+    """A written takeaway, the chart (SVG, so its labels are text; an SVG download from its
+    toolbar) and, folded, its table twin."""
     st.markdown(":material/lightbulb: " + ui.md(chart.takeaway))
     if chart.notes:
         st.caption(ui.md(" ".join(chart.notes)))

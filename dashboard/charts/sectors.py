@@ -483,6 +483,12 @@ def _text_on(colour: str) -> str:
     return "#000000" if (lum + 0.05) / 0.05 > 1.05 / (lum + 0.05) else "#FFFFFF"
 
 
+def _literal(text: str) -> str:
+    """Text for an ECharts label template, shown as written: braces would start a
+    placeholder (``{b}``) or a rich-text style, so they become full-width braces."""
+    return text.replace("{", "\uff5b").replace("}", "\uff5d")
+
+
 def tree_ids(chart: Mapping[str, Any]) -> list[str | None]:
     """The node ids of a treemap spec in ECharts' data-index order: the tree walked depth
     first, after the series' own (unnamed) root, which takes index 0."""
@@ -506,13 +512,14 @@ def treemap(nodes: pd.DataFrame, lang: str, measure: Measure = "events") -> dict
     items: dict[str, dict[str, Any]] = {}
     for rec in nodes.to_dict("records"):
         nid, colour = str(rec["id"]), _tint(str(rec["colour"]), str(rec["kind"]))
+        name, count = _literal(str(rec["label"])), _literal(format_number(int(rec["value"]), lang))
         item: dict[str, Any] = {
             "id": nid,
             "name": str(rec["label"]),
             "value": int(rec["value"]),
             "itemStyle": {"color": colour},
-            "label": {"color": _text_on(colour)},
-            "upperLabel": {"color": _text_on(colour)},
+            "label": {"color": _text_on(colour), "formatter": f"{name}\n{count}"},
+            "upperLabel": {"color": _text_on(colour), "formatter": f"{name} · {count}"},
             "tooltip": {"formatter": str(rec["hover"])},
         }
         items[nid] = item
@@ -540,9 +547,9 @@ def treemap(nodes: pd.DataFrame, lang: str, measure: Measure = "events") -> dict
         "left": 4,
         "right": 4,
         "bottom": 4,
-        "label": {"show": True, "formatter": "{b}\n{c}", "overflow": "truncate", "lineHeight": 16},
+        "label": {"show": True, "overflow": "truncate", "lineHeight": 16},
         "levels": [{"upperLabel": {"show": False}}],  # the series' own root: no header
-        "upperLabel": {"show": True, "height": 22, "formatter": "{b} · {c}"},
+        "upperLabel": {"show": True, "height": 22},
         "itemStyle": {"borderColor": "#FFFFFF", "borderWidth": 1, "gapWidth": 1},
         "select": {"itemStyle": {"borderColor": "#000000", "borderWidth": 3}},
     }
@@ -716,7 +723,7 @@ def heatmap(
         {
             "type": "category",
             "position": "top",
-            "data": [_wrap(x) for x in x_labels],
+            "data": [_literal(_wrap(x)) for x in x_labels],
             "axisLabel": {"interval": 0, "lineHeight": 14},
             "splitArea": {"show": False},
         }
@@ -725,7 +732,7 @@ def heatmap(
         {
             "type": "category",
             "inverse": True,
-            "data": [short(y, 48) for y in y_labels],
+            "data": [_literal(short(y, 48)) for y in y_labels],
             "axisLabel": {"interval": 0},
         }
     ]
