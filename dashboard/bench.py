@@ -73,7 +73,7 @@ SECTIONS = ("script", "ttc", "filter", "memory", "load")
 # (name, AppTest page file, URL path, selector of the page's main content)
 PAGES: tuple[tuple[str, str, str, str], ...] = (
     ("overview", "app_pages/overview.py", "/", '[data-testid="stMetric"]'),
-    ("timeline", "app_pages/timeline.py", "/timeline", ".js-plotly-plot .main-svg"),
+    ("timeline", "app_pages/timeline.py", "/timeline", '[data-testid="stEChartsChart"] svg'),
     ("map", "app_pages/map.py", "/map", '[data-testid="stDeckGlJsonChart"] canvas'),
     ("sectors", "app_pages/sectors.py", "/sectors", '[data-testid="stEChartsChart"] svg'),
     ("sources", "app_pages/sources.py", "/sources", '[data-testid="stTabs"]'),

@@ -482,8 +482,11 @@ def test_a_click_without_points_gives_nothing() -> None:
     assert sc.clicked_sector({"selected": []}, ids) is None
     assert sc.clicked_sector({"selected": ["x", {"data_indices": None}]}, ids) is None
     for junk in (3, -1, "2", 2.0, True, None):  # out of the tree, or not an index
-        assert sc.clicked_sector({"selected": [{"data_indices": [junk]}]}, ids) is None
-    assert sc.clicked_sector({"selected": [{"data_indices": [2]}]}, ids) == "defence"
+        picked = {"series_index": 0, "data_indices": [junk]}
+        assert sc.clicked_sector({"selected": [picked]}, ids) is None
+    assert sc.clicked_sector({"selected": [{"data_indices": [2]}]}, ids) is None  # no series
+    picked = {"series_index": 0, "data_indices": [2]}
+    assert sc.clicked_sector({"selected": [picked]}, ids) == "defence"
 
 
 def test_breakdown_table_twin(tiny: Package) -> None:

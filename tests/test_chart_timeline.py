@@ -1,13 +1,13 @@
-"""The timeline chart and its helpers, tested by their spec (``fig.to_dict()``)."""
+"""The timeline chart and its helpers, tested by their ECharts spec."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import date
 from typing import Any
 
 import pandas as pd
-import plotly.graph_objects as go
 import pytest
 
 from dashboard import views
@@ -15,6 +15,11 @@ from dashboard.charts import timeline as tl
 from dashboard.load import Package
 
 MS_PER_DAY = 86_400_000
+
+
+def at(day: str) -> float:
+    """A time on the chart's value axis (ms since 1970)."""
+    return tl.ms(pd.Timestamp(day))
 
 
 @pytest.fixture(scope="module")
@@ -27,30 +32,81 @@ def conflicts(pkg: Package) -> pd.DataFrame:
     return views.conflicts(pkg)
 
 
+def figure(pkg: Package, events: pd.DataFrame, conflicts: pd.DataFrame, **opts: Any) -> tl.Figure:
+    return tl.timeline_figure(pkg, events, conflicts, tl.TimelineOptions(**opts))
+
+
 def spec(
     pkg: Package, events: pd.DataFrame, conflicts: pd.DataFrame, **opts: Any
 ) -> dict[str, Any]:
-    return tl.timeline_figure(pkg, events, conflicts, tl.TimelineOptions(**opts)).to_dict()
+    return figure(pkg, events, conflicts, **opts).spec
 
 
-def traces(d: dict[str, Any], name: str) -> list[dict[str, Any]]:
-    return [t for t in d["data"] if t.get("name") == name]
+def series(d: dict[str, Any], name: str) -> list[dict[str, Any]]:
+    return [s for s in d["series"] if s.get("name") == name]
 
 
-def where(d: dict[str, Any], event_id: str) -> list[tuple[dict[str, Any], int]]:
-    """Every clickable mark of an event: (trace, index in the trace)."""
+def items(d: dict[str, Any], name: str) -> dict[str, dict[str, Any]]:
+    """The data items of the named series, by event id."""
+    return {i["id"]: i for s in series(d, name) for i in s["data"] if isinstance(i, dict)}
+
+
+def where(d: dict[str, Any], event_id: str) -> list[tuple[str, int]]:
+    """Every mark of an event but its title: (series name, row)."""
     out = []
-    for t in d["data"]:
-        for i, cd in enumerate(t.get("customdata") or []):
-            if cd == event_id:
-                out.append((t, i))
+    for s in d["series"]:
+        if s.get("name") == "labels":
+            continue
+        for i, item in enumerate(s["data"]):
+            if isinstance(item, dict) and item.get("id") == event_id:
+                out.append((s["name"], i if s["type"] == "bar" else item["value"][1]))
     return out
 
 
-def test_spec_is_valid_plotly(pkg: Package, events: pd.DataFrame, conflicts: pd.DataFrame) -> None:
-    """The figure, built without Plotly's validation, passes it (in both languages)."""
+def spans(d: dict[str, Any]) -> dict[str, tuple[float, float, dict[str, Any]]]:
+    """Each span's (start, end, item) on the time axis: its bar's value added to the bars
+    stacked under it in the same row (ECharts draws stacks from zero)."""
+    below: dict[tuple[str, int], float] = {}
+    out = {}
+    for s in d["series"]:
+        if s["type"] != "bar" or "stack" not in s:
+            continue
+        for row, item in enumerate(s["data"]):
+            if item == "-":
+                continue
+            value = item["value"] if isinstance(item, dict) else item
+            start = below.get((s["stack"], row), 0.0)
+            below[(s["stack"], row)] = start + value
+            if isinstance(item, dict):
+                out[item["id"]] = (start, start + value, item)
+    return out
+
+
+def test_spec_is_plain_json(pkg: Package, events: pd.DataFrame, conflicts: pd.DataFrame) -> None:
+    """The spec is plain JSON without NaN (what st.echarts_chart sends), in both languages;
+    the figure's ids name, per series and data index, the event of each clickable item."""
     for lang in ("en", "fr"):
-        go.Figure(spec(pkg, events, conflicts, lang=lang, selected="arrival_kazan"))
+        fig = figure(pkg, events, conflicts, lang=lang, selected="arrival_kazan")
+        assert json.loads(json.dumps(fig.spec, allow_nan=False)) == fig.spec
+        assert len(fig.ids) == len(fig.spec["series"])
+        for s, ids in zip(fig.spec["series"], fig.ids, strict=True):
+            assert len(ids) == len(s["data"])
+            for item, found in zip(s["data"], ids, strict=True):
+                assert found == (item.get("id") if isinstance(item, dict) else None)
+        assert fig.height >= 300
+
+
+def lanes(d: dict[str, Any]) -> list[tuple[str, float, float]]:
+    """(lane name, top edge, bottom edge) of each shaded lane band, top to bottom."""
+    (band,) = series(d, "lanes")
+    rows = d["yAxis"][0]["data"]
+    out = []
+    for first, last in band["markArea"]["data"]:
+        lo, hi = first["coord"][1], last["coord"][1]
+        names = [r for r in rows[int(lo + 0.5) : int(hi + 0.5)] if r]
+        assert len(names) == 1  # one name per lane, on one of its rows
+        out.append((names[0], lo, hi))
+    return out
 
 
 def test_lanes_follow_the_journey(
@@ -59,11 +115,8 @@ def test_lanes_follow_the_journey(
     """Lanes are the cities in the order of the journey, the region-only place last, and each
     event sits inside its lane's band."""
     d = spec(pkg, events, conflicts)
-    y = d["layout"]["yaxis"]
-    labels = [t.replace("<b>", "").replace("</b>", "") for t in y["ticktext"]]
-    assert labels == ["Bamako", "Moscow", "Kazan", "Tatarstan (place not stated)"]
-    bands = [s for s in d["layout"]["shapes"] if s.get("name") == "lane"]
-    assert len(bands) == 4
+    bands = lanes(d)
+    assert [b[0] for b in bands] == ["Bamako", "Moscow", "Kazan", "Tatarstan (place not stated)"]
     lane_of = {
         "refinery_foundation": 0,
         "talks_putin": 1,
@@ -72,62 +125,75 @@ def test_lanes_follow_the_journey(
         "visit_kamaz": 3,
     }
     for event_id, lane in lane_of.items():
-        for trace, i in where(d, event_id):
-            assert bands[lane]["y0"] < trace["y"][i] < bands[lane]["y1"], event_id
+        marks = where(d, event_id)
+        assert marks, event_id
+        for _, row in marks:
+            assert bands[lane][1] < row < bands[lane][2], event_id
 
 
 def test_lanes_in_french(pkg: Package, events: pd.DataFrame, conflicts: pd.DataFrame) -> None:
     """Lane names are translated: the city's French name, the region note in French."""
-    labels = spec(pkg, events, conflicts, lang="fr")["layout"]["yaxis"]["ticktext"]
-    assert "<b>Moscou</b>" in labels
-    assert "<b>Tatarstan (lieu non précisé)</b>" in labels
+    rows = spec(pkg, events, conflicts, lang="fr")["yAxis"][0]["data"]
+    assert "Moscou" in rows
+    assert "Tatarstan (lieu non précisé)" in rows
 
 
 def test_every_event_is_drawn_once_and_clickable(
     pkg: Package, events: pd.DataFrame, conflicts: pd.DataFrame
 ) -> None:
-    """Each event has exactly one bar or filled marker carrying its id as customdata (the
-    disputed event has one more, hollow, for the claim not used)."""
-    d = spec(pkg, events, conflicts)
+    """Each event has exactly one bar or filled marker carrying its id (the disputed event
+    has one more, hollow, for the claim not used), in a series a click reads."""
+    fig = figure(pkg, events, conflicts)
     for event_id in events["event_id"]:
-        main = [(t, i) for t, i in where(d, event_id) if t["name"] != "claimed date"]
+        main = [(name, row) for name, row in where(fig.spec, event_id) if name != "claims"]
         assert len(main) == 1, event_id
+        assert main[0][0] in tl.CLICKABLE
+        assert any(event_id in ids for ids in fig.ids)
 
 
 def test_month_precision_spans_the_whole_month(
     pkg: Package, events: pd.DataFrame, conflicts: pd.DataFrame
 ) -> None:
-    """A date known only to the month is a hatched, see-through bar from 1 June across the
+    """A date known only to the month is a dotted, see-through bar from 1 June across the
     30 days, with a dotted outline; never a marker on a day."""
     d = spec(pkg, events, conflicts)
+    drawn = spans(d)
     for event_id in ("visit_kamaz", "visit_remdizel", "visit_eidos", "statement_camara"):
-        ((trace, i),) = where(d, event_id)
-        assert trace["type"] == "bar"
-        assert trace["name"] == "month"
-        assert trace["base"][i] == "2025-06-01 00:00"
-        assert trace["x"][i] == 30 * MS_PER_DAY
-        assert trace["marker"]["pattern"]["shape"] == "."
-        assert "0.12)" in trace["marker"]["color"]  # see-through
-    outlines = traces(d, "month outline")
-    assert outlines
-    assert all(t["line"]["dash"] == "dot" for t in outlines)
-    day = traces(d, "day")[0]
-    assert "visit_kamaz" not in day["customdata"]
+        start, end, item = drawn[event_id]
+        assert start == at("2025-06-01")
+        assert end - start == 30 * MS_PER_DAY
+        style = item["itemStyle"]
+        assert style["borderType"] == "dotted"
+        assert style["decal"]["symbol"] == "circle"
+        assert "0.12)" in style["color"]  # see-through
+    assert "visit_kamaz" not in items(d, "days")
 
 
 def test_range_precision_is_an_uncertain_span(
     pkg: Package, events: pd.DataFrame, conflicts: pd.DataFrame
 ) -> None:
     """'Some day between 24 and 26 June' is a hatched bar over the three days, dashed."""
-    d = spec(pkg, events, conflicts)
-    ((trace, i),) = where(d, "joint_position")
-    assert (trace["name"], trace["base"][i], trace["x"][i]) == (
-        "range",
-        "2025-06-24 00:00",
-        3 * MS_PER_DAY,
+    start, end, item = spans(spec(pkg, events, conflicts))["joint_position"]
+    assert (start, end - start) == (at("2025-06-24"), 3 * MS_PER_DAY)
+    assert item["itemStyle"]["borderType"] == "dashed"
+    assert item["itemStyle"]["decal"]["symbol"] == "rect"  # hatching
+
+
+def test_spans_sharing_a_row_are_stacked_in_order(pkg: Package, conflicts: pd.DataFrame) -> None:
+    """Many spans: every one starts and ends where its event does, whatever shares its row
+    (gaps and spans alternate in each stack; overlapping spans go on another stack)."""
+    ev = views.event_table(pkg)
+    ranged = ev[ev["date_precision"] != "day"]
+    many = pd.concat(
+        [ranged.assign(event_id=ranged["event_id"] + f"_{i}") for i in range(30)],
+        ignore_index=True,
     )
-    assert trace["marker"]["pattern"]["shape"] == "/"
-    assert all(t["line"]["dash"] == "dash" for t in traces(d, "range outline"))
+    drawn = spans(spec(pkg, many, conflicts))
+    assert len(drawn) == len(many)
+    for rec in many.to_dict("records"):
+        start, end, _ = drawn[rec["event_id"]]
+        assert start == tl.ms(pd.Timestamp(rec["start"]))
+        assert end == tl.ms(pd.Timestamp(rec["end"]) + tl.DAY)
 
 
 def test_disputed_arrival_shows_both_claims(
@@ -136,50 +202,56 @@ def test_disputed_arrival_shows_both_claims(
     """The Kazan arrival is drawn at 24 June (hollow) and 25 June (filled, larger, used by
     the dataset), joined by a dotted line and marked 'sources disagree'."""
     d = spec(pkg, events, conflicts)
-    (hollow,) = traces(d, "claimed date")
-    assert hollow["customdata"] == ["arrival_kazan"]
-    assert hollow["x"] == ["2025-06-24 12:00"]
-    assert hollow["marker"]["symbol"] == "circle-open"
-    assert "Malikunafoni" in hollow["hovertext"][0]
-    day = traces(d, "day")[0]
-    j = day["customdata"].index("arrival_kazan")
-    assert day["x"][j] == "2025-06-25 12:00"
-    assert day["marker"]["size"][j] > day["marker"]["size"][day["customdata"].index("talks_kazan")]
-    assert "3 independent sources" in day["hovertext"][j]
-    (joined,) = traces(d, "claims joined")
-    assert joined["x"] == ["2025-06-24 12:00", "2025-06-25 12:00"]
-    assert joined["y"][0] == joined["y"][1] == hollow["y"][0] == day["y"][j]
-    notes = [a["text"] for a in d["layout"]["annotations"]]
-    assert notes == ["<i>sources disagree</i>"]
-    fr = spec(pkg, events, conflicts, lang="fr")
-    assert [a["text"] for a in fr["layout"]["annotations"]] == ["<i>sources divergentes</i>"]
+    (claims,) = series(d, "claims")
+    assert claims["symbol"] == "emptyCircle"
+    (hollow,) = claims["data"]
+    assert hollow["id"] == "arrival_kazan"
+    assert hollow["value"][0] == at("2025-06-24 12:00")
+    assert "Malikunafoni" in hollow["tooltip"]["formatter"]
+    days = items(d, "days")
+    used = days["arrival_kazan"]
+    assert used["value"][0] == at("2025-06-25 12:00")
+    assert used["symbolSize"] > days["talks_kazan"]["symbolSize"]
+    assert "3 independent sources" in used["tooltip"]["formatter"]
+    (joined,) = series(d, "claims joined")
+    assert [x for x, _ in joined["data"]] == [at("2025-06-24 12:00"), at("2025-06-25 12:00")]
+    assert joined["lineStyle"]["type"] == "dotted"
+    assert {y for _, y in joined["data"]} == {hollow["value"][1], used["value"][1]}
+    (note,) = series(d, "sources disagree")
+    assert note["label"]["formatter"] == "sources disagree"
+    (fr,) = series(spec(pkg, events, conflicts, lang="fr"), "sources disagree")
+    assert fr["label"]["formatter"] == "sources divergentes"
 
 
 def test_french_month_names(pkg: Package, events: pd.DataFrame, conflicts: pd.DataFrame) -> None:
-    """Under lang=fr, tick labels, axis title and hover dates use French month names."""
+    """Under lang=fr, day labels, axis title and hover dates use French month names."""
     d = spec(pkg, events, conflicts, lang="fr")
-    x = d["layout"]["xaxis"]
-    assert x["tickmode"] == "array"
-    assert len(x["tickvals"]) == len(x["ticktext"]) > 5
-    assert all("juin" in t for t in x["ticktext"])
-    assert not any("Jun" in t for t in x["ticktext"])
-    assert x["title"]["text"] == "Date (juin 2025)"
-    hovers = " ".join(h for t in d["data"] for h in (t.get("hovertext") or []))
+    days = d["xAxis"][1]
+    shown = [x for x in days["data"] if x]
+    assert len(days["data"]) == 30
+    assert len(shown) > 5
+    assert all("juin" in x for x in shown)
+    assert not any("Jun" in x for x in shown)
+    assert days["name"] == "Date (juin 2025)"
+    hovers = " ".join(
+        i["tooltip"]["formatter"]
+        for s in d["series"]
+        for i in s["data"]
+        if isinstance(i, dict) and "tooltip" in i
+    )
     assert "juin 2025" in hovers
     assert "June" not in hovers
     assert "jour exact inconnu" in hovers
     assert "mois seulement" in hovers
-    en = spec(pkg, events, conflicts, lang="en")["layout"]["xaxis"]["ticktext"]
-    assert all("Jun" in t for t in en)
+    en = [x for x in spec(pkg, events, conflicts, lang="en")["xAxis"][1]["data"] if x]
+    assert all("Jun" in x for x in en)
 
 
 def test_hover_lists_everything(
     pkg: Package, events: pd.DataFrame, conflicts: pd.DataFrame
 ) -> None:
     """Hover: title, date with its precision, place, every sector, number of sources."""
-    d = spec(pkg, events, conflicts)
-    trace, i = where(d, "agreements_moscow")[0]
-    hover = trace["hovertext"][i]
+    hover = items(spec(pkg, events, conflicts), "days")["agreements_moscow"]["tooltip"]
     for part in (
         "Three agreements signed in Moscow",
         "23 June 2025 (day)",
@@ -189,7 +261,7 @@ def test_hover_lists_everything(
         "Energy (incl. nuclear)",
         "4 sources",
     ):
-        assert part.replace("&", "&amp;") in hover, part
+        assert part.replace("&", "&amp;") in hover["formatter"], part
 
 
 def test_colour_is_the_first_sectors_top_sector(
@@ -198,43 +270,51 @@ def test_colour_is_the_first_sectors_top_sector(
     """An event with several sectors takes its first sector's top-level colour; the legend
     lists the top-level sectors used."""
     d = spec(pkg, events, conflicts)
-    day = traces(d, "day")[0]
-    gold = day["marker"]["color"][day["customdata"].index("refinery_foundation")]
-    assert gold == "#E69F00"  # gold -> mining & energy
-    diplomacy = day["marker"]["color"][day["customdata"].index("agreements_moscow")]
-    assert diplomacy == "#56B4E9"  # bilateral first, then trade and energy
-    legend = [t["name"] for t in d["data"] if t.get("legendgroup") == "sectors"]
-    assert "Mining &amp; energy" in legend
-    assert "Diplomacy &amp; geopolitics" in legend
+    days = items(d, "days")
+    assert days["refinery_foundation"]["itemStyle"]["color"] == "#E69F00"  # gold -> mining
+    assert days["agreements_moscow"]["itemStyle"]["color"] == "#56B4E9"  # bilateral first
+    legend = [x if isinstance(x, str) else x["name"] for x in d["legend"][1]["data"]]
+    assert legend[0] == "Colour: first sector (all in the hover)"
+    assert "Mining & energy" in legend
+    assert "Diplomacy & geopolitics" in legend
 
 
 def test_legend_explains_the_styles(
     pkg: Package, events: pd.DataFrame, conflicts: pd.DataFrame
 ) -> None:
-    """The legend has one entry per date style, drawn in the style it explains."""
+    """The legend has one entry per date style, drawn in the style it explains, and does not
+    hide series when clicked."""
     d = spec(pkg, events, conflicts)
-    styles = [t for t in d["data"] if t.get("legendgroup") == "styles"]
-    assert [t["name"] for t in styles] == [
+    styles = d["legend"][0]
+    assert styles["data"][0] == {
+        "name": "Date",
+        "icon": "none",
+        "textStyle": {"fontWeight": "bold"},
+    }
+    assert styles["data"][1:] == [
         "Known to the day",
         "Some day in this span (exact day unknown)",
         "Known only to the month (drawn across it)",
         "Date claimed by fewer sources (hollow); the date used is filled",
     ]
-    assert styles[1]["line"]["dash"] == "dash"
-    assert styles[2]["line"]["dash"] == "dot"
-    assert d["layout"]["legend"]["itemclick"] is False
+    drawn = {s["name"]: s for s in d["series"] if not s["data"]}
+    assert drawn[styles["data"][2]]["itemStyle"]["borderType"] == "dashed"
+    assert drawn[styles["data"][3]]["itemStyle"]["borderType"] == "dotted"
+    assert drawn[styles["data"][4]]["symbol"] == "emptyCircle"
+    assert all(legend["selectedMode"] is False for legend in d["legend"])
 
 
 def test_x_range_follows_the_date_filter(
     pkg: Package, events: pd.DataFrame, conflicts: pd.DataFrame
 ) -> None:
-    """With a date filter the x-range is exactly its days; without, the events' extent."""
+    """With a date filter the x-range is exactly its days, one day label each; without,
+    the events' extent (the month-only events span June)."""
     d = spec(pkg, events, conflicts, date_from=date(2025, 6, 22), date_to=date(2025, 6, 26))
-    assert d["layout"]["xaxis"]["range"] == ["2025-06-22 00:00", "2025-06-27 00:00"]
-    assert d["layout"]["xaxis"]["ticktext"][0] == "22 Jun<br>2025"
-    full = spec(pkg, events, conflicts)["layout"]["xaxis"]["range"]
-    assert full[0] < "2025-06-01"
-    assert full[1] > "2025-07-01"
+    assert (d["xAxis"][0]["min"], d["xAxis"][0]["max"]) == (at("2025-06-22"), at("2025-06-27"))
+    assert d["xAxis"][1]["data"][0] == "22 Jun\n2025"
+    assert len(d["xAxis"][1]["data"]) == 5
+    full = spec(pkg, events, conflicts)["xAxis"][0]
+    assert (full["min"], full["max"]) == (at("2025-06-01"), at("2025-07-01"))
 
 
 def test_selected_event_is_outlined(
@@ -242,24 +322,33 @@ def test_selected_event_is_outlined(
 ) -> None:
     """The selected event gets an outline around all its marks (both claimed days)."""
     d = spec(pkg, events, conflicts, selected="arrival_kazan")
-    (box,) = [s for s in d["layout"]["shapes"] if s.get("name") == "selected"]
-    assert box["x0"] == "2025-06-24 00:00"
-    assert box["x1"] == "2025-06-26 00:00"
-    none = spec(pkg, events, conflicts, selected="nope")
-    assert not [s for s in none["layout"]["shapes"] if s.get("name") == "selected"]
+    (box,) = series(d, "selected")
+    ((first, last),) = box["markArea"]["data"]
+    assert (first["coord"][0], last["coord"][0]) == (at("2025-06-24"), at("2025-06-26"))
+    assert first["itemStyle"]["borderColor"] == "#000000"
+    assert not series(spec(pkg, events, conflicts, selected="nope"), "selected")
 
 
-def test_data_text_is_escaped(pkg: Package, conflicts: pd.DataFrame) -> None:
-    """A title with markup reaches Plotly's pseudo-HTML escaped, in labels and hover."""
+def test_data_text_is_plain_in_labels_and_escaped_in_hovers(
+    pkg: Package, conflicts: pd.DataFrame
+) -> None:
+    """A title with markup is drawn as plain text in its label (ECharts does not read it as
+    HTML) and reaches the HTML hover text escaped."""
     ev = pkg["events"].copy()
-    ev.loc[ev["event_id"] == "talks_putin", "title_en"] = '<a href="javascript:x()">hi</a>'
+    hostile_title = '<a href="javascript:x()">{b}</a>'
+    ev.loc[ev["event_id"] == "talks_putin", "title_en"] = hostile_title
     hostile = replace(pkg, tables={**pkg.tables, "events": ev})
     d = spec(hostile, views.event_table(hostile), conflicts)
-    text = " ".join(
-        str(v) for t in d["data"] for k in ("text", "hovertext") for v in (t.get(k) or [])
+    label = items(d, "labels")["talks_putin"]
+    assert label["name"] == '<a href="javascript:x()">\uff5bb\uff5d</a>'  # no {b} placeholder
+    hovers = " ".join(
+        i["tooltip"]["formatter"]
+        for s in d["series"]
+        for i in s["data"]
+        if isinstance(i, dict) and "tooltip" in i
     )
-    assert "<a href" not in text
-    assert "&lt;a href=" in text
+    assert "<a href" not in hovers
+    assert "&lt;a href=" in hovers
 
 
 def test_many_events_stay_bounded(pkg: Package, events: pd.DataFrame) -> None:
@@ -268,52 +357,61 @@ def test_many_events_stay_bounded(pkg: Package, events: pd.DataFrame) -> None:
         [events.assign(event_id=events["event_id"] + f"_{i}") for i in range(12)],
         ignore_index=True,
     )
-    d = tl.timeline_figure(pkg, many, views.conflicts(pkg)).to_dict()
-    assert not traces(d, "labels")
-    bands = [s for s in d["layout"]["shapes"] if s.get("name") == "lane"]
-    assert all(b["y1"] - b["y0"] <= tl.MAX_ROWS_PER_LANE for b in bands)
+    d = tl.timeline_figure(pkg, many, views.conflicts(pkg)).spec
+    assert not series(d, "labels")
+    assert all(hi - lo <= tl.MAX_ROWS_PER_LANE for _, lo, hi in lanes(d))
 
 
 def test_empty_events_give_an_empty_chart(pkg: Package, conflicts: pd.DataFrame) -> None:
-    """No event: a valid figure with no lanes, not an error."""
-    d = tl.timeline_figure(pkg, views.event_table(pkg).head(0), conflicts).to_dict()
-    assert d["layout"]["yaxis"]["ticktext"] == []
-    go.Figure(d)
+    """No event: a valid chart with no lanes, not an error."""
+    fig = tl.timeline_figure(pkg, views.event_table(pkg).head(0), conflicts)
+    assert fig.spec["yAxis"][0]["data"] == [""]
+    assert series(fig.spec, "lanes")[0]["markArea"]["data"] == []
+    json.dumps(fig.spec, allow_nan=False)
+
+
+IDS = ((None, None), ("talks_putin", "wreath_moscow"))  # series 1 holds two events
+
+
+def picked(*indices: int, series_index: int = 1) -> dict[str, Any]:
+    return {"series_index": series_index, "data_type": "main", "data_indices": list(indices)}
 
 
 @pytest.mark.parametrize(
     ("selection", "expected"),
     [
-        ({"points": [{"customdata": "talks_putin"}], "box": []}, ("event", "talks_putin")),
-        ({"points": [{"customdata": ["talks_putin"]}]}, ("event", "talks_putin")),
-        ({"points": [{"x": 1}, {"customdata": "wreath_moscow"}]}, ("event", "wreath_moscow")),
-        ({"points": [], "box": [], "lasso": []}, ("event", None)),
+        ({"selected": [picked(0)], "areas": []}, ("event", "talks_putin")),
+        ({"selected": [picked(0, series_index=0), picked(1)]}, ("event", "wreath_moscow")),
+        ({"selected": [picked(5), "x", {"series_index": True}]}, None),
+        ({"selected": [], "areas": []}, ("event", None)),
         (
             {
-                "points": [{"customdata": "x"}],
-                "box": [{"x": ["2025-06-21 14:00:00.5", "2025-06-23 09:00"]}],
+                "selected": [picked(0)],
+                "areas": [{"coord_range": [at("2025-06-21 14:00") + 0.5, at("2025-06-23 09:00")]}],
             },
             ("dates", (date(2025, 6, 21), date(2025, 6, 23))),
         ),
         (
-            {"box": [{"x": ["2025-06-25 00:00", "2025-06-23 00:00"]}]},
+            {"areas": [{"coord_range": [at("2025-06-25"), at("2025-06-23")]}]},
             ("dates", (date(2025, 6, 23), date(2025, 6, 24))),
         ),
         (
-            {"box": [{"x": ["2025-05-01", "2025-08-01"]}]},
+            {"areas": [{"coord_range": [at("2025-05-01"), at("2025-08-01")]}]},
             ("dates", (date(2025, 6, 1), date(2025, 6, 30))),
         ),
-        ({"box": [{"x": ["2025-08-01", "2025-08-05"]}]}, None),
-        ({"box": [{"x": ["junk", "2025-06-02"]}]}, None),
-        ({"box": [{"x": []}], "points": [{"customdata": 5}]}, None),
+        ({"areas": [{"coord_range": [at("2025-08-01"), at("2025-08-05")]}]}, None),
+        ({"areas": [{"coord_range": ["junk", at("2025-06-02")]}]}, None),
+        ({"areas": [{"coord_range": [1e300, 2e300]}]}, None),
+        ({"areas": [{"coord_range": [float("nan"), 0]}]}, None),
+        ({"areas": [{"coord_range": []}], "selected": [{"data_indices": [0]}]}, None),
         (None, None),
         ("nonsense", None),
     ],
 )
 def test_read_selection(selection: Any, expected: Any) -> None:
-    """A box sets the dates it touches (clipped to the visit); a click selects the event;
-    an emptied selection clears it; anything else asks for nothing."""
-    assert tl.read_selection(selection, date(2025, 6, 1), date(2025, 6, 30)) == expected
+    """A date brush sets the dates it touches (clipped to the visit); a click selects the
+    event; an emptied selection clears it; anything else asks for nothing."""
+    assert tl.read_selection(selection, date(2025, 6, 1), date(2025, 6, 30), IDS) == expected
 
 
 @pytest.mark.parametrize(

@@ -81,8 +81,10 @@ def test_timeline_draws_the_first_events_and_says_how_many_there_are(big: Path) 
     warning = " ".join(str(w.value) for w in at.warning)
     assert f"{tl.MAX_EVENTS:,}" in warning or str(tl.MAX_EVENTS) in warning
     assert f"{N_EVENTS:,}" in warning or str(N_EVENTS) in warning
-    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
-    drawn = {c for trace in spec["data"] for c in (trace.get("customdata") or []) if c}
+    spec = json.loads(at.get("echarts_chart")[0].proto.spec)
+    drawn = {
+        i["id"] for s in spec["series"] for i in s["data"] if isinstance(i, dict) and "id" in i
+    }
     assert 0 < len(drawn) <= tl.MAX_EVENTS
 
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard.charts import timeline as tl
 from tests.conftest import APP
 
 PAGE = "app_pages/timeline.py"
@@ -23,16 +26,8 @@ def run(**params: str | list[str]) -> AppTest:
     return at
 
 
-def with_table(at: AppTest) -> AppTest:
-    """Turn on 'Show the table' (off when a session opens the page)."""
-    assert not at.dataframe  # not drawn until asked for
-    at.toggle(key="timeline_table").set_value(True).run()
-    assert not at.exception
-    return at
-
-
 def chart(at: AppTest) -> dict[str, Any]:
-    charts = at.get("plotly_chart")
+    charts = at.get("echarts_chart")
     assert len(charts) == 1
     spec: dict[str, Any] = json.loads(charts[0].proto.spec)
     return spec
@@ -48,14 +43,11 @@ def test_page_in_english() -> None:
     """The chart, the written summary, the hint to click, and the 20-row table."""
     at = run()
     spec = chart(at)
-    assert "<b>Kazan</b>" in spec["layout"]["yaxis"]["ticktext"]
+    assert "Kazan" in spec["yAxis"][0]["data"]
     body = text(at)
     assert "20 events" in body
     assert "Click an event on the chart" in body
-    assert "Box select" in body
-    assert with_table(at).dataframe[0].value.shape[0] == 20
-    assert at.session_state["timeline_table"] is True  # it stays on for the session
-    at.run()
+    assert "Select dates" in body
     assert at.dataframe[0].value.shape[0] == 20
 
 
@@ -63,13 +55,12 @@ def test_page_in_french() -> None:
     """lang=fr: French labels, French month names on the axis, French table headers."""
     at = run(lang="fr")
     spec = chart(at)
-    assert all("juin" in t for t in spec["layout"]["xaxis"]["ticktext"])
-    assert "<b>Moscou</b>" in spec["layout"]["yaxis"]["ticktext"]
+    assert all("juin" in t for t in spec["xAxis"][1]["data"] if t)
+    assert "Moscou" in spec["yAxis"][0]["data"]
     body = text(at)
     assert "20 événements" in body
     assert "Les événements en tableau" in body
-    assert at.toggle(key="timeline_table").label == "Afficher le tableau"
-    assert "Événement" in with_table(at).dataframe[0].value.columns
+    assert "Événement" in at.dataframe[0].value.columns
 
 
 def test_event_in_url_opens_detail_with_both_claims() -> None:
@@ -85,7 +76,7 @@ def test_event_in_url_opens_detail_with_both_claims() -> None:
     assert "seed document, quote verified" in body
     assert "external reference" in body
     assert "(https://netafrique.net/)" in body
-    names = [s.get("name") for s in chart(at)["layout"]["shapes"]]
+    names = [s.get("name") for s in chart(at)["series"]]
     assert "selected" in names
 
 
@@ -100,17 +91,61 @@ def test_selection_through_session_state() -> None:
     assert "KAMAZ in the programme" in [s.value for s in at.get("subheader")]
     assert "region only" in text(at)
     assert at.session_state["w_event"] == "visit_kamaz"
-    assert "selected" in [s.get("name") for s in chart(at)["layout"]["shapes"]]
+    assert "selected" in [s.get("name") for s in chart(at)["series"]]
+
+
+def choose(at: AppTest, selection: dict[str, Any]) -> AppTest:
+    """Send a chart selection as the browser does (a widget state of the drawn chart), and
+    rerun: that runs the page's on_select callback. AppTest has no public way to do this."""
+    (drawn,) = at.get("echarts_chart")
+    states = at._tree.get_widget_states()
+    state = states.widgets.add()
+    state.id = drawn.proto.id
+    state.string_value = json.dumps({"selection": selection})
+    at = at._run(states)
+    assert not at.exception
+    return at
+
+
+def test_a_click_on_a_mark_selects_its_event() -> None:
+    """A click reports the clicked item's series and data index; the page reads the event
+    id off the drawn chart, opens its detail and puts it in the URL."""
+    at = run()
+    spec = chart(at)
+    (days,) = [i for i, s in enumerate(spec["series"]) if s.get("name") == "days"]
+    index = [item["id"] for item in spec["series"][days]["data"]].index("visit_helicopters")
+    picked = {"series_index": days, "data_type": "main", "data_indices": [index]}
+    at = choose(at, {"selected": [picked], "areas": []})
+    assert at.query_params.get("event") in ("visit_helicopters", ["visit_helicopters"])
+    assert "Visit to the Kazan Helicopter Plant" in [s.value for s in at.get("subheader")]
+    assert "selected" in [s.get("name") for s in chart(at)["series"]]
+
+
+def test_a_date_brush_sets_the_date_filter() -> None:
+    """A brush across 22-24 June (in the chart's milliseconds) sets the dates it touches."""
+    at = run()
+    lo, hi = tl.ms(pd.Timestamp("2025-06-22 03:00")), tl.ms(pd.Timestamp("2025-06-24 20:00"))
+    at = choose(at, {"selected": [], "areas": [{"brush_type": "lineX", "coord_range": [lo, hi]}]})
+    assert at.query_params.get("dates") == ["2025-06-22", "2025-06-24"]
+    assert at.date_input(key="w_dates").value == (date(2025, 6, 22), date(2025, 6, 24))
+
+
+@pytest.mark.parametrize("index", [10_000, -1])
+def test_a_stale_or_junk_click_changes_nothing(index: int) -> None:
+    """A data index the drawn chart does not have selects nothing, without an error."""
+    at = run()
+    at = choose(at, {"selected": [{"series_index": 1, "data_indices": [index]}], "areas": []})
+    assert "event" not in at.query_params
 
 
 def test_date_filter_sets_the_chart_range() -> None:
     """dates=… narrows the events and sets the x-range to exactly those days."""
     at = run(dates=["2025-06-22", "2025-06-23"])
     spec = chart(at)
-    assert spec["layout"]["xaxis"]["range"] == ["2025-06-22 00:00", "2025-06-24 00:00"]
-    assert "<b>Bamako</b>" not in spec["layout"]["yaxis"]["ticktext"]
-    table = with_table(at).dataframe[0].value
-    assert table.shape[0] == 9  # 4 in Moscow + the 5 month-only events
+    days = (spec["xAxis"][0]["min"], spec["xAxis"][0]["max"])
+    assert days == (tl.ms(pd.Timestamp("2025-06-22")), tl.ms(pd.Timestamp("2025-06-24")))
+    assert "Bamako" not in spec["yAxis"][0]["data"]
+    assert at.dataframe[0].value.shape[0] == 9  # 4 in Moscow + the 5 month-only events
 
 
 def test_hidden_selected_event_says_so() -> None:
@@ -124,7 +159,7 @@ def test_hidden_selected_event_says_so() -> None:
 def test_filters_matching_nothing() -> None:
     """No event left: the empty state, no chart, no exception."""
     at = run(sector="gold", place="moscow")
-    assert not at.get("plotly_chart")
+    assert not at.get("echarts_chart")
     assert "No event matches these filters" in text(at)
 
 
@@ -140,7 +175,7 @@ def test_filters_matching_nothing() -> None:
 def test_hostile_query_string(params: dict[str, Any]) -> None:
     """Bad values are dropped with a notice; nothing from them is rendered as markup."""
     at = run(**params)
-    assert len(at.get("plotly_chart")) == 1
+    assert len(at.get("echarts_chart")) == 1
     body = text(at)
     assert "<script>" not in body
     assert "<b>fr</b>" not in body

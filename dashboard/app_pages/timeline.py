@@ -3,9 +3,12 @@ sources in a detail panel. A click selects an event (URL ``event=``); a box sets
 
 from __future__ import annotations
 
+import functools
+import zlib
+from collections.abc import Mapping
+
 import pandas as pd
 import streamlit as st
-from plotly.graph_objects import Figure
 
 from dashboard import ui
 from dashboard.charts import timeline as tl
@@ -15,7 +18,7 @@ CHART = "timeline_chart"
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _figure(key: tuple[object, ...], _ctx: ui.Context, _events: pd.DataFrame) -> Figure:
+def _figure(key: tuple[object, ...], _ctx: ui.Context, _events: pd.DataFrame) -> tl.Figure:
     """Built once per (package, events, language, dates, selection); never mutated."""
     opts = tl.TimelineOptions(_ctx.lang, _ctx.state.date_from, _ctx.state.date_to, _ctx.state.event)
     return tl.timeline_figure(_ctx.pkg, _events, ui.conflicts(_ctx.pkg), opts)
@@ -42,12 +45,16 @@ def _pkg_key(ctx: ui.Context) -> tuple[str, int]:
     return str(ctx.pkg.path), id(ctx.pkg)
 
 
-def _on_select() -> None:
-    """A click selects the event (or clears it); a box across the chart sets the dates."""
+def _on_select(key: str, ids: tuple[tuple[str | None, ...], ...]) -> None:
+    """A click selects the event (or clears it); a date brush across the chart sets the
+    dates. ``ids``: the event ids of the drawn chart's items (``tl.Figure.ids``)."""
     ctx = ui.context()
-    state = st.session_state.get(CHART)
+    state = st.session_state.get(key)
     asked = tl.read_selection(
-        getattr(state, "selection", None), ctx.options.first_day, ctx.options.last_day
+        state.get("selection") if isinstance(state, Mapping) else None,
+        ctx.options.first_day,
+        ctx.options.last_day,
+        ids,
     )
     if asked is None:
         return
@@ -127,13 +134,16 @@ def body(ctx: ui.Context) -> None:
             )
         )
     key = (ctx.key, ctx.lang, ctx.state.event)  # the view's filters, dates included
-    st.plotly_chart(
-        _figure(key, ctx, events),
-        key=CHART,
-        on_select=_on_select,
-        selection_mode=("points", "box"),
-        config=tl.CONFIG,
-        width="stretch",
+    figure = _figure(key, ctx, events)
+    # One chart key per view: a selection is data indices of the drawn chart, which mean
+    # other marks in another view; a new key starts each view with nothing selected.
+    chart_key = f"{CHART}-{zlib.crc32(repr(key).encode()):08x}"
+    st.echarts_chart(
+        figure.spec,
+        key=chart_key,
+        on_select=functools.partial(_on_select, chart_key, figure.ids),
+        height=figure.height,
+        renderer="svg",
         alt=ctx.t("timeline_chart_alt", n=len(events)),
     )
     table, summary = _twin(key, ctx, events)
@@ -143,11 +153,6 @@ def body(ctx: ui.Context) -> None:
     else:
         st.info(ctx.t("timeline_detail_hint"), icon=":material/touch_app:")
     st.subheader(ctx.t("timeline_table_title"))
-    # The table on request (kept on for the session once asked for): drawn with the chart,
-    # its grid's code competed with Plotly's and delayed the first chart by about half a
-    # second. The summary above says in words what the chart shows.
-    if not st.toggle(ctx.t("timeline_table_show"), key="timeline_table", persist_state="session"):
-        return
     date_col = ctx.t("timeline_col_date")
     st.dataframe(
         table,

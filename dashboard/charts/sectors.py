@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard import model, palette
+from dashboard.charts.echarts import literal, picked
 from dashboard.filters import codes, event_rows, isin_few, of_events
 from dashboard.i18n import format_number, t
 from dashboard.ids import isin, rows_where
@@ -97,16 +98,11 @@ def sector_of_node(node_id: object) -> str | None:
 def clicked_sector(selection: Mapping[str, Any] | None, ids: Sequence[str | None]) -> str | None:
     """The sector of the first clicked box in a ``st.echarts_chart`` selection of the
     treemap whose node ids (``tree_ids``) are ``ids``; None for junk or an empty click."""
-    if not isinstance(selection, Mapping):
-        return None
-    for group in selection.get("selected") or []:
-        if not isinstance(group, Mapping):
-            continue
-        for index in group.get("data_indices") or []:
-            if isinstance(index, int) and not isinstance(index, bool) and 0 <= index < len(ids):
-                sector = sector_of_node(ids[index])
-                if sector:
-                    return sector
+    for _, index in picked(selection):
+        if index < len(ids):
+            sector = sector_of_node(ids[index])
+            if sector:
+                return sector
     return None
 
 
@@ -483,12 +479,6 @@ def _text_on(colour: str) -> str:
     return "#000000" if (lum + 0.05) / 0.05 > 1.05 / (lum + 0.05) else "#FFFFFF"
 
 
-def _literal(text: str) -> str:
-    """Text for an ECharts label template, shown as written: braces would start a
-    placeholder (``{b}``) or a rich-text style, so they become full-width braces."""
-    return text.replace("{", "\uff5b").replace("}", "\uff5d")
-
-
 def tree_ids(chart: Mapping[str, Any]) -> list[str | None]:
     """The node ids of a treemap spec in ECharts' data-index order: the tree walked depth
     first, after the series' own (unnamed) root, which takes index 0."""
@@ -512,7 +502,7 @@ def treemap(nodes: pd.DataFrame, lang: str, measure: Measure = "events") -> dict
     items: dict[str, dict[str, Any]] = {}
     for rec in nodes.to_dict("records"):
         nid, colour = str(rec["id"]), _tint(str(rec["colour"]), str(rec["kind"]))
-        name, count = _literal(str(rec["label"])), _literal(format_number(int(rec["value"]), lang))
+        name, count = literal(str(rec["label"])), literal(format_number(int(rec["value"]), lang))
         item: dict[str, Any] = {
             "id": nid,
             "name": str(rec["label"]),
@@ -723,7 +713,7 @@ def heatmap(
         {
             "type": "category",
             "position": "top",
-            "data": [_literal(_wrap(x)) for x in x_labels],
+            "data": [literal(_wrap(x)) for x in x_labels],
             "axisLabel": {"interval": 0, "lineHeight": 14},
             "splitArea": {"show": False},
         }
@@ -732,7 +722,7 @@ def heatmap(
         {
             "type": "category",
             "inverse": True,
-            "data": [_literal(short(y, 48)) for y in y_labels],
+            "data": [literal(short(y, 48)) for y in y_labels],
             "axisLabel": {"interval": 0},
         }
     ]

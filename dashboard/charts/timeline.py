@@ -1,6 +1,7 @@
 """The timeline: events on a date axis, in lanes by place, with their uncertainty drawn.
 
-Pure functions (frames + options -> a plotly ``Figure`` or plain data); no streamlit here.
+Pure functions (frames + options -> an ECharts spec for ``st.echarts_chart``, or plain
+data); no streamlit here.
 
 How an event is drawn:
 - a date known to the day: a filled marker on that day (several days: a solid bar);
@@ -26,9 +27,9 @@ from datetime import date
 from typing import Any
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from dashboard import palette
+from dashboard.charts.echarts import ids_of, item_ids, literal
 from dashboard.i18n import (
     MONTHS_SHORT,
     as_lang,
@@ -57,11 +58,6 @@ SPAN_PATTERN = {"day": "", "range": "/", "month": "."}
 SPAN_DASH = {"day": "solid", "range": "dash", "month": "dot"}
 SPAN_ALPHA = {"day": 0.85, "range": 0.18, "month": 0.12}
 SPAN_SOLIDITY = {"day": 0.3, "range": 0.3, "month": 0.15}
-CONFIG: dict[str, Any] = {
-    "displaylogo": False,
-    "toImageButtonOptions": {"format": "png", "filename": "timeline", "scale": 2},
-    "modeBarButtonsToRemove": ["lasso2d", "autoScale2d"],
-}
 
 
 @dataclass(frozen=True)
@@ -76,7 +72,7 @@ class TimelineOptions:
 
 
 def esc(text: object) -> str:
-    """Data text made inert for Plotly's pseudo-HTML (hover, labels, annotations)."""
+    """Data text made inert for the chart's HTML hover text."""
     return html.escape(str(text), quote=False)
 
 
@@ -308,7 +304,7 @@ def _layout_lanes(marks: list[Mark], order: Mapping[str, int]) -> list[tuple[Lan
         for m in group:
             m.y = y + m.row
         out.append((group[0].lane, y, y + n - 1))
-        y += n + 0.8
+        y += n
     return out
 
 
@@ -409,24 +405,23 @@ def build_marks(
     return marks
 
 
-def _ticks(x0: pd.Timestamp, x1: pd.Timestamp, lang: str) -> tuple[list[str], list[str]]:
-    """Tick positions (noon of each shown day) and their labels, month names in ``lang``."""
-    first = x0.normalize()
-    if first + DAY / 2 <= x0:
-        first += DAY
-    days = max(1, math.ceil((x1 - first - DAY / 2) / DAY))
-    step = max(1, math.ceil(days / 15))
-    vals, text = [], []
+def day_labels(x0: pd.Timestamp, n_days: int, lang: str) -> list[str]:
+    """One label per day from ``x0`` (a midnight), month names in ``lang``; about 15 days
+    are labelled, the others left blank; the year under the first day of each month shown."""
+    step = max(1, math.ceil(n_days / 15))
+    out: list[str] = []
     shown_month: tuple[int, int] | None = None
-    for i in range(0, days, step):
-        d = first + DAY * i
+    for i in range(n_days):
+        d = x0 + DAY * i
+        if i % step:
+            out.append("")
+            continue
         label = f"{d.day} {MONTHS_SHORT[as_lang(lang)][d.month - 1]}"
         if (d.year, d.month) != shown_month:
-            label += f"<br>{d.year}"
+            label += f"\n{d.year}"
             shown_month = (d.year, d.month)
-        vals.append(_iso(d + DAY / 2))
-        text.append(label)
-    return vals, text
+        out.append(label)
+    return out
 
 
 def _axis_title(x0: pd.Timestamp, x1: pd.Timestamp, lang: str) -> str:
@@ -441,247 +436,308 @@ def _axis_title(x0: pd.Timestamp, x1: pd.Timestamp, lang: str) -> str:
     return t("timeline_axis", lang, months=" – ".join(months))
 
 
-Trace = dict[str, Any]
+Series = dict[str, Any]
+EPOCH = pd.Timestamp(0)
+MS = pd.Timedelta(milliseconds=1)
+GREY = palette.NEUTRAL
+# Series that a click or the date brush reads (``Figure.ids``); the others are drawing only.
+CLICKABLE = ("spans", "claims", "days", "labels")
 
 
-def _legend(marks: Sequence[Mark], pkg: Package, lang: str) -> list[Trace]:
-    """Legend-only entries explaining the styles, then the sector colours."""
-    grey = palette.NEUTRAL
-    common: Trace = {
-        "type": "scatter",
-        "x": [None],
-        "y": [None],
-        "hoverinfo": "skip",
-        "showlegend": True,
-    }
-    title = {"text": f"<b>{esc(t('timeline_legend_styles', lang))}</b>"}
-    out: list[Trace] = [
-        {
-            **common,
-            "mode": "markers",
-            "name": t("timeline_legend_day", lang),
-            "marker": {"color": grey, "size": 12, "line": {"color": "#FFFFFF", "width": 1}},
-            "legendgroup": "styles",
-            "legendgrouptitle": title,
-            "legendrank": 1,
+def ms(ts: pd.Timestamp) -> float:
+    """A time as ECharts' value axis holds it: milliseconds since 1970."""
+    return float((ts - EPOCH) / MS)
+
+
+def span_style(style: str, colour: str, selected: bool = False) -> dict[str, Any]:
+    """A span's look: solid for several known days; hatched, see-through, dashed outline for
+    some day in a range; dotted and lighter across a month known only to the month."""
+    out: dict[str, Any] = {"color": _rgba(colour, SPAN_ALPHA[style])}
+    if style == "range":
+        out |= {
+            "borderColor": colour,
+            "borderWidth": 1.5,
+            "borderType": "dashed",
+            "decal": {
+                "symbol": "rect",
+                "dashArrayX": [1, 0],
+                "dashArrayY": [2, 5],
+                "rotation": -math.pi / 4,
+                "color": _rgba(colour, 0.55),
+            },
         }
-    ]
-    for rank, style in ((2, "range"), (3, "month")):
+    elif style == "month":
+        out |= {
+            "borderColor": colour,
+            "borderWidth": 1.5,
+            "borderType": "dotted",
+            "decal": {
+                "symbol": "circle",
+                "symbolSize": 0.7,
+                "dashArrayX": 6,
+                "dashArrayY": 6,
+                "color": _rgba(colour, 0.6),
+            },
+        }
+    if selected:
+        out |= {"borderColor": "#000000", "borderWidth": 2.5, "borderType": "solid"}
+    return out
+
+
+def _stacks(spans: Sequence[Mark]) -> list[list[Mark]]:
+    """Spans of one row in runs that do not overlap, each run by start (a run is drawn as one
+    stack of bars: a see-through gap up to each span, then the span)."""
+    runs: list[list[Mark]] = []
+    for m in sorted(spans, key=lambda m: (m.start, m.end, m.event_id)):
+        run = next((r for r in runs if r[-1].end <= m.start), None)
+        if run is None:
+            runs.append([m])
+        else:
+            run.append(m)
+    return runs
+
+
+def _spans(marks: Sequence[Mark], n_rows: int, selected: str | None) -> list[Series]:
+    """Every span (uncertain dates, and events of several days) as horizontal bars. ECharts
+    draws a bar from zero, so each is stacked on a see-through gap bar that ends where it
+    starts; spans sharing a row are stacked one after another, overlapping ones on a second
+    stack drawn at the same place (``barGap: -100%``)."""
+    by_row: dict[int, list[Mark]] = {}
+    for m in marks:
+        if not m.single_day:
+            by_row.setdefault(int(m.y), []).append(m)
+    layers: dict[tuple[int, int], list[Any]] = {}  # (stack, k) -> [gaps, spans] per row
+    for row, spans in by_row.items():
+        for j, run in enumerate(_stacks(spans)):
+            end = EPOCH
+            for k, m in enumerate(run):
+                gaps, items = layers.setdefault((j, k), [["-"] * n_rows, ["-"] * n_rows])
+                gaps[row] = ms(m.start) - ms(end)
+                items[row] = {
+                    "value": ms(m.end) - ms(m.start),
+                    "id": m.event_id,
+                    "itemStyle": span_style(m.precision, m.colour, m.event_id == selected),
+                    "tooltip": {"formatter": m.hover},
+                }
+                end = m.end
+    bar = {"type": "bar", "barWidth": "72%", "barGap": "-100%", "xAxisIndex": 0, "yAxisIndex": 0}
+    out: list[Series] = []
+    for (j, _), (gaps, items) in sorted(layers.items()):
+        stack = f"spans-{j}"
         out.append(
             {
-                **common,
-                "mode": "lines",
-                "name": t(f"timeline_legend_{style}", lang),
-                "fill": "toself",
-                "fillcolor": _rgba(grey, 0.2),
-                "fillpattern": {
-                    "shape": SPAN_PATTERN[style],
-                    "fgcolor": grey,
-                    "fillmode": "overlay",
-                },
-                "line": {"color": grey, "dash": SPAN_DASH[style], "width": 1.5},
-                "legendgroup": "styles",
-                "legendrank": rank,
+                **bar,
+                "name": "gap",
+                "stack": stack,
+                "data": gaps,
+                "silent": True,
+                "itemStyle": {"color": "rgba(0,0,0,0)"},
+                "tooltip": {"show": False},
+                "emphasis": {"disabled": True},
             }
         )
-    if any(len(m.claims) > 1 for m in marks):
         out.append(
-            {
-                **common,
-                "mode": "lines+markers",
-                "name": t("timeline_legend_claim", lang),
-                "marker": {
-                    "color": grey,
-                    "size": 11,
-                    "symbol": "circle-open",
-                    "line": {"width": 2.5},
-                },
-                "line": {"color": grey, "dash": "dot", "width": 1.5},
-                "legendgroup": "styles",
-                "legendrank": 4,
-            }
-        )
-    used = {m.colour for m in marks}
-    s = pkg["sectors"]
-    tops = s[s["parent_id"].isna()].sort_values("sort_order")
-    group_title = {"text": f"<b>{esc(t('timeline_legend_sectors', lang))}</b>"}
-    entries = [
-        (str(c), esc(label), 10 + int(order))
-        for c, label, order in zip(
-            tops["colour"], tops[col("label", lang)], tops["sort_order"], strict=True
-        )
-        if c in used
-    ]
-    if palette.NEUTRAL in used:
-        entries.append((palette.NEUTRAL, esc(t("timeline_no_sector", lang)), 10_000))
-    for i, (colour, label, rank) in enumerate(entries):
-        out.append(
-            {
-                **common,
-                "mode": "markers",
-                "name": label,
-                "marker": {"color": colour, "size": 12, "symbol": "square"},
-                "legendgroup": "sectors",
-                "legendrank": rank,
-                **({"legendgrouptitle": group_title} if i == 0 else {}),
-            }
+            {**bar, "name": "spans", "stack": stack, "data": items, "selectedMode": "single"}
         )
     return out
 
 
-def _spans(marks: Sequence[Mark]) -> list[Trace]:
-    """Uncertain dates as hatched, see-through bars with a dashed outline; multi-day events
-    as solid bars. One bar trace per style and colour: Plotly draws a pattern in black when
-    its colours are given per bar."""
-    out: list[Trace] = []
-    for style in STYLES:
-        spans = [m for m in marks if m.precision == style and not m.single_day]
-        for colour in sorted({m.colour for m in spans}):
-            group = [m for m in spans if m.colour == colour]
-            out.append(
-                {
-                    "type": "bar",
-                    "orientation": "h",
-                    "name": style,
-                    "showlegend": False,
-                    "y": [m.y for m in group],
-                    "base": [_iso(m.start) for m in group],
-                    "x": [(m.end - m.start) / pd.Timedelta(milliseconds=1) for m in group],
-                    "width": 0.72,
-                    "customdata": [m.event_id for m in group],
-                    "hovertext": [m.hover for m in group],
-                    "hovertemplate": "%{hovertext}<extra></extra>",
-                    "marker": {
-                        "color": _rgba(colour, SPAN_ALPHA[style]),
-                        "line": {"width": 0},
-                        "pattern": {
-                            "shape": SPAN_PATTERN[style],
-                            "fgcolor": colour,
-                            "fillmode": "overlay",
-                            "size": 8,
-                            "solidity": SPAN_SOLIDITY[style],
-                        },
-                    },
-                    "unselected": {"marker": {"opacity": 0.45}},
-                }
-            )
-            if style == "day":
-                continue
-            xs: list[str | None] = []
-            ys: list[float | None] = []
-            for m in group:
-                a, b = _iso(m.start), _iso(m.end)
-                lo, hi = m.y - 0.36, m.y + 0.36
-                xs += [a, b, b, a, a, None]
-                ys += [lo, lo, hi, hi, lo, None]
-            out.append(
-                {
-                    "type": "scatter",
-                    "x": xs,
-                    "y": ys,
-                    "mode": "lines",
-                    "hoverinfo": "skip",
-                    "showlegend": False,
-                    "name": f"{style} outline",
-                    "line": {"color": colour, "width": 1.5, "dash": SPAN_DASH[style]},
-                }
-            )
-    return out
+def _point(x: pd.Timestamp, m: Mark, **item: Any) -> dict[str, Any]:
+    return {"value": [ms(x), int(m.y)], "id": m.event_id, **item}
 
 
-def _disputes(marks: Sequence[Mark], lang: str) -> tuple[list[Trace], list[dict[str, Any]]]:
+def _middle(m: Mark) -> pd.Timestamp:
+    """Noon half-way between an event's first and last claimed days."""
+    days = [c[0] for c in m.claims]
+    return min(days) + (max(days) - min(days)) / 2 + DAY / 2
+
+
+def _disputes(marks: Sequence[Mark], lang: str, selected: str | None) -> list[Series]:
     """Disputed dates: the claims joined by a dotted line, "sources disagree" above, the
     claims not used as hollow markers (the used one is drawn with the day markers)."""
-    traces: list[Trace] = []
-    notes: list[dict[str, Any]] = []
     disputed = [m for m in marks if len(m.claims) > 1]
+    out: list[Series] = []
     for m in disputed:
         days = sorted(c[0] for c in m.claims)
-        traces.append(
+        out.append(
             {
-                "type": "scatter",
-                "x": [_iso(days[0] + DAY / 2), _iso(days[-1] + DAY / 2)],
-                "y": [m.y, m.y],
-                "mode": "lines",
-                "hoverinfo": "skip",
-                "showlegend": False,
+                "type": "line",
                 "name": "claims joined",
-                "line": {"color": m.colour, "width": 2, "dash": "dot"},
+                "silent": True,
+                "symbol": "none",
+                "data": [[ms(days[0] + DAY / 2), int(m.y)], [ms(days[-1] + DAY / 2), int(m.y)]],
+                "lineStyle": {"color": m.colour, "width": 2, "type": "dotted"},
+                "tooltip": {"show": False},
             }
         )
-        notes.append(
+    if disputed:
+        out.append(
             {
-                "x": _iso(days[0] + (days[-1] - days[0]) / 2 + DAY / 2),
-                "y": m.y,
-                "text": f"<i>{esc(t('timeline_disagree', lang))}</i>",
-                "showarrow": False,
-                "yshift": 15,
-                "font": {"size": 11},
+                "type": "scatter",
                 "name": "sources disagree",
+                "silent": True,
+                "symbolSize": 0,
+                "label": {
+                    "show": True,
+                    "position": "top",
+                    "distance": 10,
+                    "fontStyle": "italic",
+                    "fontSize": 11,
+                    "formatter": literal(t("timeline_disagree", lang)),
+                },
+                "data": [{"value": [ms(_middle(m)), int(m.y)]} for m in disputed],
+                "tooltip": {"show": False},
             }
         )
     hollow = [(m, c) for m in disputed for c in m.claims if not c[1]]
     if hollow:
-        traces.append(
+        out.append(
             {
                 "type": "scatter",
-                "mode": "markers",
-                "showlegend": False,
-                "name": "claimed date",
-                "x": [_iso(c[0] + DAY / 2) for _, c in hollow],
-                "y": [m.y for m, _ in hollow],
-                "customdata": [m.event_id for m, _ in hollow],
-                "hovertext": [c[2] for _, c in hollow],
-                "hovertemplate": "%{hovertext}<extra></extra>",
-                "marker": {
-                    "symbol": "circle-open",
-                    "size": 13,
-                    "color": [m.colour for m, _ in hollow],
-                    "line": {"width": 2.5},
-                },
-                "unselected": {"marker": {"opacity": 0.45}},
+                "name": "claims",
+                "selectedMode": "single",
+                "symbol": "emptyCircle",
+                "data": [
+                    _point(
+                        c[0] + DAY / 2,
+                        m,
+                        symbolSize=17 if m.event_id == selected else 13,
+                        itemStyle={"color": m.colour, "borderWidth": 2.5},
+                        tooltip={"formatter": c[2]},
+                    )
+                    for m, c in hollow
+                ],
             }
         )
-    return traces, notes
+    return out
 
 
-def _days(marks: Sequence[Mark]) -> list[Trace]:
+def _days(marks: Sequence[Mark], selected: str | None) -> list[Series]:
     """One filled marker per single-day event; a disputed event sits, larger and outlined,
-    on the date the dataset uses."""
-    points = []
+    on the date the dataset uses; the selected event is outlined in black."""
+    items = []
     for m in marks:
         if not m.single_day:
             continue
         used = [c for c in m.claims if c[1]] if len(m.claims) > 1 else []
-        if used:
-            points.append((m, used[0][0], used[0][2], True))
-        else:
-            points.append((m, m.start, m.hover, False))
-    if not points:
+        day, hover, big = (used[0][0], used[0][2], True) if used else (m.start, m.hover, False)
+        chosen = m.event_id == selected
+        items.append(
+            _point(
+                day + DAY / 2,
+                m,
+                symbolSize=(18 if big else 13) + (4 if chosen else 0),
+                itemStyle={
+                    "color": m.colour,
+                    "borderColor": "#000000" if big or chosen else "#FFFFFF",
+                    "borderWidth": 3 if chosen else 2 if big else 1,
+                },
+                tooltip={"formatter": hover},
+            )
+        )
+    if not items:
         return []
+    return [{"type": "scatter", "name": "days", "selectedMode": "single", "data": items}]
+
+
+def _labels(marks: Sequence[Mark], x0: pd.Timestamp, x1: pd.Timestamp) -> list[Series]:
+    """The titles next to their marks (right of a mark, or left when there is no room);
+    a click on a title selects its event too."""
+    ppd = px_per_day(x0, x1)
+    items = []
+    for m in marks:
+        at, rightwards = m.label_at(x0, x1, ppd)
+        items.append(
+            _point(
+                at,
+                m,
+                label={"position": "right" if rightwards else "left"},
+                tooltip={"formatter": m.hover},
+                name=literal(_short(m.title)),
+            )
+        )
     return [
         {
             "type": "scatter",
-            "mode": "markers",
-            "showlegend": False,
-            "name": "day",
-            "x": [_iso(day + DAY / 2) for _, day, _, _ in points],
-            "y": [m.y for m, _, _, _ in points],
-            "customdata": [m.event_id for m, _, _, _ in points],
-            "hovertext": [h for _, _, h, _ in points],
-            "hovertemplate": "%{hovertext}<extra></extra>",
-            "marker": {
-                "color": [m.colour for m, _, _, _ in points],
-                "size": [18 if big else 13 for _, _, _, big in points],
-                "symbol": "circle",
-                "line": {
-                    "color": ["#000000" if big else "#FFFFFF" for _, _, _, big in points],
-                    "width": [2 if big else 1 for _, _, _, big in points],
-                },
-            },
-            "unselected": {"marker": {"opacity": 0.45}},
+            "name": "labels",
+            "selectedMode": "single",
+            "symbolSize": 1,
+            "itemStyle": {"color": "rgba(0,0,0,0)"},
+            "label": {"show": True, "formatter": "{b}", "fontSize": 11, "distance": 2},
+            "labelLayout": {"hideOverlap": False},
+            "select": {"label": {"fontWeight": "bold"}},
+            "data": items,
         }
     ]
+
+
+def _legend(marks: Sequence[Mark], pkg: Package, lang: str) -> tuple[list[Series], list[Any]]:
+    """Legend-only series (no data) explaining the styles, then the sector colours; and the
+    two legends listing them (styles, sectors), each headed by its title."""
+    series: list[Series] = []
+
+    def entry(name: str, **style: Any) -> str:
+        series.append({"name": name, "data": [], **style})
+        return name
+
+    def title(name: str) -> dict[str, Any]:
+        series.append({"type": "scatter", "name": name, "data": []})
+        return {"name": name, "icon": "none", "textStyle": {"fontWeight": "bold"}}
+
+    styles: list[Any] = [title(literal(t("timeline_legend_styles", lang)))]
+    styles.append(
+        entry(
+            literal(t("timeline_legend_day", lang)),
+            type="scatter",
+            symbol="circle",
+            itemStyle={"color": GREY, "borderColor": "#FFFFFF", "borderWidth": 1},
+        )
+    )
+    for style in ("range", "month"):
+        styles.append(
+            entry(
+                literal(t(f"timeline_legend_{style}", lang)),
+                type="bar",
+                itemStyle=span_style(style, GREY),
+            )
+        )
+    if any(len(m.claims) > 1 for m in marks):
+        styles.append(
+            entry(
+                literal(t("timeline_legend_claim", lang)),
+                type="scatter",
+                symbol="emptyCircle",
+                itemStyle={"color": GREY, "borderWidth": 2.5},
+            )
+        )
+    used = {m.colour for m in marks}
+    s = pkg["sectors"]
+    tops = s[s["parent_id"].isna()].sort_values("sort_order")
+    sectors: list[Any] = [title(literal(t("timeline_legend_sectors", lang)))]
+    entries = [
+        (str(c), str(label))
+        for c, label in zip(tops["colour"], tops[col("label", lang)], strict=True)
+        if c in used
+    ]
+    if palette.NEUTRAL in used:
+        entries.append((palette.NEUTRAL, t("timeline_no_sector", lang)))
+    for colour, label in entries:
+        sectors.append(
+            entry(literal(label), type="scatter", symbol="rect", itemStyle={"color": colour})
+        )
+    common = {"selectedMode": False, "left": 0, "itemGap": 14, "textStyle": {"fontSize": 12}}
+    legends = [{**common, "data": styles, "bottom": 74}, {**common, "data": sectors, "bottom": 8}]
+    return series, legends
+
+
+@dataclass(frozen=True)
+class Figure:
+    """An ECharts spec, its height in pixels, and for each series the event id of each data
+    item (None for the items that draw but do not select: gaps, lines, legend entries)."""
+
+    spec: dict[str, Any]
+    height: int
+    ids: tuple[tuple[str | None, ...], ...]
 
 
 def timeline_figure(
@@ -689,166 +745,198 @@ def timeline_figure(
     events: pd.DataFrame,
     conflicts: pd.DataFrame,
     opts: TimelineOptions | None = None,
-) -> go.Figure:
-    """The timeline of ``events`` (rows of ``views.event_table``, at most ``MAX_EVENTS``).
+) -> Figure:
+    """The timeline of ``events`` (rows of ``views.event_table``, at most ``MAX_EVENTS``), as
+    an ECharts spec for ``st.echarts_chart``.
 
-    Every clickable mark carries its event id as ``customdata``; lane names are the y tick
-    labels; x ticks are labelled in ``opts.lang``. Built from plain dicts without Plotly's
-    per-property validation (slow); tests check the spec validates.
+    Rows are categories of the y axis (a lane's name on its middle row); days are categories
+    of the shown x axis, laid over a hidden value axis of milliseconds that places the marks.
+    Names, axis labels and titles are plain text to ECharts; hover text is HTML, escaped
+    where it comes from the data (``build_marks``).
     """
     opts = opts or TimelineOptions()
-    lang = opts.lang
+    lang, selected = opts.lang, opts.selected
     marks = build_marks(pkg, events, conflicts, lang)
     x0, x1 = x_range(marks, opts)
+    # Whole days, so the day axis lines up (the half-day padding of x_range drops out).
+    x0, x1 = x0.ceil("D"), max(x1.floor("D"), x0.ceil("D") + DAY)
+    n_days = max(1, round((x1 - x0) / DAY))
+    x1 = x0 + DAY * n_days
     labels = len(marks) <= MAX_LABELS
     _pack(marks, x0, x1, labels)
     lanes = _layout_lanes(marks, lane_order(pkg, lang))
-    dispute_traces, notes = _disputes(marks, lang)
-    traces = [*_spans(marks), *dispute_traces, *_days(marks)]
-    if labels and marks:  # titles next to the marks (in the hover only when too many)
-        ppd = px_per_day(x0, x1)
-        where = [m.label_at(x0, x1, ppd) for m in marks]
-        traces.append(
-            {
-                "type": "scatter",
-                "mode": "text",
-                "hoverinfo": "skip",
-                "showlegend": False,
-                "name": "labels",
-                "y": [m.y for m in marks],
-                "x": [_iso(at) for at, _ in where],
-                "text": [esc(_short(m.title)) for m in marks],
-                "textposition": ["middle right" if r else "middle left" for _, r in where],
-                "textfont": {"size": 11},
-            }
-        )
-    traces += _legend(marks, pkg, lang)
-
-    shapes: list[dict[str, Any]] = [
-        {
-            "type": "rect",
-            "xref": "x",
-            "yref": "y",
-            "layer": "above",
-            "name": "selected",
-            "x0": _iso(max(m.first, x0)),
-            "x1": _iso(min(m.last, x1)),
-            "y0": m.y - 0.48,
-            "y1": m.y + 0.48,
-            "line": {"color": "#000000", "width": 2},
-        }
-        for m in marks
-        if m.event_id == opts.selected
-    ]
-    for i, (_, lo, hi) in enumerate(lanes):  # lane bands, alternately shaded
-        shapes.append(
-            {
-                "type": "rect",
-                "xref": "paper",
-                "yref": "y",
-                "layer": "below",
-                "name": "lane",
-                "x0": 0,
-                "x1": 1,
-                "y0": lo - 0.5,
-                "y1": hi + 0.5,
-                "line": {"width": 0},
-                "fillcolor": "rgba(128,128,128,0.10)" if i % 2 == 0 else "rgba(128,128,128,0.03)",
-            }
-        )
-    tickvals, ticktext = _ticks(x0, x1, lang)
-    n_rows = (lanes[-1][2] + 1) if lanes else 1
-    layout = {
-        "height": int(max(300, n_rows * ROW_PX) + LEGEND_PX + 60),
-        "margin": {"l": 10, "r": 10, "t": 30, "b": LEGEND_PX + 30},
-        "shapes": shapes,
-        "annotations": notes,
-        "barmode": "overlay",
-        # A box drawn with the modebar's "Box select" spans dates only. (No default
-        # dragmode="select": with it, Streamlit receives no selection on a plain click.)
-        "selectdirection": "h",
-        "hovermode": "closest",
-        "clickmode": "event+select",
-        "legend": {
-            "itemclick": False,
-            "itemdoubleclick": False,
-            "tracegroupgap": 6,
-            "font": {"size": 12},
-            "orientation": "h",
-            "itemwidth": 40,
-            "yref": "container",
-            "yanchor": "bottom",
-            "y": 0,
-            "xanchor": "left",
-            "x": 0,
-        },
-        "xaxis": {
-            "type": "date",
-            "range": [_iso(x0), _iso(x1)],
-            "tickmode": "array",
-            "tickvals": tickvals,
-            "ticktext": ticktext,
-            "showgrid": False,
-            "zeroline": False,
-            "title": {"text": esc(_axis_title(x0, x1, lang))},
-            "minor": {
-                "dtick": DAY / pd.Timedelta(milliseconds=1),
-                "tick0": "2000-01-01",
-                "showgrid": True,
-                "gridcolor": "rgba(128,128,128,0.25)",
-            },
-        },
-        "yaxis": {
-            "tickmode": "array",
-            "tickvals": [(lo + hi) / 2 for _, lo, hi in lanes],
-            "ticktext": [f"<b>{esc(lane.label)}</b>" for lane, _, _ in lanes],
-            "range": [n_rows - 0.2, -0.8],
-            "fixedrange": True,
-            "showgrid": False,
-            "zeroline": False,
+    n_rows = int(lanes[-1][2]) + 1 if lanes else 1
+    rows = [""] * n_rows
+    for lane, lo, hi in lanes:
+        rows[int((lo + hi) // 2)] = literal(lane.label)
+    bands = {
+        "type": "line",
+        "name": "lanes",
+        "xAxisIndex": 2,
+        "yAxisIndex": 1,
+        "data": [],
+        "silent": True,
+        "markArea": {
+            "silent": True,
+            "data": [
+                [
+                    {
+                        "coord": [0, lo - 0.5],
+                        "itemStyle": {
+                            "color": "rgba(128,128,128,0.10)"
+                            if i % 2 == 0
+                            else "rgba(128,128,128,0.03)"
+                        },
+                    },
+                    {"coord": [1, hi + 0.5]},
+                ]
+                for i, (_, lo, hi) in enumerate(lanes)
+            ],
         },
     }
-    return go.Figure({"data": traces, "layout": layout}, skip_invalid=False, _validate=False)
+    chosen = [m for m in marks if m.event_id == selected]
+    outline = {  # the selected event: a box around all its marks (both claimed days)
+        "type": "line",
+        "name": "selected",
+        "xAxisIndex": 0,
+        "yAxisIndex": 1,
+        "data": [],
+        "silent": True,
+        "z": 5,
+        "markArea": {
+            "silent": True,
+            "data": [
+                [
+                    {
+                        "coord": [ms(max(m.first, x0)), m.y - 0.48],
+                        "itemStyle": {
+                            "color": "rgba(0,0,0,0)",
+                            "borderColor": "#000000",
+                            "borderWidth": 2,
+                        },
+                    },
+                    {"coord": [ms(min(m.last, x1)), m.y + 0.48]},
+                ]
+                for m in chosen
+            ],
+        },
+    }
+    series: list[Series] = [bands, *_spans(marks, n_rows, selected)]
+    series += _disputes(marks, lang, selected)
+    series += _days(marks, selected)
+    if labels and marks:
+        series += _labels(marks, x0, x1)
+    legend_series, legends = _legend(marks, pkg, lang)
+    series += legend_series
+    if chosen:
+        series.append(outline)
+    clickable = [i for i, s in enumerate(series) if s.get("name") in CLICKABLE]
+    spec: dict[str, Any] = {
+        "animation": False,
+        "tooltip": {"trigger": "item", "confine": True},
+        "grid": {"left": 8, "right": 12, "top": 34, "bottom": LEGEND_PX + 40, "containLabel": True},
+        "xAxis": [
+            {"type": "value", "min": ms(x0), "max": ms(x1), "show": False},
+            {
+                "type": "category",
+                "position": "bottom",
+                "data": day_labels(x0, n_days, lang),
+                "boundaryGap": True,
+                "axisTick": {"show": False},
+                "axisLabel": {"interval": 0, "lineHeight": 14},
+                "splitLine": {
+                    "show": True,
+                    "interval": 0,
+                    "lineStyle": {"color": "rgba(128,128,128,0.25)"},
+                },
+                "name": literal(_axis_title(x0, x1, lang)),
+                "nameLocation": "middle",
+                "nameGap": 40,
+            },
+            {"type": "value", "min": 0, "max": 1, "show": False},
+        ],
+        "yAxis": [
+            {
+                "type": "category",
+                "inverse": True,
+                "data": rows,
+                "axisTick": {"show": False},
+                "axisLine": {"show": False},
+                "axisLabel": {"interval": 0, "fontWeight": "bold"},
+            },
+            {"type": "value", "inverse": True, "min": -0.5, "max": n_rows - 0.5, "show": False},
+        ],
+        "legend": legends,
+        # A date brush across the chart sets the date filter (toolbox: "Select dates").
+        "brush": {
+            "xAxisIndex": 0,
+            "brushType": "lineX",
+            "brushMode": "single",
+            "seriesIndex": clickable,
+            "transformable": False,
+        },
+        "toolbox": {  # its buttons' places are fixed, for the browser tests
+            "right": 8,
+            "top": 0,
+            "padding": 4,
+            "itemSize": 16,
+            "itemGap": 12,
+            "feature": {
+                "brush": {
+                    "type": ["lineX", "clear"],
+                    "title": {
+                        "lineX": literal(t("timeline_brush", lang)),
+                        "clear": literal(t("timeline_brush_clear", lang)),
+                    },
+                }
+            },
+        },
+        "series": series,
+    }
+    height = int(max(300, n_rows * ROW_PX) + LEGEND_PX + 90)
+    return Figure(spec, height, item_ids(spec))
 
 
 # --- the chart's selection -> a filter change ----------------------------------------------
 
 
 def read_selection(
-    selection: Mapping[str, Any] | None, first_day: date, last_day: date
+    selection: Mapping[str, Any] | None,
+    first_day: date,
+    last_day: date,
+    ids: Sequence[Sequence[str | None]],
 ) -> tuple[str, Any] | None:
-    """What a chart selection asks for.
+    """What a chart selection asks for (``ids``: the drawn figure's ``Figure.ids``).
 
-    A box across the chart -> ``("dates", (d0, d1))``: every day the box touches, clipped
-    to the package's days; a clicked mark -> ``("event", event_id)``; an emptied selection
-    (double click) -> ``("event", None)``; anything unreadable -> ``None``.
+    A date brush -> ``("dates", (d0, d1))``: every day the brush touches, clipped to the
+    package's days; a clicked mark -> ``("event", event_id)``; an emptied selection ->
+    ``("event", None)``; anything unreadable -> ``None``.
     """
     if not isinstance(selection, Mapping):
         return None
-    for box in selection.get("box") or []:
-        xs = box.get("x") if isinstance(box, Mapping) else None
-        if not isinstance(xs, Sequence) or len(xs) < 2:
+    areas = selection.get("areas") or []
+    for area in areas:
+        span = area.get("coord_range") if isinstance(area, Mapping) else None
+        if not isinstance(span, Sequence) or isinstance(span, str) or len(span) < 2:
+            continue
+        ends = span[:2]
+        if not all(
+            isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+            for v in ends
+        ):
             continue
         try:
-            stamps = sorted(pd.Timestamp(str(v)) for v in xs[:2])
-        except (ValueError, TypeError):
-            continue
-        if any(pd.isna(s) for s in stamps):
+            stamps = sorted(EPOCH + MS * float(v) for v in ends)
+        except (OverflowError, ValueError):
             continue
         d0 = stamps[0].date()
         d1 = (stamps[1] - pd.Timedelta(microseconds=1)).date() if stamps[1] > stamps[0] else d0
         d0, d1 = max(d0, first_day), min(d1, last_day)
         return ("dates", (d0, d1)) if d0 <= d1 else None
-    points = selection.get("points") or []
-    for point in points:
-        if not isinstance(point, Mapping):
-            continue
-        data = point.get("customdata")
-        if isinstance(data, list | tuple):
-            data = data[0] if data else None
-        if isinstance(data, str) and data:
-            return ("event", data)
-    if not points and "points" in selection:
+    found = ids_of(selection, ids)
+    if found:
+        return ("event", found[0])
+    if "selected" in selection and not selection.get("selected") and not areas:
         return ("event", None)
     return None
 
