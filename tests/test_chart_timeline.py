@@ -57,24 +57,22 @@ def where(d: dict[str, Any], event_id: str) -> list[tuple[str, int]]:
     for s in d["series"]:
         if s.get("name") == "labels":
             continue
-        for i, item in enumerate(s["data"]):
+        for item in s["data"]:
             if isinstance(item, dict) and item.get("id") == event_id:
-                out.append((s["name"], i if s["type"] == "bar" else item["value"][1]))
+                out.append((s["name"], item["value"][1]))
     return out
 
 
 def spans(d: dict[str, Any]) -> dict[str, tuple[float, float, dict[str, Any]]]:
-    """Each span's (start, end, item) on the time axis: its bar's value added to the bars
-    stacked under it in the same row (ECharts draws stacks from zero)."""
+    """Each span's (start, end, item) on the time axis: its bar's length added to the bars
+    stacked under it in the same row (ECharts draws stacks from zero, by row)."""
     below: dict[tuple[str, int], float] = {}
     out = {}
     for s in d["series"]:
         if s["type"] != "bar" or "stack" not in s:
             continue
-        for row, item in enumerate(s["data"]):
-            if item == "-":
-                continue
-            value = item["value"] if isinstance(item, dict) else item
+        for item in s["data"]:
+            value, row = item["value"] if isinstance(item, dict) else item
             start = below.get((s["stack"], row), 0.0)
             below[(s["stack"], row)] = start + value
             if isinstance(item, dict):

@@ -54,10 +54,7 @@ PLOT_PX = 1000  # assumed plot width, to reserve room for the labels
 CHAR_PX = 6.3
 LABEL_GAP_PX = 9
 STYLES = ("day", "range", "month")
-SPAN_PATTERN = {"day": "", "range": "/", "month": "."}
-SPAN_DASH = {"day": "solid", "range": "dash", "month": "dot"}
 SPAN_ALPHA = {"day": 0.85, "range": 0.18, "month": 0.12}
-SPAN_SOLIDITY = {"day": 0.3, "range": 0.3, "month": 0.15}
 
 
 @dataclass(frozen=True)
@@ -83,10 +80,6 @@ def _short(text: str, limit: int = LABEL_CHARS) -> str:
 def _rgba(colour: str, alpha: float) -> str:
     r, g, b = palette.hex_to_rgb(colour)
     return f"rgba({r},{g},{b},{alpha})"
-
-
-def _iso(ts: pd.Timestamp) -> str:
-    return ts.strftime("%Y-%m-%d %H:%M")
 
 
 def plural(key: str, n: int, lang: str, **kw: object) -> str:
@@ -497,7 +490,7 @@ def _stacks(spans: Sequence[Mark]) -> list[list[Mark]]:
     return runs
 
 
-def _spans(marks: Sequence[Mark], n_rows: int, selected: str | None) -> list[Series]:
+def _spans(marks: Sequence[Mark], selected: str | None) -> list[Series]:
     """Every span (uncertain dates, and events of several days) as horizontal bars. ECharts
     draws a bar from zero, so each is stacked on a see-through gap bar that ends where it
     starts; spans sharing a row are stacked one after another, overlapping ones on a second
@@ -506,19 +499,23 @@ def _spans(marks: Sequence[Mark], n_rows: int, selected: str | None) -> list[Ser
     for m in marks:
         if not m.single_day:
             by_row.setdefault(int(m.y), []).append(m)
-    layers: dict[tuple[int, int], list[Any]] = {}  # (stack, k) -> [gaps, spans] per row
-    for row, spans in by_row.items():
+    # (stack, k) -> the gaps and the k-th spans of that stack, as [length, row] pairs: ECharts
+    # stacks bars by their row, so a series lists only the rows it draws in.
+    layers: dict[tuple[int, int], tuple[list[Any], list[Any]]] = {}
+    for row, spans in sorted(by_row.items()):
         for j, run in enumerate(_stacks(spans)):
             end = EPOCH
             for k, m in enumerate(run):
-                gaps, items = layers.setdefault((j, k), [["-"] * n_rows, ["-"] * n_rows])
-                gaps[row] = ms(m.start) - ms(end)
-                items[row] = {
-                    "value": ms(m.end) - ms(m.start),
-                    "id": m.event_id,
-                    "itemStyle": span_style(m.precision, m.colour, m.event_id == selected),
-                    "tooltip": {"formatter": m.hover},
-                }
+                gaps, items = layers.setdefault((j, k), ([], []))
+                gaps.append([ms(m.start) - ms(end), row])
+                items.append(
+                    {
+                        "value": [ms(m.end) - ms(m.start), row],
+                        "id": m.event_id,
+                        "itemStyle": span_style(m.precision, m.colour, m.event_id == selected),
+                        "tooltip": {"formatter": m.hover},
+                    }
+                )
                 end = m.end
     bar = {"type": "bar", "barWidth": "72%", "barGap": "-100%", "xAxisIndex": 0, "yAxisIndex": 0}
     out: list[Series] = []
@@ -821,7 +818,7 @@ def timeline_figure(
             ],
         },
     }
-    series: list[Series] = [bands, *_spans(marks, n_rows, selected)]
+    series: list[Series] = [bands, *_spans(marks, selected)]
     series += _disputes(marks, lang, selected)
     series += _days(marks, selected)
     if labels and marks:
