@@ -442,35 +442,28 @@ def ms(ts: pd.Timestamp) -> float:
     return float((ts - EPOCH) / MS)
 
 
+# The outline and the fill pattern (an ECharts decal) of the uncertain spans: diagonal
+# hatching for some day in a range, dots across a month known only to the month.
+SPAN_DECAL: dict[str, tuple[str, dict[str, Any]]] = {
+    "range": (
+        "dashed",
+        {"symbol": "rect", "dashArrayX": [1, 0], "dashArrayY": [2, 5], "rotation": -math.pi / 4},
+    ),
+    "month": ("dotted", {"symbol": "circle", "symbolSize": 0.7, "dashArrayX": 6, "dashArrayY": 6}),
+}
+
+
 def span_style(style: str, colour: str, selected: bool = False) -> dict[str, Any]:
     """A span's look: solid for several known days; hatched, see-through, dashed outline for
     some day in a range; dotted and lighter across a month known only to the month."""
     out: dict[str, Any] = {"color": _rgba(colour, SPAN_ALPHA[style])}
-    if style == "range":
+    if style in SPAN_DECAL:
+        border, decal = SPAN_DECAL[style]
         out |= {
             "borderColor": colour,
             "borderWidth": 1.5,
-            "borderType": "dashed",
-            "decal": {
-                "symbol": "rect",
-                "dashArrayX": [1, 0],
-                "dashArrayY": [2, 5],
-                "rotation": -math.pi / 4,
-                "color": _rgba(colour, 0.55),
-            },
-        }
-    elif style == "month":
-        out |= {
-            "borderColor": colour,
-            "borderWidth": 1.5,
-            "borderType": "dotted",
-            "decal": {
-                "symbol": "circle",
-                "symbolSize": 0.7,
-                "dashArrayX": 6,
-                "dashArrayY": 6,
-                "color": _rgba(colour, 0.6),
-            },
+            "borderType": border,
+            "decal": {**decal, "color": _rgba(colour, 0.55 if style == "range" else 0.6)},
         }
     if selected:
         out |= {"borderColor": "#000000", "borderWidth": 2.5, "borderType": "solid"}
