@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import gc
 import re
+import zlib
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -199,6 +200,12 @@ def _view_rows(
     return table if rows is None else table.take(rows)
 
 
+def _first_rows(table: pd.DataFrame, positions: np.ndarray | None, n: int) -> pd.DataFrame:
+    """The first ``n`` of the view's rows of ``table`` (``positions``; None: every row),
+    without copying the others."""
+    return table.head(n) if positions is None else table.take(positions[:n])
+
+
 # --- the context every page reads ----------------------------------------------------------
 
 
@@ -235,11 +242,9 @@ class Context:
 
     def events_head(self, n: int) -> pd.DataFrame:
         """``events.head(n)``, without copying the view's other rows."""
-        if self.positions is None:
-            return self.table.head(n)
-        if "events" in self.__dict__:
+        if self.positions is not None and "events" in self.__dict__:
             return self.events.head(n)
-        return self.table.take(self.positions[:n])
+        return _first_rows(self.table, self.positions, n)
 
     def events_where(self, column: str) -> pd.DataFrame:
         """``events[events[column]]`` for a boolean ``column`` (key facts, say), without
@@ -286,6 +291,29 @@ def request_filters(**changes: object) -> None:
     pending: dict[str, object] = dict(st.session_state.get(_PENDING, {}))
     pending.update(changes)
     st.session_state[_PENDING] = pending
+
+
+def selectable_chart(
+    spec: Mapping[str, Any],
+    name: str,
+    drawn: object,
+    react: Callable[[Mapping[str, Any] | None], None],
+    *,
+    height: int,
+    alt: str,
+) -> None:
+    """An ECharts chart (SVG, so its labels are text) whose selections go to ``react``, run
+    as the widget's callback with the selection (None when unreadable). A selection is data
+    indices of the chart as drawn, which mean other marks in another drawing, so each
+    drawing (``drawn``: what identifies it) gets a key of its own: a new one starts with
+    nothing selected. The key is ``name-<hash>``, also its CSS class (``st-key-...``)."""
+    key = f"{name}-{zlib.crc32(repr(drawn).encode()):08x}"
+
+    def changed() -> None:
+        state = st.session_state.get(key)
+        react(state.get("selection") if isinstance(state, Mapping) else None)
+
+    st.echarts_chart(spec, key=key, on_select=changed, height=height, renderer="svg", alt=alt)
 
 
 def select_event(event_id: str | None) -> None:
@@ -486,9 +514,7 @@ def sidebar(pkg: Package, default_lang: Lang) -> Context:
             format_func=lambda k: t(f"source_kind_{k}", lang),
         )
         table = _event_table(*_key(pkg), pkg)
-        first = (
-            table["event_id"] if rows is None else table["event_id"].take(rows[:MAX_EVENT_CHOICES])
-        )
+        first = _first_rows(table[["event_id"]], rows, MAX_EVENT_CHOICES)["event_id"]
         choices, capped = _event_choices(first, len(selection.event_ids), ss.get(W["event"]))
         st.selectbox(
             t("filter_event", lang),

@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.charts import sectors as sc
-from tests.conftest import APP
+from tests.conftest import APP, send_selection
 
 PAGE = "app_pages/sectors.py"
 BREAKDOWN = "sectors_breakdown"
@@ -39,18 +39,8 @@ def tree_ids(at: AppTest) -> list[str | None]:
 
 
 def click(at: AppTest, node_id: str, index: int | None = None) -> AppTest:
-    """Click a box of the breakdown, as the browser reports it, and rerun.
-
-    The browser sends the chart's new selection as a widget state (the data index of the
-    box in ECharts' tree); that is what runs the page's on_select callback. (Assigning
-    ``at.session_state[key]`` does not: Streamlit does not let a script or a test write a
-    chart's selection, and runs no callback for it.) AppTest has no public way to send a
-    chart selection, so the widget state is built here. ``index`` overrides the box's index.
-    """
-    chart = breakdown(at)
-    states = at._tree.get_widget_states()
-    state = states.widgets.add()
-    state.id = chart.proto.id
+    """Click a box of the breakdown (the browser reports its data index in ECharts' tree),
+    and rerun. ``index`` overrides the box's index."""
     picked = {
         "series_index": 0,
         "series_id": None,
@@ -58,8 +48,7 @@ def click(at: AppTest, node_id: str, index: int | None = None) -> AppTest:
         "data_type": "main",
         "data_indices": [tree_ids(at).index(node_id) if index is None else index],
     }
-    state.string_value = json.dumps({"selection": {"selected": [picked], "areas": []}})
-    return at._run(states)
+    return send_selection(at, breakdown(at), {"selected": [picked], "areas": []})
 
 
 def names(spec: dict[str, Any]) -> list[str]:

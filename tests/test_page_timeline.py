@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.charts import timeline as tl
-from tests.conftest import APP
+from tests.conftest import APP, send_selection
 
 PAGE = "app_pages/timeline.py"
 
@@ -95,14 +95,9 @@ def test_selection_through_session_state() -> None:
 
 
 def choose(at: AppTest, selection: dict[str, Any]) -> AppTest:
-    """Send a chart selection as the browser does (a widget state of the drawn chart), and
-    rerun: that runs the page's on_select callback. AppTest has no public way to do this."""
+    """Send a selection of the drawn chart, as the browser does, and rerun."""
     (drawn,) = at.get("echarts_chart")
-    states = at._tree.get_widget_states()
-    state = states.widgets.add()
-    state.id = drawn.proto.id
-    state.string_value = json.dumps({"selection": selection})
-    at = at._run(states)
+    at = send_selection(at, drawn, selection)
     assert not at.exception
     return at
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import functools
-import zlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import streamlit as st
 
@@ -14,11 +13,10 @@ from dashboard.charts import sectors as sc
 BREAKDOWN = "sectors_breakdown"
 
 
-def _on_click(key: str, ids: list[str | None]) -> None:
+def _on_click(selection: Mapping[str, Any] | None, ids: Sequence[str | None]) -> None:
     """A click on a box filters the whole dashboard (sidebar, URL) to its sector. ``ids``:
     the node ids of the treemap the reader clicked, in ECharts' data-index order."""
-    state = st.session_state.get(key)
-    sector = sc.clicked_sector(state.get("selection") if isinstance(state, Mapping) else None, ids)
+    sector = sc.clicked_sector(selection, ids)
     if sector:
         ui.request_filters(sector=[sector])
 
@@ -53,18 +51,9 @@ def _show(ctx: ui.Context, chart: sc.Chart, clickable: bool = False) -> None:
     if chart.figure is None:
         return
     if clickable:
-        # One key per drawn tree: a selection is data indices, which mean another box in
-        # another view; a new key starts each view with nothing selected.
-        ids = sc.tree_ids(chart.figure)
-        key = f"{BREAKDOWN}-{zlib.crc32(repr(ids).encode()):08x}"
-        st.echarts_chart(
-            chart.figure,
-            key=key,
-            on_select=functools.partial(_on_click, key, ids),
-            height=chart.height,
-            renderer="svg",
-            alt=chart.takeaway,
-        )
+        ids = chart.ids
+        ui.selectable_chart(chart.figure, BREAKDOWN, ids, lambda picked: _on_click(picked, ids),
+                            height=chart.height, alt=chart.takeaway)  # fmt: skip
     else:
         st.echarts_chart(chart.figure, height=chart.height, renderer="svg", alt=chart.takeaway)
     with st.expander(ctx.t("sectors_table_twin"), icon=":material/table:"):

@@ -3,9 +3,8 @@ sources in a detail panel. A click selects an event (URL ``event=``); a box sets
 
 from __future__ import annotations
 
-import functools
-import zlib
 from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -45,17 +44,13 @@ def _pkg_key(ctx: ui.Context) -> tuple[str, int]:
     return str(ctx.pkg.path), id(ctx.pkg)
 
 
-def _on_select(key: str, ids: tuple[tuple[str | None, ...], ...]) -> None:
+def _on_select(
+    selection: Mapping[str, Any] | None, ids: tuple[tuple[str | None, ...], ...]
+) -> None:
     """A click selects the event (or clears it); a date brush across the chart sets the
     dates. ``ids``: the event ids of the drawn chart's items (``tl.Figure.ids``)."""
     ctx = ui.context()
-    state = st.session_state.get(key)
-    asked = tl.read_selection(
-        state.get("selection") if isinstance(state, Mapping) else None,
-        ctx.options.first_day,
-        ctx.options.last_day,
-        ids,
-    )
+    asked = tl.read_selection(selection, ctx.options.first_day, ctx.options.last_day, ids)
     if asked is None:
         return
     if asked[0] == "dates":
@@ -135,15 +130,12 @@ def body(ctx: ui.Context) -> None:
         )
     key = (ctx.key, ctx.lang, ctx.state.event)  # the view's filters, dates included
     figure = _figure(key, ctx, events)
-    # One chart key per view: a selection is data indices of the drawn chart, which mean
-    # other marks in another view; a new key starts each view with nothing selected.
-    chart_key = f"{CHART}-{zlib.crc32(repr(key).encode()):08x}"
-    st.echarts_chart(
+    ui.selectable_chart(
         figure.spec,
-        key=chart_key,
-        on_select=functools.partial(_on_select, chart_key, figure.ids),
+        CHART,
+        key,
+        lambda picked: _on_select(picked, figure.ids),
         height=figure.height,
-        renderer="svg",
         alt=ctx.t("timeline_chart_alt", n=len(events)),
     )
     table, summary = _twin(key, ctx, events)

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping, Sequence
 from typing import Any
+
+
+def esc(text: object) -> str:
+    """Data-derived text made inert for a chart's hover text, which ECharts reads as HTML."""
+    return html.escape(str(text), quote=False)
 
 
 def literal(text: str) -> str:

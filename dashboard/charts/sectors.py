@@ -15,7 +15,6 @@ so a click on any ring gives back its sector with ``sector_of_node``.
 
 from __future__ import annotations
 
-import html
 import itertools
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
@@ -25,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard import model, palette
-from dashboard.charts.echarts import literal, picked
+from dashboard.charts.echarts import esc, literal, picked
 from dashboard.filters import codes, event_rows, isin_few, of_events
 from dashboard.i18n import format_number, t
 from dashboard.ids import isin, rows_where
@@ -55,11 +54,6 @@ HEAT_SCALE: Final[tuple[tuple[float, str], ...]] = (
     (1.0, "#08306B"),
 )
 STATUS_RANK: Final = {s: i for i, s in enumerate(model.ITEM_STATUSES)}
-
-
-def esc(text: object) -> str:
-    """Data-derived text made inert for the charts' HTML hover text."""
-    return html.escape(str(text), quote=False)
 
 
 def short(text: str, limit: int = LABEL_CHARS) -> str:
@@ -1179,13 +1173,14 @@ def items_takeaway(pkg: Package, item_ids: Collection[str], lang: str) -> str:
 @dataclass(frozen=True)
 class Chart:
     """An ECharts spec (None when there is nothing to draw) and its height in pixels, its
-    table twin and its takeaway."""
+    table twin and its takeaway; for the treemap, what a clicked data index stands for."""
 
     figure: dict[str, Any] | None
     table: pd.DataFrame
     takeaway: str
     notes: tuple[str, ...] = ()
     height: int = TREEMAP_PX
+    ids: tuple[str | None, ...] = ()  # a treemap's node ids by data index (``tree_ids``)
 
 
 @dataclass(frozen=True)
@@ -1226,10 +1221,12 @@ def build(
         measure,
         top_events={str(k): int(n) for k, n in events_per_top(pkg, ev, only).items()},
     )
+    tree = treemap(nodes, lang, measure) if not nodes.empty else None
     breakdown = Chart(
-        treemap(nodes, lang, measure) if not nodes.empty else None,
+        tree,
         hierarchy_table(nodes, names, lang, measure),
         breakdown_takeaway(pkg, ev, names, lang, only),
+        ids=tuple(tree_ids(tree)) if tree else (),
     )
     om = source_matrix(source_sector_counts(pkg, ev, it, only, source_ids), pkg, names)
     outlets = Chart(

@@ -19,7 +19,6 @@ sector; every sector is listed in the hover text.
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -29,7 +28,7 @@ from typing import Any
 import pandas as pd
 
 from dashboard import palette
-from dashboard.charts.echarts import ids_of, item_ids, literal
+from dashboard.charts.echarts import esc, ids_of, item_ids, literal
 from dashboard.i18n import (
     MONTHS_SHORT,
     as_lang,
@@ -66,11 +65,6 @@ class TimelineOptions:
 
 
 # --- small helpers -------------------------------------------------------------------------
-
-
-def esc(text: object) -> str:
-    """Data text made inert for the chart's HTML hover text."""
-    return html.escape(str(text), quote=False)
 
 
 def _short(text: str, limit: int = LABEL_CHARS) -> str:
@@ -242,7 +236,8 @@ class Mark:
 
 
 def x_range(marks: Sequence[Mark], opts: TimelineOptions) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """The date filter's range when set; otherwise the marks' extent, padded."""
+    """The date filter's range when set; otherwise the marks' extent: whole days (midnight
+    to midnight), so the chart's day axis lines up with them."""
     if opts.date_from is not None and opts.date_to is not None:
         return pd.Timestamp(opts.date_from), pd.Timestamp(opts.date_to) + DAY
     if not marks:
@@ -250,7 +245,7 @@ def x_range(marks: Sequence[Mark], opts: TimelineOptions) -> tuple[pd.Timestamp,
         return today, today + DAY
     lo = min(m.first for m in marks)
     hi = max(m.last for m in marks)
-    return lo - DAY / 2, hi + DAY / 2
+    return lo.floor("D"), max(hi.ceil("D"), lo.floor("D") + DAY)
 
 
 def px_per_day(x0: pd.Timestamp, x1: pd.Timestamp) -> float:
@@ -748,10 +743,7 @@ def timeline_figure(
     lang, selected = opts.lang, opts.selected
     marks = build_marks(pkg, events, conflicts, lang)
     x0, x1 = x_range(marks, opts)
-    # Whole days, so the day axis lines up (the half-day padding of x_range drops out).
-    x0, x1 = x0.ceil("D"), max(x1.floor("D"), x0.ceil("D") + DAY)
     n_days = max(1, round((x1 - x0) / DAY))
-    x1 = x0 + DAY * n_days
     labels = len(marks) <= MAX_LABELS
     _pack(marks, x0, x1, labels)
     lanes = _layout_lanes(marks, lane_order(pkg, lang))
