@@ -25,7 +25,16 @@ import streamlit as st
 
 from dashboard import filters, views
 from dashboard.filters import FilterState, Notice, Options, Selection
-from dashboard.i18n import Lang, as_lang, col, format_date, format_month, lang_from_locale, t
+from dashboard.i18n import (
+    LANGS,
+    Lang,
+    as_lang,
+    col,
+    format_date,
+    format_month,
+    lang_from_locale,
+    t,
+)
 from dashboard.links import safe_url
 from dashboard.load import DataError, Package, load_package, resolve_data_dir
 
@@ -314,6 +323,31 @@ def selectable_chart(
         react(state.get("selection") if isinstance(state, Mapping) else None)
 
     st.echarts_chart(spec, key=key, on_select=changed, height=height, renderer="svg", alt=alt)
+
+
+def lazy_tabs(key: str, tabs: Sequence[str], label_key: str, lang: str) -> dict[str, Any]:
+    """Tabs whose hidden content is not built: {tab: its container}, whose ``.open`` is True
+    for the chosen tab only (a click on another tab reruns the page). A data grid costs the
+    browser about 50 ms on every filter change even in a hidden tab (docs/performance.md).
+    ``label_key`` names each tab's label (``{tab}`` in it). Streamlit keeps the chosen tab
+    by its label, so after a language switch the label of the other language is mapped to
+    the same tab rather than falling back to the first."""
+    label = {tab: t(label_key.format(tab=tab), lang) for tab in tabs}
+    chosen = st.session_state.get(key)
+    if chosen is not None and chosen not in label.values():
+        by_label = {t(label_key.format(tab=tab), other): tab for other in LANGS for tab in tabs}
+        st.session_state[key] = label[by_label.get(chosen, tabs[0])]
+    drawn = st.tabs(
+        [t(label_key.format(tab=tab), lang) for tab in tabs], key=key, on_change="rerun"
+    )
+    return dict(zip(tabs, drawn, strict=True))
+
+
+def lazy_expander(text: str, key: str, *, expanded: bool = False, icon: str | None = None) -> Any:
+    """A fold titled ``text`` (plain text, escaped here) whose ``.open`` says whether it is
+    open (opening or closing it reruns the page), so that its content is built only while
+    it shows; it stays open or closed across filter changes."""
+    return st.expander(md(text), expanded=expanded, icon=icon, key=key, on_change="rerun")
 
 
 def select_event(event_id: str | None) -> None:

@@ -222,3 +222,27 @@ def test_hostile_query_strings_are_harmless(params: dict[str, Any]) -> None:
     for warning in at.warning:  # markup is backslash-escaped, so it shows as text
         assert re.search(r"(?<!\\)<", warning.value) is None, warning.value
     assert len(at.get("echarts_chart")) == 3
+
+
+def test_table_twins_are_built_only_while_open() -> None:
+    """Each chart's table twin is folded and built only once its fold is opened (a folded
+    data grid still costs the browser on every filter change); it stays open across a
+    filter change and shows the filtered view."""
+    at = open_page()
+    folds = [e for e in at.expander if str(e.key).startswith("sectors_twin_")]
+    assert [e.key for e in folds] == [
+        "sectors_twin_breakdown",
+        "sectors_twin_outlets",
+        "sectors_twin_places",
+    ]
+    assert len(at.dataframe) == 1  # the items table, not folded
+    at.session_state["sectors_twin_breakdown"] = True
+    at.run()
+    assert len(at.dataframe) == 2
+    everything = at.dataframe[0].value
+    at.multiselect(key="w_sector").set_value(["trucks"]).run()
+    assert not at.exception
+    assert at.session_state["sectors_twin_breakdown"] is True
+    trucks = at.dataframe[0].value
+    assert len(at.dataframe) == 2
+    assert 0 < len(trucks) < len(everything)

@@ -14,13 +14,36 @@ from streamlit.testing.v1 import AppTest
 from tests.conftest import ROOT, run_app
 
 PAGE = "app_pages/sources.py"
+TAB = "sources_tab"
 HOSTILE = "<script>alert(1)</script> **bold** [x](javascript:alert(1)) :red[boom]"
 
 
-def run(query: dict[str, list[str]] | None = None, lang: str = "en") -> AppTest:
+def run(
+    query: dict[str, list[str]] | None = None, lang: str = "en", tab: str | None = None
+) -> AppTest:
+    """The page with every seed text open (only open ones are built) and ``tab`` chosen
+    (a label; None: the first, the seed texts)."""
     at = run_app(PAGE, query, lang)
     assert not at.exception, at.exception
+    if tab is not None:
+        at.session_state[TAB] = tab
+    for fold in at.expander:
+        if str(fold.key).startswith("sources_seed_"):
+            at.session_state[fold.key] = True
+    at.run()
+    assert not at.exception, at.exception
     return at
+
+
+def tables(at: AppTest) -> dict[str, object]:
+    """The table of every tab, each tab chosen in turn: {tab label: its dataframe}."""
+    found = {}
+    for label in [tab.label for tab in at.tabs]:
+        at.session_state[TAB] = label
+        at.run()
+        if at.dataframe:
+            found[label] = at.dataframe[0].value
+    return found
 
 
 def markdown(at: AppTest) -> list[str]:
@@ -62,9 +85,9 @@ def test_all_seed_documents_highlighted_in_both_languages(lang: str) -> None:
 
 def test_tables_as_shown() -> None:
     """The source list, external quotes with http(s) links and corroborated facts."""
-    at = run(lang="fr")
-    frames = [d.value for d in at.dataframe]
-    sources, external, corroboration = frames
+    frames = tables(run(lang="fr"))
+    assert list(frames) == ["Toutes les sources", "Références externes", "Recoupements"]
+    sources, external, corroboration = frames.values()
     assert len(sources) == 16
     assert sources["n_cited"].iloc[0] > 0
     assert set(sources["kind"]) == {"Document source", "Référence externe"}
@@ -84,7 +107,7 @@ def test_tables_as_shown() -> None:
 )
 def test_kazan_conflict_side_by_side(lang: str, used: str, other: str) -> None:
     """The Kazan arrival's two dates sit side by side, the one used first, with the reason."""
-    at = run(lang=lang)
+    at = run(lang=lang, tab="Disagreements" if lang == "en" else "Divergences")
     sides = [m for m in markdown(at) if m.startswith("#### ")]
     assert sides[0].startswith(f"#### {used}")
     assert ":green-badge[" in sides[0]
@@ -101,7 +124,7 @@ def test_source_kind_filter_hides_seed_documents() -> None:
     at = run({"source": ["external"]})
     assert seed_texts(at) == []
     assert any("No seed document" in str(i.value) for i in at.info)
-    assert set(at.dataframe[0].value["kind"]) == {"External reference"}
+    assert set(tables(at)["All sources"]["kind"]) == {"External reference"}
 
 
 def test_selected_event_narrows_highlights() -> None:
@@ -182,3 +205,43 @@ def test_hostile_seed_text_is_escaped(hostile_package: Path) -> None:
     assert "\\[x\\]\\(javascript\\:alert\\(1\\)\\)" in line
     assert "\\:red\\[boom\\]" in line
     assert re.search(r"(?<!\\)<", line) is None
+
+
+def test_only_the_chosen_tab_and_open_seed_texts_are_built() -> None:
+    """Hidden tabs and folded seed texts are not built (each would cost the browser on every
+    filter change): first the seed tab with only its first text; another tab holds only its
+    own table; a seed text opened stays open across a filter change."""
+    at = run_app(PAGE)
+    assert not at.exception
+    assert len(seed_texts(at)) == 1
+    assert not at.dataframe
+    at.session_state[TAB] = "External references"
+    at.run()
+    assert seed_texts(at) == []
+    assert len(at.dataframe) == 1
+    assert at.dataframe[0].value["url"].notna().any()
+    at.session_state[TAB] = "Seed documents"
+    at.session_state["sources_seed_seed_003"] = True
+    at.run()
+    assert len(seed_texts(at)) == 2
+    at.multiselect(key="w_sector").set_value(["trucks"]).run()
+    assert not at.exception
+    assert at.session_state["sources_seed_seed_003"] is True
+    assert [e.key for e in at.expander if str(e.key).startswith("sources_seed_")] == [
+        "sources_seed_seed_000",
+        "sources_seed_seed_002",
+        "sources_seed_seed_003",
+    ]
+
+
+def test_chosen_tab_survives_a_language_switch() -> None:
+    """The chosen tab is kept by its label; switching language keeps the same tab."""
+    at = run_app(PAGE)
+    at.session_state[TAB] = "Disagreements"
+    at.run()
+    assert any(m.startswith("#### ") for m in markdown(at))
+    at.segmented_control(key="w_lang").set_value("fr").run()
+    assert not at.exception
+    assert at.session_state[TAB] == "Divergences"
+    assert any(m.startswith("#### ") for m in markdown(at))
+    assert not at.dataframe

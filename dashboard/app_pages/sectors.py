@@ -42,9 +42,10 @@ def _views(key: tuple[object, ...], measure: sc.Measure, lang: str, _ctx: ui.Con
     )
 
 
-def _show(ctx: ui.Context, chart: sc.Chart, clickable: bool = False) -> None:
+def _show(ctx: ui.Context, chart: sc.Chart, twin: str, clickable: bool = False) -> None:
     """A written takeaway, the chart (SVG, so its labels are text; an SVG download from its
-    toolbar) and, folded, its table twin."""
+    toolbar) and, folded, its table twin (``twin``: the fold's key), built only while the fold
+    is open: a data grid costs the browser about 50 ms on every filter change even folded."""
     st.markdown(":material/lightbulb: " + ui.md(chart.takeaway))
     if chart.notes:
         st.caption(ui.md(" ".join(chart.notes)))
@@ -56,8 +57,9 @@ def _show(ctx: ui.Context, chart: sc.Chart, clickable: bool = False) -> None:
                             height=chart.height, alt=chart.takeaway)  # fmt: skip
     else:
         st.echarts_chart(chart.figure, height=chart.height, renderer="svg", alt=chart.takeaway)
-    with st.expander(ctx.t("sectors_table_twin"), icon=":material/table:"):
-        st.dataframe(chart.table, width="stretch", hide_index=clickable)
+    fold = ui.lazy_expander(ctx.t("sectors_table_twin"), twin, icon=":material/table:")
+    if fold.open:
+        fold.dataframe(chart.table, width="stretch", hide_index=clickable)
 
 
 def body(ctx: ui.Context) -> None:
@@ -83,16 +85,16 @@ def body(ctx: ui.Context) -> None:
             kwargs={"sector": []},
             icon=":material/filter_alt_off:",
         )
-    _show(ctx, v.breakdown, clickable=True)
+    _show(ctx, v.breakdown, "sectors_twin_breakdown", clickable=True)
 
     st.subheader(ctx.t("sectors_sources_title"))
     st.caption(ctx.t("sectors_sources_how"))
-    _show(ctx, v.outlets)
+    _show(ctx, v.outlets, "sectors_twin_outlets")
 
     st.subheader(ctx.t("sectors_places_title"))
     st.caption(ctx.t("sectors_places_how"))
     sub = st.toggle(ctx.t("sectors_places_sub"), key="sectors_places_sub", persist_state="session")
-    _show(ctx, v.places["sub" if sub else "top"])
+    _show(ctx, v.places["sub" if sub else "top"], "sectors_twin_places")
 
     st.subheader(ctx.t("sectors_items_title"))
     st.caption(ctx.t("sectors_items_how"))

@@ -89,6 +89,20 @@ def _conflicts(ctx: ui.Context, rows: pd.DataFrame) -> None:
                 st.write(ui.md(ctx.t("sources_reason", reason=first["reason"])))
 
 
+def _seeds(ctx: ui.Context, view: hl.SourcesView) -> None:
+    """The seed texts, each in a fold (the first open), built only while open."""
+    st.caption(ctx.t("sources_highlight_help"))
+    if view.seeds.empty:
+        st.info(ctx.t("sources_none_seed"))
+    for i, row in enumerate(view.seeds.to_dict("records")):
+        label = row["name"] + (" — " + row["title"] if row["title_given"] else "")
+        key = f"sources_seed_{row['source_id']}"
+        fold = ui.lazy_expander(label, key, expanded=i == 0, icon=":material/description:")
+        if fold.open:
+            with fold:
+                _seed(ctx, row, view.seed_views[row["source_id"]])
+
+
 def body(ctx: ui.Context) -> None:
     t, event = ctx.t, ctx.state.event
     view = _view(ctx.key, event, ctx.lang, ctx)
@@ -97,37 +111,38 @@ def body(ctx: ui.Context) -> None:
     if event:
         title = ui.labels(ctx.pkg, ctx.lang)["event"].get(event, event)
         st.info(ui.md(t("sources_event_note", title=title)), icon=":material/filter_alt:")
-    tabs = dict(zip(TABS, st.tabs([t(f"sources_tab_{k}") for k in TABS]), strict=True))
-    with tabs["seeds"]:
-        st.caption(t("sources_highlight_help"))
-        if view.seeds.empty:
-            st.info(t("sources_none_seed"))
-        for i, row in enumerate(view.seeds.to_dict("records")):
-            label = row["name"] + (" — " + row["title"] if row["title_given"] else "")
-            with st.expander(ui.md(label), expanded=i == 0, icon=":material/description:"):
-                _seed(ctx, row, view.seed_views[row["source_id"]])
-    with tabs["list"]:
-        _table(ctx, view.sources.drop(columns=["source_id", "name", "title_given"]), "sources_none")
-    with tabs["external"]:
-        st.caption(t("sources_external_intro"))
-        _table(ctx, view.external, "sources_none_external", view.totals["external"])
-    with tabs["corroboration"]:
-        st.caption(t("sources_corroboration_intro"))
-        if not view.corroboration.empty:
-            st.write(ui.md(hl.takeaway(view.corroboration, ctx.lang)))
-        corr = view.corroboration.drop(columns=["subject_type", "subject_id"])
-        _table(ctx, corr, "sources_none_corroboration", view.totals["corroboration"])
-    with tabs["conflicts"]:
-        st.caption(t("sources_conflicts_intro"))
-        if view.totals["conflicts"] > hl.MAX_CONFLICTS:
-            st.caption(
-                t(
-                    "sources_capped",
-                    n=format_number(hl.MAX_CONFLICTS, ctx.lang),
-                    total=format_number(view.totals["conflicts"], ctx.lang),
+    tabs = ui.lazy_tabs("sources_tab", TABS, "sources_tab_{tab}", ctx.lang)
+    # Only the chosen tab is built, and in it only the open seed texts (ui.lazy_tabs).
+    if tabs["seeds"].open:
+        with tabs["seeds"]:
+            _seeds(ctx, view)
+    if tabs["list"].open:
+        sources = view.sources.drop(columns=["source_id", "name", "title_given"])
+        with tabs["list"]:
+            _table(ctx, sources, "sources_none")
+    if tabs["external"].open:
+        with tabs["external"]:
+            st.caption(t("sources_external_intro"))
+            _table(ctx, view.external, "sources_none_external", view.totals["external"])
+    if tabs["corroboration"].open:
+        with tabs["corroboration"]:
+            st.caption(t("sources_corroboration_intro"))
+            if not view.corroboration.empty:
+                st.write(ui.md(hl.takeaway(view.corroboration, ctx.lang)))
+            corr = view.corroboration.drop(columns=["subject_type", "subject_id"])
+            _table(ctx, corr, "sources_none_corroboration", view.totals["corroboration"])
+    if tabs["conflicts"].open:
+        with tabs["conflicts"]:
+            st.caption(t("sources_conflicts_intro"))
+            if view.totals["conflicts"] > hl.MAX_CONFLICTS:
+                st.caption(
+                    t(
+                        "sources_capped",
+                        n=format_number(hl.MAX_CONFLICTS, ctx.lang),
+                        total=format_number(view.totals["conflicts"], ctx.lang),
+                    )
                 )
-            )
-        _conflicts(ctx, view.conflicts)
+            _conflicts(ctx, view.conflicts)
 
 
 ui.run_page(body, "nav_sources", "sources")

@@ -59,3 +59,24 @@ def test_french_page(new_tab: Any) -> None:
     expect(page.get_by_text(re.compile("Tatarstan \\(lieu non précisé\\)")).first).to_be_visible()
     tab.screenshot("sectors_fr", height=3700)
     assert tab.external_requests == []
+
+
+def test_table_twin_opens_from_the_keyboard(tab: Tab) -> None:
+    """A chart's table twin is built when its fold opens: Enter on the fold's summary shows
+    the table, which stays open when a filter changes."""
+    tab.goto("/sectors?lang=en")
+    page = tab.page
+    fold = page.locator(".st-key-sectors_twin_outlets")
+    expect(fold).to_be_visible(timeout=60_000)
+    expect(fold.get_by_test_id("stDataFrame")).to_have_count(0)
+    summary = fold.locator("summary")
+    summary.focus()
+    page.keyboard.press("Enter")
+    expect(fold.get_by_test_id("stDataFrame")).to_be_visible(timeout=30_000)
+    tab.wait_idle()
+    tab.screenshot("sectors_twin_open", height=2200)
+    _box(tab, "Industry").click()
+    expect(page).to_have_url(re.compile(r"[?&]sector=industry(&|$)"), timeout=30_000)
+    tab.wait_idle()
+    expect(fold.get_by_test_id("stDataFrame")).to_be_visible(timeout=30_000)
+    assert tab.external_requests == []

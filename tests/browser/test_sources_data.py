@@ -85,3 +85,19 @@ def test_sources_highlights_render(new_tab: Callable[..., Tab], lang: str) -> No
     expect(main.get_by_role("heading", name=other)).to_be_visible()
     tab.screenshot(f"sources_conflicts_{lang}", height=1000)
     assert tab.external_requests == []
+
+
+def test_folded_seed_text_opens(tab: Tab) -> None:
+    """Only the first seed text is built at first; opening the fold of another (Enter on
+    its summary) shows its highlighted text."""
+    tab.goto("/sources?lang=en")
+    page = tab.page
+    fold = page.locator(".st-key-sources_seed_seed_003")
+    expect(fold).to_be_visible(timeout=60_000)
+    expect(fold.get_by_test_id("stMarkdown")).to_have_count(0)
+    fold.locator("summary").focus()
+    page.keyboard.press("Enter")
+    expect(fold.get_by_text("[1]").first).to_be_visible(timeout=30_000)
+    tab.wait_idle()
+    tab.screenshot("sources_seed_003_open", height=1600)
+    assert tab.external_requests == []
