@@ -593,8 +593,12 @@ def ttc_table(rows: Sequence[TtcRow]) -> str:
     )
 
 
+# The cycle of filter changes, by name: from no sector to one, one to two, two to none.
+CHANGE_KINDS = ("first sector", "second sector", "reset")
+
+
 async def _sector_actions(page: Any) -> list[Callable[[], Awaitable[None]]]:
-    """The cycle of filter changes: add one sector, add another, reset."""
+    """The cycle of filter changes: add one sector, add another, reset (``CHANGE_KINDS``)."""
     sidebar = page.get_by_test_id("stSidebar")
     select = sidebar.get_by_test_id("stMultiSelect").first
 
@@ -649,6 +653,10 @@ class LatencyRow:
     ms: list[float] = field(default_factory=list)
     errors: int = 0
     parts: list[Change] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)  # CHANGE_KINDS, one per ``ms``
+
+    def by_kind(self, kind: str) -> list[float]:
+        return [ms for ms, k in zip(self.ms, self.kinds, strict=True) if k == kind]
 
 
 async def _latency_row(
@@ -667,6 +675,7 @@ async def _latency_row(
             if i:  # the first change warms per-page caches for the filtered view
                 row.ms.append(change.total)
                 row.parts.append(change)
+                row.kinds.append(CHANGE_KINDS[i % len(actions)])
         except Exception as exc:  # a failed change is counted
             row.errors += 1
             print(f"  {name}: change {i} failed: {exc!s:.200}", flush=True)
@@ -723,6 +732,7 @@ def latency_table(title: str, rows: Sequence[LatencyRow]) -> str:
             max(r.ms, default=float("nan")),
             r.errors,
             *_parts(r.parts),
+            *(median(r.by_kind(k)) for k in CHANGE_KINDS),
         )
         for r in rows
     ]
@@ -735,11 +745,14 @@ def latency_table(title: str, rows: Sequence[LatencyRow]) -> str:
             max(every, default=float("nan")),
             sum(r.errors for r in app_rows),
             *_parts([c for r in app_rows for c in r.parts]),
+            *(median([ms for r in app_rows for ms in r.by_kind(k)]) for k in CHANGE_KINDS),
         )
     )
     header = ["page", "changes", "median ms", "p95 ms", "max ms", "errors"]
     header += ["click→1st msg", "messages", "last msg→frame"]
-    return table(title + " (last three: medians of the parts)", header, body)
+    header += [f"median: {k}" for k in CHANGE_KINDS]
+    note = " (then medians of the parts, and of each kind of change)"
+    return table(title + note, header, body)
 
 
 @dataclass

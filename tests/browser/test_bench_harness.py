@@ -12,6 +12,7 @@ import sys
 
 import pytest
 
+from dashboard.bench import CHANGE_KINDS, LatencyRow, latency_table
 from tests.browser.conftest import ROOT, _need_chromium
 
 pytestmark = pytest.mark.browser
@@ -27,7 +28,8 @@ print(json.dumps([asdict(r) for r in rows]))
 
 def test_every_change_on_the_floor_page_is_measured() -> None:
     """Nine sector changes (add one, add another, reset) on the floor page: nine measured,
-    none lost, and each split into parts that add up to its total."""
+    none lost, each split into parts that add up to its total and named by its kind, in
+    the order of the cycle; the table shows a median per kind."""
     _need_chromium()
     done = subprocess.run(
         [sys.executable, "-c", SCRIPT],
@@ -42,6 +44,11 @@ def test_every_change_on_the_floor_page_is_measured() -> None:
     assert floor["page"] == "floor"
     assert floor["errors"] == 0
     assert len(floor["ms"]) == 9
+    # The warm-up change (a first sector) is not kept: the kept ones start with the second.
+    assert floor["kinds"] == [CHANGE_KINDS[i % 3] for i in range(1, 10)]
+    row = LatencyRow(**{**floor, "parts": []})
+    header = next(x for x in latency_table("t", [row]).splitlines() if x.startswith("| page"))
+    assert [c.strip() for c in header.split("|")[-4:-1]] == [f"median: {k}" for k in CHANGE_KINDS]
     for total, part in zip(floor["ms"], floor["parts"], strict=True):
         assert min(part["to_run"], part["run"], part["paint"]) >= 0
         assert part["to_run"] + part["run"] + part["paint"] == pytest.approx(total)
