@@ -75,8 +75,9 @@ def test_table_twin_opens_from_the_keyboard(tab: Tab) -> None:
     expect(fold.get_by_test_id("stDataFrame")).to_be_visible(timeout=30_000)
     tab.wait_idle()
     tab.screenshot("sectors_twin_open", height=2200)
-    _box(tab, "Industry").click()
-    expect(page).to_have_url(re.compile(r"[?&]sector=industry(&|$)"), timeout=30_000)
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_role("button", name="Seed document").click()  # the source-kind filter
+    expect(page).to_have_url(re.compile(r"[?&]source=seed(&|$)"), timeout=30_000)
     tab.wait_idle()
     expect(fold.get_by_test_id("stDataFrame")).to_be_visible(timeout=30_000)
     assert tab.external_requests == []
