@@ -325,22 +325,21 @@ def selectable_chart(
     st.echarts_chart(spec, key=key, on_select=changed, height=height, renderer="svg", alt=alt)
 
 
-def lazy_tabs(key: str, tabs: Sequence[str], label_key: str, lang: str) -> dict[str, Any]:
-    """Tabs whose hidden content is not built: {tab: its container}, whose ``.open`` is True
-    for the chosen tab only (a click on another tab reruns the page). A data grid costs the
-    browser about 50 ms on every filter change even in a hidden tab (docs/performance.md).
-    ``label_key`` names each tab's label (``{tab}`` in it). Streamlit keeps the chosen tab
-    by its label, so after a language switch the label of the other language is mapped to
-    the same tab rather than falling back to the first."""
-    label = {tab: t(label_key.format(tab=tab), lang) for tab in tabs}
+def lazy_tabs(key: str, tabs: Sequence[str], label_key: str, lang: str) -> tuple[str, Any]:
+    """Tabs of which only the chosen one is built: (the chosen tab, its container). A click
+    on another tab reruns the page. A data grid costs the browser about 50 ms on every
+    filter change even in a hidden tab (docs/performance.md). ``label_key`` names each
+    tab's label (``{tab}`` in it). Streamlit keeps the chosen tab by its label, so after a
+    language switch the label of the other language is mapped to the same tab rather than
+    falling back to the first."""
+    shown = [t(label_key.format(tab=tab), lang) for tab in tabs]
     chosen = st.session_state.get(key)
-    if chosen is not None and chosen not in label.values():
+    if chosen is not None and chosen not in shown:
         by_label = {t(label_key.format(tab=tab), other): tab for other in LANGS for tab in tabs}
-        st.session_state[key] = label[by_label.get(chosen, tabs[0])]
-    drawn = st.tabs(
-        [t(label_key.format(tab=tab), lang) for tab in tabs], key=key, on_change="rerun"
-    )
-    return dict(zip(tabs, drawn, strict=True))
+        st.session_state[key] = shown[tabs.index(by_label.get(chosen, tabs[0]))]
+    drawn = st.tabs(shown, key=key, on_change="rerun")
+    open_ = [(tab, box) for tab, box in zip(tabs, drawn, strict=True) if box.open]
+    return open_[0] if open_ else (tabs[0], drawn[0])
 
 
 def lazy_expander(text: str, key: str, *, expanded: bool = False, icon: str | None = None) -> Any:

@@ -1,7 +1,7 @@
 """Sources: each source with its metadata, the seed texts with every quote highlighted,
 external references, corroboration and disagreements. Follows the filters."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pandas as pd
@@ -15,7 +15,6 @@ from dashboard.load import Package
 MAX_ROWS = hl.MAX_ROWS
 MAX_PILLS = 30  # event choices under a document
 WIDE = ("quote", "supports", "fact", "sources", "title")  # the rest stay narrow
-TABS = ("seeds", "list", "external", "corroboration", "conflicts")
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -103,6 +102,47 @@ def _seeds(ctx: ui.Context, view: hl.SourcesView) -> None:
                 _seed(ctx, row, view.seed_views[row["source_id"]])
 
 
+def _source_list(ctx: ui.Context, view: hl.SourcesView) -> None:
+    sources = view.sources.drop(columns=["source_id", "name", "title_given"])
+    _table(ctx, sources, "sources_none")
+
+
+def _external(ctx: ui.Context, view: hl.SourcesView) -> None:
+    st.caption(ctx.t("sources_external_intro"))
+    _table(ctx, view.external, "sources_none_external", view.totals["external"])
+
+
+def _corroboration_tab(ctx: ui.Context, view: hl.SourcesView) -> None:
+    st.caption(ctx.t("sources_corroboration_intro"))
+    if not view.corroboration.empty:
+        st.write(ui.md(hl.takeaway(view.corroboration, ctx.lang)))
+    corr = view.corroboration.drop(columns=["subject_type", "subject_id"])
+    _table(ctx, corr, "sources_none_corroboration", view.totals["corroboration"])
+
+
+def _disagreements(ctx: ui.Context, view: hl.SourcesView) -> None:
+    st.caption(ctx.t("sources_conflicts_intro"))
+    if view.totals["conflicts"] > hl.MAX_CONFLICTS:
+        st.caption(
+            ctx.t(
+                "sources_capped",
+                n=format_number(hl.MAX_CONFLICTS, ctx.lang),
+                total=format_number(view.totals["conflicts"], ctx.lang),
+            )
+        )
+    _conflicts(ctx, view.conflicts)
+
+
+# Each tab's content, in tab order; only the chosen tab's is built (ui.lazy_tabs).
+TABS: dict[str, Callable[[ui.Context, hl.SourcesView], None]] = {
+    "seeds": _seeds,
+    "list": _source_list,
+    "external": _external,
+    "corroboration": _corroboration_tab,
+    "conflicts": _disagreements,
+}
+
+
 def body(ctx: ui.Context) -> None:
     t, event = ctx.t, ctx.state.event
     view = _view(ctx.key, event, ctx.lang, ctx)
@@ -111,38 +151,9 @@ def body(ctx: ui.Context) -> None:
     if event:
         title = ui.labels(ctx.pkg, ctx.lang)["event"].get(event, event)
         st.info(ui.md(t("sources_event_note", title=title)), icon=":material/filter_alt:")
-    tabs = ui.lazy_tabs("sources_tab", TABS, "sources_tab_{tab}", ctx.lang)
-    # Only the chosen tab is built, and in it only the open seed texts (ui.lazy_tabs).
-    if tabs["seeds"].open:
-        with tabs["seeds"]:
-            _seeds(ctx, view)
-    if tabs["list"].open:
-        sources = view.sources.drop(columns=["source_id", "name", "title_given"])
-        with tabs["list"]:
-            _table(ctx, sources, "sources_none")
-    if tabs["external"].open:
-        with tabs["external"]:
-            st.caption(t("sources_external_intro"))
-            _table(ctx, view.external, "sources_none_external", view.totals["external"])
-    if tabs["corroboration"].open:
-        with tabs["corroboration"]:
-            st.caption(t("sources_corroboration_intro"))
-            if not view.corroboration.empty:
-                st.write(ui.md(hl.takeaway(view.corroboration, ctx.lang)))
-            corr = view.corroboration.drop(columns=["subject_type", "subject_id"])
-            _table(ctx, corr, "sources_none_corroboration", view.totals["corroboration"])
-    if tabs["conflicts"].open:
-        with tabs["conflicts"]:
-            st.caption(t("sources_conflicts_intro"))
-            if view.totals["conflicts"] > hl.MAX_CONFLICTS:
-                st.caption(
-                    t(
-                        "sources_capped",
-                        n=format_number(hl.MAX_CONFLICTS, ctx.lang),
-                        total=format_number(view.totals["conflicts"], ctx.lang),
-                    )
-                )
-            _conflicts(ctx, view.conflicts)
+    chosen, tab = ui.lazy_tabs("sources_tab", list(TABS), "sources_tab_{tab}", ctx.lang)
+    with tab:
+        TABS[chosen](ctx, view)
 
 
 ui.run_page(body, "nav_sources", "sources")
