@@ -4,11 +4,13 @@ Drawn offline: ``pdk.Deck(map_provider=None)`` loads no basemap; country outline
 ``data/basemap/countries_110m.geojson`` (Natural Earth), served by the app itself as a static
 file (``BASEMAP_URL``) or embedded in the spec. Layers, bottom to top:
 
-- ``countries``: every country, filled, neutral; ``borders``: every border once, as
-  straight segments (``BORDERS_URL``): a browser without a GPU draws them in a quarter of
-  the time it takes for the outlines as paths (deck.gl's path shader: joints, caps), about
-  0.1 s a frame instead of 0.4 s (docs/performance.md); ``highlight``: Mali and Russia,
-  shaded and outlined in their colours;
+- ``countries``: every country, filled, neutral; ``borders``: every border once, as one
+  mesh of hairlines (``BORDERS_URL``, a binary glTF drawn by a ``ScenegraphLayer``) or,
+  embedded, as straight segments; ``highlight``: Mali and Russia, shaded, and
+  ``highlight-lines``: their outlines in their colours, as straight segments. A browser
+  without a GPU draws the frame in software, where each instance of a deck.gl layer has a
+  cost of its own: one mesh of 15 298 vertices costs less than 7 655 segment instances,
+  which cost a quarter of the outlines drawn as paths (docs/performance.md);
 - ``legs``: the itinerary as great-circle arcs in travel order, orange at the departure,
   blue at the arrival; ``leg-arrows``: an arrowhead half-way along each leg, pointing to the
   arrival; ``leg-numbers``: the leg's number in travel order;
@@ -33,6 +35,7 @@ import html
 import itertools
 import json
 import math
+import struct
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -55,9 +58,14 @@ BASEMAP_FILE: Final = (
 STATIC_BASEMAP: Final = Path(__file__).resolve().parent / "static" / "countries_110m.geojson"
 # Relative to the page, so it also resolves under a server.baseUrlPath.
 BASEMAP_URL: Final = "app/static/countries_110m.geojson"
-# Every border of the outlines once, as segments (``borders()``; kept in step by a test).
-STATIC_BORDERS: Final = STATIC_BASEMAP.with_name("borders_110m.json")
-BORDERS_URL: Final = "app/static/borders_110m.json"
+# Every border of the outlines once, as a glTF line mesh (``borders_glb()``; kept in step by
+# a test).
+STATIC_BORDERS: Final = STATIC_BASEMAP.with_name("borders_110m.glb")
+BORDERS_URL: Final = "app/static/borders_110m.glb"
+# The outlines of the highlighted countries (``HIGHLIGHT``) as segments (``highlight_lines()``;
+# kept in step by a test).
+STATIC_OUTLINES: Final = STATIC_BASEMAP.with_name("highlight_110m.json")
+OUTLINES_URL: Final = "app/static/highlight_110m.json"
 HIGHLIGHT: Final = ("MLI", "RUS")
 TILES_STYLE: Final = pdk.map_styles.CARTO_LIGHT
 
@@ -73,6 +81,7 @@ LAYER_IDS: Final = (
     "countries",
     "borders",
     "highlight",
+    "highlight-lines",
     "legs",
     "halos",
     "hq",
@@ -361,8 +370,9 @@ def slerp(lat1: float, lon1: float, lat2: float, lon2: float, f: float) -> tuple
     return math.degrees(math.atan2(z, math.hypot(x, y))), math.degrees(math.atan2(y, x))
 
 
-def _mercator_y(lat: float) -> float:
-    lat = max(-85.0, min(85.0, lat))
+def _mercator_y(lat: float, limit: float = 85.0) -> float:
+    """Web-Mercator y (radians) of ``lat``, clamped to +-``limit`` degrees."""
+    lat = max(-limit, min(limit, lat))
     return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
 
 
@@ -551,14 +561,90 @@ def borders(path: Path = BASEMAP_FILE, digits: int = 2) -> tuple[dict[str, Any],
     return tuple(rows)
 
 
-def borders_json(path: Path = BASEMAP_FILE) -> str:
-    """``borders()`` as the compact JSON the app serves (``STATIC_BORDERS``)."""
-    return json.dumps(list(borders(path)), separators=(",", ":"))
+# deck.gl's common space: the Web-Mercator world as a square of 512 units, y to the north.
+WORLD_UNITS: Final = 512.0
+MAX_LATITUDE: Final = 85.051129  # where the Web-Mercator square ends
+
+
+def common_xy(lon: float, lat: float) -> tuple[float, float]:
+    """(lon, lat) in deck.gl's common space (``WORLD_UNITS`` across): what a layer in
+    ``cartesian`` coordinates draws on a ``MapView`` exactly where a ``lnglat`` layer would
+    draw (lon, lat). Latitudes beyond the Web-Mercator square are clamped to its edge."""
+    x = WORLD_UNITS * (lon + 180.0) / 360.0
+    y = WORLD_UNITS * (math.pi + _mercator_y(lat, MAX_LATITUDE)) / (2 * math.pi)
+    return x, y
+
+
+def _glb(gltf: dict[str, Any], binary: bytes) -> bytes:
+    """A binary glTF 2.0 file: header, JSON chunk (padded with spaces), BIN chunk (zeros)."""
+    text = json.dumps(gltf, separators=(",", ":")).encode("ascii")
+    text += b" " * (-len(text) % 4)
+    binary += b"\0" * (-len(binary) % 4)
+    size = 12 + 8 + len(text) + 8 + len(binary)
+    return b"".join(
+        (
+            struct.pack("<4sII", b"glTF", 2, size),
+            struct.pack("<I4s", len(text), b"JSON"),
+            text,
+            struct.pack("<I4s", len(binary), b"BIN\0"),
+            binary,
+        )
+    )
+
+
+def line_mesh_glb(segments: Sequence[tuple[Point, Point]]) -> bytes:
+    """Segments of (lon, lat) points as one glTF mesh of lines (mode 1, ``LINES``), its
+    vertices in deck.gl's common space (``common_xy``, z = 0): a ``ScenegraphLayer`` in
+    ``cartesian`` coordinates draws it with one draw call of hairlines. A segment wholly
+    beyond the square's edge (Antarctica's closing edge along the pole) is left out: drawn
+    in ``lnglat``, it would not show either."""
+    kept = [(a, b) for a, b in segments if min(abs(a[1]), abs(b[1])) <= MAX_LATITUDE]
+    flat = [v for a, b in kept for p in (a, b) for v in (*common_xy(*p), 0.0)]
+    xs, ys = flat[0::3] or [0.0], flat[1::3] or [0.0]
+    binary = struct.pack(f"<{len(flat)}f", *flat)
+    gltf = {
+        "asset": {"version": "2.0", "generator": "dashboard.maps.line_mesh_glb"},
+        "scene": 0,
+        "scenes": [{"nodes": [0]}],
+        "nodes": [{"mesh": 0}],
+        "meshes": [{"primitives": [{"attributes": {"POSITION": 0}, "mode": 1}]}],
+        "accessors": [
+            {
+                "bufferView": 0,
+                "componentType": 5126,  # float32
+                "count": len(flat) // 3,
+                "type": "VEC3",
+                # glTF wants the bounds of POSITION, as the float32 values stored
+                "min": [_f32(min(xs)), _f32(min(ys)), 0.0],
+                "max": [_f32(max(xs)), _f32(max(ys)), 0.0],
+            }
+        ],
+        "bufferViews": [{"buffer": 0, "byteOffset": 0, "byteLength": len(binary), "target": 34962}],
+        "buffers": [{"byteLength": len(binary) + (-len(binary) % 4)}],
+    }
+    return _glb(gltf, binary)
+
+
+def _f32(value: float) -> float:
+    return float(struct.unpack("<f", struct.pack("<f", value))[0])
+
+
+def borders_glb(path: Path = BASEMAP_FILE) -> bytes:
+    """``borders()`` as the line mesh the app serves (``STATIC_BORDERS``)."""
+    return line_mesh_glb([(tuple(r["s"]), tuple(r["t"])) for r in borders(path)])
+
+
+def outlines_json(path: Path = BASEMAP_FILE) -> str:
+    """``highlight_lines()`` of ``HIGHLIGHT`` as the compact JSON the app serves
+    (``STATIC_OUTLINES``)."""
+    return json.dumps(highlight_lines(HIGHLIGHT, path), separators=(",", ":"))
 
 
 def write_static_borders() -> None:
-    """Write ``STATIC_BORDERS`` again (after a change to the outlines)."""
-    STATIC_BORDERS.write_text(borders_json(), encoding="utf-8")
+    """Write ``STATIC_BORDERS`` and ``STATIC_OUTLINES`` again (after a change to the
+    outlines or to the highlight colours)."""
+    STATIC_BORDERS.write_bytes(borders_glb())
+    STATIC_OUTLINES.write_text(outlines_json(), encoding="utf-8")
 
 
 def highlighted(codes: Collection[str] = HIGHLIGHT, path: Path = BASEMAP_FILE) -> dict[str, Any]:
@@ -574,6 +660,19 @@ def highlighted(codes: Collection[str] = HIGHLIGHT, path: Path = BASEMAP_FILE) -
             geom = {"type": geom["type"], "coordinates": _rounded(geom["coordinates"], 2)}
             feats.append({"type": "Feature", "properties": props, "geometry": geom})
     return {"type": "FeatureCollection", "features": feats}
+
+
+def highlight_lines(
+    codes: Collection[str] = HIGHLIGHT, path: Path = BASEMAP_FILE
+) -> list[dict[str, Any]]:
+    """The outlines of ``highlighted(codes)`` as LineLayer rows ``{"s", "t", "c"}``, ``c``
+    the country's line colour: straight segments cost a browser without a GPU a fraction of
+    what the same outlines cost as paths (``GeoJsonLayer``'s stroke)."""
+    return [
+        {"s": list(a), "t": list(b), "c": feat["properties"]["line"]}
+        for feat in highlighted(codes, path)["features"]
+        for a, b in _edges(feat["geometry"], 2)
+    ]
 
 
 # --- views ---------------------------------------------------------------------------------
@@ -645,9 +744,39 @@ class MapOptions:
     preset: str = "journey"
     tiles: bool = False  # an online tile basemap (CARTO): fetches tiles from the internet
     basemap: str | None = BASEMAP_URL  # a URL for the outlines; None embeds them
-    borders: str | None = BORDERS_URL  # a URL for the border segments; None embeds them
+    borders: str | None = BORDERS_URL  # a URL for the border mesh; None embeds segments
+    # A URL for the outlines of HIGHLIGHT; None (or another highlight) embeds them
+    outlines: str | None = OUTLINES_URL
     highlight: tuple[str, ...] = HIGHLIGHT
     theme: str = "light"  # "dark" lightens rings, outlines and land for a dark page
+
+
+def _borders_layer(url: str | None, colour: list[int]) -> pdk.Layer:
+    """The borders: the served line mesh (``BORDERS_URL``) as one instance of a
+    ``ScenegraphLayer`` whose vertices are already in common space (``cartesian``, at the
+    origin), or, with no URL, the segments embedded in a ``LineLayer``."""
+    if url:
+        return pdk.Layer(
+            "ScenegraphLayer",
+            id="borders",
+            data=[{"at": [0, 0, 0]}],
+            scenegraph=_const(url),
+            get_position="at",
+            get_color=colour,
+            coordinate_system=_const("cartesian"),
+            pickable=False,
+        )
+    return pdk.Layer(
+        "LineLayer",
+        id="borders",
+        data=list(borders()),
+        get_source_position="s",
+        get_target_position="t",
+        get_color=colour,
+        get_width=0.8,
+        width_units=_const("pixels"),
+        pickable=False,
+    )
 
 
 def build_deck(data: MapData, view: pdk.ViewState, options: MapOptions | None = None) -> pdk.Deck:
@@ -666,27 +795,29 @@ def build_deck(data: MapData, view: pdk.ViewState, options: MapOptions | None = 
             visible=not opts.tiles,  # over tiles, the borders alone
             pickable=False,
         ),
-        pdk.Layer(
-            "LineLayer",
-            id="borders",
-            data=opts.borders if opts.borders else list(borders()),
-            get_source_position="s",
-            get_target_position="t",
-            get_color=ink["border"],
-            get_width=0.8,
-            width_units=_const("pixels"),
-            pickable=False,
-        ),
+        _borders_layer(opts.borders, ink["border"]),
         pdk.Layer(
             "GeoJsonLayer",
             id="highlight",
             data=highlighted(opts.highlight),
-            stroked=True,
+            stroked=False,
             filled=True,
             get_fill_color="properties.fill",
-            get_line_color="properties.line",
-            line_width_units=_const("pixels"),
-            get_line_width=1.6,
+            pickable=False,
+        ),
+        pdk.Layer(
+            "LineLayer",
+            id="highlight-lines",
+            data=(
+                opts.outlines
+                if opts.outlines and tuple(opts.highlight) == HIGHLIGHT
+                else highlight_lines(opts.highlight)
+            ),
+            get_source_position="s",
+            get_target_position="t",
+            get_color="c",
+            get_width=1.6,
+            width_units=_const("pixels"),
             pickable=False,
         ),
         pdk.Layer(

@@ -314,8 +314,9 @@ def test_big_bundles_arrive_gzipped_and_intact(stack: Any) -> None:
 
 
 def test_app_static_files_arrive_compressed(stack: Any) -> None:
-    """Files the app serves from dashboard/static (the basemap GeoJSON) come compressed."""
-    compressible = (".json", ".geojson", ".js", ".css", ".svg", ".csv", ".txt")
+    """Files the app serves from dashboard/static (the basemap GeoJSON, the border mesh)
+    come compressed."""
+    compressible = (".json", ".geojson", ".glb", ".js", ".css", ".svg", ".csv", ".txt")
     files = [
         p
         for p in (ROOT / "dashboard" / "static").glob("**/*")

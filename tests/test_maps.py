@@ -6,6 +6,7 @@ import dataclasses
 import itertools
 import json
 import math
+import struct
 from datetime import date
 from typing import Any
 
@@ -53,6 +54,8 @@ def test_layers_in_drawing_order_and_only_three_pickable(pkg: Package) -> None:
     assert pickable == set(maps.PICKABLE) == {"legs", "places", "hq"}
     types = {lay["id"]: lay["@@type"] for lay in doc["layers"]}
     assert types["countries"] == types["highlight"] == "GeoJsonLayer"
+    assert types["borders"] == "ScenegraphLayer"
+    assert types["highlight-lines"] == "LineLayer"
     assert types["legs"] == "ArcLayer"
     assert types["places"] == types["halos"] == "ScatterplotLayer"
     assert types["hq"] == "IconLayer"
@@ -70,7 +73,9 @@ def test_offline_no_map_provider_no_style_url(pkg: Package) -> None:
     assert "cartocdn" not in text
     assert "mapbox" not in text
     assert layer(doc, "countries")["data"] == "app/static/countries_110m.geojson"
-    assert layer(doc, "borders")["data"] == "app/static/borders_110m.json"
+    assert layer(doc, "borders")["scenegraph"] == "app/static/borders_110m.glb"
+    assert layer(doc, "borders")["coordinateSystem"] == "cartesian"
+    assert layer(doc, "highlight-lines")["data"] == "app/static/highlight_110m.json"
 
 
 def test_tiles_toggle_brings_carto_style(pkg: Package) -> None:
@@ -91,19 +96,108 @@ def test_spec_is_compact(pkg: Package) -> None:
     assert "\n" not in text
     assert len(text) < 40_000
     embedded = maps.journey_map(
-        pkg, views.event_table(pkg), "en", maps.MapOptions(basemap=None, borders=None)
+        pkg,
+        views.event_table(pkg),
+        "en",
+        maps.MapOptions(basemap=None, borders=None, outlines=None),
     )[2]
     doc = json.loads(embedded.to_json())
     countries = layer(doc, "countries")["data"]
     assert countries["type"] == "FeatureCollection"
     assert len(countries["features"]) == 177
-    assert len(layer(doc, "borders")["data"]) == len(maps.borders())
+    borders = layer(doc, "borders")
+    assert borders["@@type"] == "LineLayer"
+    assert len(borders["data"]) == len(maps.borders())
+    assert layer(doc, "highlight-lines")["data"] == maps.highlight_lines()
 
 
-def test_served_borders_are_the_outlines_edges() -> None:
-    """The border segments the app serves are ``maps.borders()`` of the credited outlines
-    (regenerate: ``python -c "from dashboard import maps; maps.write_static_borders()"``)."""
-    assert maps.STATIC_BORDERS.read_text(encoding="utf-8") == maps.borders_json()
+def test_other_highlight_embeds_its_outlines(pkg: Package) -> None:
+    """The served outlines are those of ``HIGHLIGHT``: another choice of countries embeds its
+    own, in its own colours."""
+    doc = spec(pkg, highlight=("MLI",))
+    rows = layer(doc, "highlight-lines")["data"]
+    assert rows == maps.highlight_lines(("MLI",))
+    mali = maps.highlighted(("MLI",))["features"][0]
+    assert {tuple(r["c"]) for r in rows} == {tuple(mali["properties"]["line"])}
+    assert len(rows) == len(maps._edges(mali["geometry"], 2))
+
+
+def test_served_files_are_derived_from_the_outlines() -> None:
+    """The border mesh and the highlighted outlines the app serves are derived from the
+    credited outlines, and in step with them (regenerate:
+    ``python -c "from dashboard import maps; maps.write_static_borders()"``)."""
+    assert maps.STATIC_BORDERS.read_bytes() == maps.borders_glb()
+    assert json.loads(maps.STATIC_OUTLINES.read_text(encoding="utf-8")) == (maps.highlight_lines())
+
+
+def _read_glb(blob: bytes) -> tuple[dict[str, Any], bytes]:
+    """The JSON and BIN chunks of a binary glTF, checked against the format's framing."""
+    magic, version, size = struct.unpack_from("<4sII", blob, 0)
+    assert (magic, version, size) == (b"glTF", 2, len(blob))
+    json_len, json_type = struct.unpack_from("<I4s", blob, 12)
+    assert json_type == b"JSON"
+    assert json_len % 4 == 0
+    gltf = json.loads(blob[20 : 20 + json_len])
+    bin_len, bin_type = struct.unpack_from("<I4s", blob, 20 + json_len)
+    assert bin_type == b"BIN\0"
+    assert bin_len % 4 == 0
+    assert 28 + json_len + bin_len == len(blob)
+    return gltf, blob[28 + json_len : 28 + json_len + bin_len]
+
+
+def _lon_lat(x: float, y: float) -> tuple[float, float]:
+    """The inverse of Web Mercator in deck.gl's common space (512 units across)."""
+    lon = x / 512 * 360 - 180
+    lat = math.degrees(math.atan(math.sinh((y / 512 - 0.5) * 2 * math.pi)))
+    return lon, lat
+
+
+def test_border_mesh_holds_every_segment_where_it_is() -> None:
+    """The served mesh is one glTF primitive of lines whose vertices, read back from the
+    file and projected back to degrees, are the segments of ``maps.borders()`` in order
+    (float32: within 1e-4 degrees); only Antarctica's edge along the pole, beyond the
+    Web-Mercator square, is left out."""
+    gltf, binary = _read_glb(maps.STATIC_BORDERS.read_bytes())
+    (primitive,) = gltf["meshes"][0]["primitives"]
+    assert primitive["mode"] == 1  # LINES
+    accessor = gltf["accessors"][primitive["attributes"]["POSITION"]]
+    assert (accessor["componentType"], accessor["type"]) == (5126, "VEC3")
+    view = gltf["bufferViews"][accessor["bufferView"]]
+    values = struct.unpack_from(f"<{accessor['count'] * 3}f", binary, view["byteOffset"])
+    points = [_lon_lat(x, y) for x, y in zip(values[0::3], values[1::3], strict=True)]
+    assert set(values[2::3]) == {0.0}
+    expected = [
+        (tuple(r["s"]), tuple(r["t"]))
+        for r in maps.borders()
+        if min(abs(r["s"][1]), abs(r["t"][1])) <= maps.MAX_LATITUDE
+    ]
+    assert len(maps.borders()) - len(expected) == 6  # the pole's edge
+    assert accessor["count"] == 2 * len(expected)
+    for (a, b), got_a, got_b in zip(expected, points[0::2], points[1::2], strict=True):
+        for want, got in ((a, got_a), (b, got_b)):
+            lat = max(-maps.MAX_LATITUDE, min(maps.MAX_LATITUDE, want[1]))
+            assert got == pytest.approx((want[0], lat), abs=1e-4)
+    xs, ys = values[0::3], values[1::3]
+    assert accessor["min"] == [min(xs), min(ys), 0.0]
+    assert accessor["max"] == [max(xs), max(ys), 0.0]
+
+
+@pytest.mark.parametrize(
+    ("lon", "lat", "x", "y"),
+    [(0, 0, 256, 256), (-180, 0, 0, 256), (180, 0, 512, 256), (90, 0, 384, 256)],
+)
+def test_common_xy_on_the_axes(lon: float, lat: float, x: float, y: float) -> None:
+    assert maps.common_xy(lon, lat) == pytest.approx((x, y))
+
+
+def test_common_xy_is_web_mercator() -> None:
+    """y is Web Mercator's, written another way (asinh of the tangent), north up; the square
+    ends at 85.051129 degrees, where y reaches the world's width."""
+    for lat in (-80.0, -33.9, 12.6, 55.75, 70.0):
+        want = 256 + 512 * math.asinh(math.tan(math.radians(lat))) / (2 * math.pi)
+        assert maps.common_xy(10.0, lat)[1] == pytest.approx(want)
+    assert maps.common_xy(0, 85.051129)[1] == pytest.approx(512, abs=1e-4)
+    assert maps.common_xy(0, 90)[1] == maps.common_xy(0, 85.051129)[1]  # clamped
 
 
 def test_borders_are_every_edge_once() -> None:
@@ -405,6 +499,10 @@ def test_dark_theme_lightens_rings_and_outlines(pkg: Package) -> None:
     assert layer(dark, "halos")["getLineColor"] == maps.INK["dark"]["ring"]
     assert sum(maps.INK["dark"]["ring"][:3]) > sum(maps.INK["light"]["ring"][:3])
     assert layer(dark, "places")["getLineColor"] == maps.INK["dark"]["outline"]
+    # the border mesh takes its colour from the layer, so one file serves both themes
+    assert layer(light, "borders")["getColor"] == maps.INK["light"]["border"]
+    assert layer(dark, "borders")["getColor"] == maps.INK["dark"]["border"]
+    assert layer(dark, "borders")["scenegraph"] == layer(light, "borders")["scenegraph"]
 
 
 def test_summary_follows_the_filters(pkg: Package) -> None:

@@ -85,6 +85,7 @@ def body(ctx: ui.Context) -> None:
         tiles=tiles,
         basemap=maps.BASEMAP_URL if static else None,
         borders=maps.BORDERS_URL if static else None,
+        outlines=maps.OUTLINES_URL if static else None,
         theme=getattr(st.context.theme, "type", None) or "light",
     )
     legs, data, deck = _build(ctx.key, ctx, opts)

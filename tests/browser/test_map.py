@@ -8,6 +8,7 @@ import io
 import math
 import re
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -42,15 +43,24 @@ def _colours(png: bytes) -> Counter[tuple[int, ...]]:
     return Counter(image.getdata())
 
 
-def _screen(canvas: Any, preset: str, lat: float, lon: float) -> tuple[float, float]:
-    """Where (lat, lon) is drawn in the canvas, for the preset's initial view."""
+def _projection(canvas: Any, preset: str) -> Callable[[float, float], tuple[float, float]]:
+    """(lat, lon) -> where it is drawn in the canvas, for the preset's initial view."""
     pkg = load_package(ROOT / "data")
     lat0, lon0, zoom = maps.fit(maps.preset_points(pkg, preset, views.itinerary(pkg)))
     box = canvas.bounding_box()
     scale = 512 * 2**zoom / (2 * math.pi)
-    x = box["width"] / 2 + math.radians(lon - lon0) * scale
-    y = box["height"] / 2 - (maps._mercator_y(lat) - maps._mercator_y(lat0)) * scale
-    return x, y
+
+    def project(lat: float, lon: float) -> tuple[float, float]:
+        x = box["width"] / 2 + math.radians(lon - lon0) * scale
+        y = box["height"] / 2 - (maps._mercator_y(lat) - maps._mercator_y(lat0)) * scale
+        return x, y
+
+    return project
+
+
+def _screen(canvas: Any, preset: str, lat: float, lon: float) -> tuple[float, float]:
+    """Where (lat, lon) is drawn in the canvas, for the preset's initial view."""
+    return _projection(canvas, preset)(lat, lon)
 
 
 def _hover_until(tab: Tab, canvas: Any, x: float, y: float, text: str) -> Any:
@@ -80,6 +90,54 @@ def test_map_canvas_draws_offline(tab: Tab) -> None:
     assert tab.external_requests == []
     # Streamlit probes /map/_stcore/* before the root (404s); anything else is an error.
     assert [e for e in tab.console_errors if "404" not in e] == []
+
+
+def _dark_near(image: Any, x: float, y: float, radius: int = 2) -> bool:
+    """Whether a pixel within ``radius`` of (x, y) is as dark as a border line on the land
+    (the land is about 234 grey on the white page, a border about 145)."""
+    for dx in range(-radius, radius + 1):
+        for dy in range(-radius, radius + 1):
+            px, py = round(x) + dx, round(y) + dy
+            if 0 <= px < image.width and 0 <= py < image.height:
+                r, g, b = image.getpixel((px, py))[:3]
+                if 0.299 * r + 0.587 * g + 0.114 * b < 195:
+                    return True
+    return False
+
+
+def test_borders_are_drawn_on_the_outlines(tab: Tab) -> None:
+    """The border mesh is drawn where the outlines are: near the projected ends of the
+    border segments in view (but Mali's and Russia's, outlined in their colours), nearly
+    every point has a border-dark pixel; the same points moved 7 px off the lines mostly do
+    not."""
+    from PIL import Image
+
+    canvas = _open_map(tab)
+    image = Image.open(io.BytesIO(canvas.screenshot())).convert("RGB")
+    box = canvas.bounding_box()
+    project = _projection(canvas, "journey")
+    skip = {tuple(p) for f in maps.highlighted()["features"] for p in _ring_points(f)}
+    points = []
+    for row in maps.borders():
+        for lon, lat in (row["s"], row["t"]):
+            if (lon, lat) in skip or not -60 < lat < 75:
+                continue
+            x, y = project(lat, lon)
+            if 10 < x < box["width"] - 10 and 10 < y < box["height"] - 10:
+                points.append((x, y))
+    assert len(points) > 300
+    on = sum(_dark_near(image, x, y) for x, y in points) / len(points)
+    off = sum(_dark_near(image, x + 7, y + 7, 0) for x, y in points) / len(points)
+    assert on > 0.85, f"{on:.0%} of the border points have a border pixel"
+    assert off < 0.5, f"{off:.0%} of the points off the borders look like borders"
+
+
+def _ring_points(feature: dict[str, Any]) -> list[list[float]]:
+    geometry = feature["geometry"]
+    polygons = geometry["coordinates"]
+    if geometry["type"] == "Polygon":
+        polygons = [polygons]
+    return [point for polygon in polygons for ring in polygon for point in ring]
 
 
 def test_tooltip_is_plain_text(tab: Tab) -> None:
