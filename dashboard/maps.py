@@ -1,16 +1,20 @@
 """The map of the journey as a pydeck Deck: frames and options in, Deck out. No streamlit.
 
-Drawn offline: ``pdk.Deck(map_provider=None)`` loads no basemap; country outlines come from
-``data/basemap/countries_110m.geojson`` (Natural Earth), served by the app itself as a static
-file (``BASEMAP_URL``) or embedded in the spec. Layers, bottom to top:
+Drawn offline: country outlines come from ``data/basemap/countries_110m.geojson`` (Natural
+Earth), served by the app itself as a static file (``BASEMAP_URL``) or embedded in the spec.
+In the app the basemap is a map style of its own (``basemap_style()``, served as
+``STYLE_URLS``), which Streamlit's bundled Mapbox GL JS draws under the deck in a canvas a
+filter change does not touch: without a GPU, redrawing the basemap with the deck was most of
+a filter change (docs/performance.md). Without that style (no static serving, other
+countries highlighted, or tiles), the deck draws the basemap itself. Layers, bottom to top:
 
-- ``countries``: every country, filled, neutral; ``borders``: every border once, as one
-  mesh of hairlines (``BORDERS_URL``, a binary glTF drawn by a ``ScenegraphLayer``) or,
-  embedded, as straight segments; ``highlight``: Mali and Russia, shaded, and
-  ``highlight-lines``: their outlines in their colours, as straight segments. A browser
-  without a GPU draws the frame in software, where each instance of a deck.gl layer has a
-  cost of its own: one mesh of 15 298 vertices costs less than 7 655 segment instances,
-  which cost a quarter of the outlines drawn as paths (docs/performance.md);
+- the basemap (``BASEMAP_LAYER_IDS``): ``countries``, every country, filled, neutral;
+  ``borders``, every border once, as one mesh of hairlines (``BORDERS_URL``, a binary glTF
+  drawn by a ``ScenegraphLayer``) or, embedded, as straight segments; ``highlight``: Mali
+  and Russia, shaded, and ``highlight-lines``: their outlines in their colours, as straight
+  segments. A browser without a GPU draws the frame in software, where each instance of a
+  deck.gl layer has a cost of its own: one mesh of 15 298 vertices costs less than 7 655
+  segment instances, which cost a quarter of the outlines drawn as paths;
 - ``legs``: the itinerary as great-circle arcs in travel order, orange at the departure,
   blue at the arrival; ``leg-arrows``: an arrowhead half-way along each leg, pointing to the
   arrival; ``leg-numbers``: the leg's number in travel order;
@@ -66,6 +70,13 @@ BORDERS_URL: Final = "app/static/borders_110m.glb"
 # kept in step by a test).
 STATIC_OUTLINES: Final = STATIC_BASEMAP.with_name("highlight_110m.json")
 OUTLINES_URL: Final = "app/static/highlight_110m.json"
+# The basemap as a map style of the page's own (``basemap_style()``; kept in step by a test),
+# one per theme: drawn by the map library Streamlit puts under the deck, in a canvas of its
+# own that a filter change does not redraw.
+STATIC_STYLES: Final = {
+    theme: STATIC_BASEMAP.with_name(f"basemap_{theme}.json") for theme in ("light", "dark")
+}
+STYLE_URLS: Final = {theme: f"app/static/basemap_{theme}.json" for theme in STATIC_STYLES}
 HIGHLIGHT: Final = ("MLI", "RUS")
 TILES_STYLE: Final = pdk.map_styles.CARTO_LIGHT
 
@@ -77,11 +88,10 @@ PRESET_CITIES: Final[Mapping[str, tuple[str, ...]]] = {
     "bamako": ("Bamako",),
 }
 
+# Drawn by the deck only without a served style (``MapOptions.style``), or over tiles.
+BASEMAP_LAYER_IDS: Final = ("countries", "borders", "highlight", "highlight-lines")
 LAYER_IDS: Final = (
-    "countries",
-    "borders",
-    "highlight",
-    "highlight-lines",
+    *BASEMAP_LAYER_IDS,
     "legs",
     "halos",
     "hq",
@@ -126,6 +136,8 @@ INK: Final[Mapping[str, Mapping[str, list[int]]]] = {
         "border": [138, 143, 152, 220],
     },
 }
+# The page behind the map, per theme (``.streamlit/config.toml``; kept in step by a test).
+PAGE_BACKGROUND: Final[Mapping[str, str]] = {"light": "#FFFFFF", "dark": "#0E1117"}
 HIGHLIGHT_COLOURS: Final[Mapping[str, str]] = {
     "MLI": palette.SIDE_COLOURS["mali"],
     "RUS": palette.SIDE_COLOURS["russia"],
@@ -640,11 +652,81 @@ def outlines_json(path: Path = BASEMAP_FILE) -> str:
     return json.dumps(highlight_lines(HIGHLIGHT, path), separators=(",", ":"))
 
 
-def write_static_borders() -> None:
-    """Write ``STATIC_BORDERS`` and ``STATIC_OUTLINES`` again (after a change to the
-    outlines or to the highlight colours)."""
+def write_static() -> None:
+    """Write ``STATIC_BORDERS``, ``STATIC_OUTLINES`` and ``STATIC_STYLES`` again (after a
+    change to the outlines or to the map's colours)."""
     STATIC_BORDERS.write_bytes(borders_glb())
     STATIC_OUTLINES.write_text(outlines_json(), encoding="utf-8")
+    for theme, path in STATIC_STYLES.items():
+        path.write_text(style_json(theme), encoding="utf-8")
+
+
+def _css(rgba: Sequence[int]) -> str:
+    r, g, b, a = rgba
+    return f"rgba({r},{g},{b},{round(a / 255, 3)})"
+
+
+def _over(top: Sequence[int], below: Sequence[int]) -> list[int]:
+    """The opaque colour of ``top`` (RGBA) laid over the opaque ``below`` (RGB)."""
+    alpha = top[3] / 255
+    return [round(t * alpha + b * (1 - alpha)) for t, b in zip(top[:3], below[:3], strict=True)]
+
+
+def basemap_style(theme: str, data_url: str = BASEMAP_URL) -> dict[str, Any]:
+    """The basemap as a Mapbox GL style (version 8) for ``theme``: the land, Mali and Russia
+    shaded, every border, and Mali's and Russia's outlines in their colours, all from the
+    outlines at ``data_url`` and in the colours of the deck's own basemap layers. No tiles,
+    no glyphs, no sprites: nothing but the app's own file is fetched. The borders are drawn
+    in the opaque colour they show on the land, since a border two countries share is the
+    edge of both and is drawn twice."""
+    ink = INK["dark" if theme == "dark" else "light"]
+    page = _rgb(PAGE_BACKGROUND["dark" if theme == "dark" else "light"])
+    border = _over(ink["border"], _over(ink["land"], page))
+    shaded = {f["properties"]["ISO_A3"]: f["properties"] for f in highlighted()["features"]}
+
+    def by_country(key: str) -> list[Any]:
+        cases = [v for iso, props in shaded.items() for v in (iso, _css(props[key]))]
+        return ["match", ["get", "ISO_A3"], *cases, "rgba(0,0,0,0)"]
+
+    highlighted_only = ["match", ["get", "ISO_A3"], list(HIGHLIGHT), True, False]
+    return {
+        "version": 8,
+        "name": f"dashboard offline basemap ({theme})",
+        "sources": {"countries": {"type": "geojson", "data": data_url, "maxzoom": 6}},
+        "layers": [
+            {
+                "id": "land",
+                "type": "fill",
+                "source": "countries",
+                "paint": {"fill-color": _css(ink["land"]), "fill-antialias": False},
+            },
+            {
+                "id": "highlight",
+                "type": "fill",
+                "source": "countries",
+                "filter": highlighted_only,
+                "paint": {"fill-color": by_country("fill"), "fill-antialias": False},
+            },
+            {
+                "id": "borders",
+                "type": "line",
+                "source": "countries",
+                "paint": {"line-color": _css([*border, 255]), "line-width": 1},
+            },
+            {
+                "id": "highlight-lines",
+                "type": "line",
+                "source": "countries",
+                "filter": highlighted_only,
+                "paint": {"line-color": by_country("line"), "line-width": 1.6},
+            },
+        ],
+    }
+
+
+def style_json(theme: str) -> str:
+    """``basemap_style(theme)`` as the compact JSON the app serves (``STATIC_STYLES``)."""
+    return json.dumps(basemap_style(theme), separators=(",", ":"))
 
 
 def highlighted(codes: Collection[str] = HIGHLIGHT, path: Path = BASEMAP_FILE) -> dict[str, Any]:
@@ -749,6 +831,9 @@ class MapOptions:
     outlines: str | None = OUTLINES_URL
     highlight: tuple[str, ...] = HIGHLIGHT
     theme: str = "light"  # "dark" lightens rings, outlines and land for a dark page
+    # A URL of the served basemap style for this theme (``STYLE_URLS``): the basemap is then
+    # drawn under the deck, not by it, when it shows ``HIGHLIGHT`` and there are no tiles.
+    style: str | None = None
 
 
 def _borders_layer(url: str | None, colour: list[int]) -> pdk.Layer:
@@ -779,12 +864,9 @@ def _borders_layer(url: str | None, colour: list[int]) -> pdk.Layer:
     )
 
 
-def build_deck(data: MapData, view: pdk.ViewState, options: MapOptions | None = None) -> pdk.Deck:
-    """The deck: offline by default (no map provider, no style URL, nothing fetched but the
-    app's own static outlines)."""
-    opts = options or MapOptions()
-    ink = INK["dark" if opts.theme == "dark" else "light"]
-    layers = [
+def _basemap_layers(opts: MapOptions, ink: Mapping[str, list[int]]) -> list[pdk.Layer]:
+    """The basemap drawn by the deck itself (``BASEMAP_LAYER_IDS``)."""
+    return [
         pdk.Layer(
             "GeoJsonLayer",
             id="countries",
@@ -820,6 +902,20 @@ def build_deck(data: MapData, view: pdk.ViewState, options: MapOptions | None = 
             width_units=_const("pixels"),
             pickable=False,
         ),
+    ]
+
+
+def build_deck(data: MapData, view: pdk.ViewState, options: MapOptions | None = None) -> pdk.Deck:
+    """The deck: offline by default (no map provider, no style URL, nothing fetched but the
+    app's own static outlines). With ``options.style``, the basemap is that served style,
+    drawn under the deck by Streamlit's map library in a canvas of its own: a filter change
+    then redraws the data layers only, which a browser without a GPU does in a fraction of
+    the time (docs/performance.md)."""
+    opts = options or MapOptions()
+    ink = INK["dark" if opts.theme == "dark" else "light"]
+    styled = bool(opts.style) and not opts.tiles and tuple(opts.highlight) == HIGHLIGHT
+    layers = [
+        *([] if styled else _basemap_layers(opts, ink)),
         pdk.Layer(
             "ArcLayer",
             id="legs",
@@ -929,11 +1025,14 @@ def build_deck(data: MapData, view: pdk.ViewState, options: MapOptions | None = 
             pickable=False,
         ),
     ]
-    kwargs: dict[str, Any] = {}
+    kwargs: dict[str, Any] = {"map_provider": None}
     if opts.tiles:
         kwargs = {"map_provider": "carto", "map_style": TILES_STYLE}
-    else:
-        kwargs = {"map_provider": None}
+    elif styled:
+        # "mapbox": Streamlit draws it with its bundled Mapbox GL JS 1.x, which asks for no
+        # access token when the style is not on mapbox.com; nothing is fetched but the style
+        # and the outlines it names, both the app's own.
+        kwargs = {"map_provider": "mapbox", "map_style": opts.style}
     return Deck(
         layers=layers,
         initial_view_state=view,

@@ -7,6 +7,7 @@ import itertools
 import json
 import math
 import struct
+import tomllib
 from datetime import date
 from typing import Any
 
@@ -15,6 +16,7 @@ import pytest
 
 from dashboard import filters, maps, palette, views
 from dashboard.load import Package
+from tests.conftest import ROOT
 
 HOSTILE = "<img src=x onerror=alert(1)>{details} $& \u202eevil\x07"
 
@@ -123,11 +125,97 @@ def test_other_highlight_embeds_its_outlines(pkg: Package) -> None:
 
 
 def test_served_files_are_derived_from_the_outlines() -> None:
-    """The border mesh and the highlighted outlines the app serves are derived from the
-    credited outlines, and in step with them (regenerate:
-    ``python -c "from dashboard import maps; maps.write_static_borders()"``)."""
+    """The border mesh, the highlighted outlines and the basemap styles the app serves are
+    derived from the credited outlines and the map's colours, and in step with them
+    (regenerate: ``python -c "from dashboard import maps; maps.write_static()"``)."""
     assert maps.STATIC_BORDERS.read_bytes() == maps.borders_glb()
     assert json.loads(maps.STATIC_OUTLINES.read_text(encoding="utf-8")) == (maps.highlight_lines())
+    assert set(maps.STATIC_STYLES) == set(maps.STYLE_URLS) == {"light", "dark"}
+    for theme, path in maps.STATIC_STYLES.items():
+        assert json.loads(path.read_text(encoding="utf-8")) == maps.basemap_style(theme)
+        assert maps.STYLE_URLS[theme] == f"app/static/{path.name}"
+
+
+def test_with_a_served_style_the_deck_leaves_the_basemap_to_it(pkg: Package) -> None:
+    """With the served style of its theme, the deck draws the data layers only and names
+    the style, the app's own file: nothing outside the app, no token."""
+    for theme in ("light", "dark"):
+        doc = spec(pkg, theme=theme, style=maps.STYLE_URLS[theme])
+        ids = [lay["id"] for lay in doc["layers"]]
+        assert ids == [i for i in maps.LAYER_IDS if i not in maps.BASEMAP_LAYER_IDS]
+        assert doc["mapProvider"] == "mapbox"
+        assert doc["mapStyle"] == f"app/static/basemap_{theme}.json"
+        text = json.dumps(doc)
+        assert "http" not in text
+        assert "mapbox://" not in text
+        assert "token" not in text.lower()
+
+
+def test_tiles_or_another_highlight_bring_the_deck_basemap_back(pkg: Package) -> None:
+    """The style shows ``HIGHLIGHT`` on no tiles: with the tiles on, or other countries
+    highlighted, the deck draws the basemap layers itself, as without a style."""
+    tiles = spec(pkg, tiles=True, style=maps.STYLE_URLS["light"])
+    assert tiles["mapProvider"] == "carto"
+    assert [lay["id"] for lay in tiles["layers"]] == list(maps.LAYER_IDS)
+    other = spec(pkg, highlight=("MLI",), style=maps.STYLE_URLS["light"])
+    assert "mapProvider" not in other
+    assert [lay["id"] for lay in other["layers"]] == list(maps.LAYER_IDS)
+
+
+def _paint(style: dict[str, Any], layer_id: str) -> dict[str, Any]:
+    paint: dict[str, Any] = next(x for x in style["layers"] if x["id"] == layer_id)["paint"]
+    return paint
+
+
+def _css_rgba(text: str) -> tuple[float, ...]:
+    assert text.startswith("rgba("), text
+    assert text.endswith(")"), text
+    return tuple(float(v) for v in text[5:-1].split(","))
+
+
+def test_basemap_style_draws_the_deck_basemap_offline() -> None:
+    """The style reads the served outlines only (no tiles, glyphs or sprites), and draws
+    what the deck's basemap layers draw, in their colours: the land, Mali and Russia shaded
+    and outlined in their colours, and every border in the opaque colour a border shows on
+    the land of the page's theme."""
+    light, dark = maps.basemap_style("light"), maps.basemap_style("dark")
+    for style in (light, dark):
+        assert style["version"] == 8
+        assert style["sources"] == {
+            "countries": {"type": "geojson", "data": maps.BASEMAP_URL, "maxzoom": 6}
+        }
+        assert not {"glyphs", "sprite"} & set(style)
+        assert [x["id"] for x in style["layers"]] == [
+            "land",
+            "highlight",
+            "borders",
+            "highlight-lines",
+        ]
+        assert "http" not in json.dumps(style)
+    land = _css_rgba(_paint(light, "land")["fill-color"])
+    assert land[:3] == tuple(maps.INK["light"]["land"][:3])
+    assert land[3] == pytest.approx(maps.INK["light"]["land"][3] / 255, abs=0.001)
+    # Worked by hand from INK: light, the land (200, 203, 208) at 110/255 on white is
+    # (231, 233, 235) and the border (120, 124, 130) at 200/255 on that (144, 148, 153);
+    # dark, the land (72, 77, 86) at 190/255 on #0E1117 is (57, 62, 70), the border (138,
+    # 143, 152) at 220/255 on that (127, 132, 141).
+    assert _css_rgba(_paint(light, "borders")["line-color"]) == (144, 148, 153, 1)
+    assert _css_rgba(_paint(dark, "borders")["line-color"]) == (127, 132, 141, 1)
+    shaded = {f["properties"]["ISO_A3"]: f["properties"] for f in maps.highlighted()["features"]}
+    fill = _paint(light, "highlight")["fill-color"]
+    assert fill[:2] == ["match", ["get", "ISO_A3"]]
+    for iso in maps.HIGHLIGHT:
+        colour = _css_rgba(fill[fill.index(iso) + 1])
+        assert colour[:3] == tuple(shaded[iso]["fill"][:3])
+        line = _paint(light, "highlight-lines")["line-color"]
+        assert _css_rgba(line[line.index(iso) + 1])[:3] == tuple(shaded[iso]["line"][:3])
+
+
+def test_page_backgrounds_are_the_themes() -> None:
+    """The colour the borders are made opaque against is the page's, for each theme."""
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    for theme, colour in maps.PAGE_BACKGROUND.items():
+        assert config["theme"][theme]["backgroundColor"].upper() == colour.upper()
 
 
 def _read_glb(blob: bytes) -> tuple[dict[str, Any], bytes]:

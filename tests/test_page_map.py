@@ -58,7 +58,9 @@ def test_map_and_text_twin_in_both_languages(lang: str) -> None:
     distances, the places with their counts, the Tatarstan events apart, and the legend."""
     at = run(lang=lang)
     spec = deck(at)
-    assert "mapProvider" not in spec
+    # the basemap is the app's own served style, drawn under the deck
+    assert (spec["mapProvider"], spec["mapStyle"]) == ("mapbox", "app/static/basemap_light.json")
+    assert "countries" not in {x["id"] for x in spec["layers"]}
     assert [(r["from_place_id"], r["to_place_id"]) for r in layer(spec, "legs")] == [
         ("bamako", "moscow"),
         ("moscow", "kazan"),
@@ -150,3 +152,21 @@ def test_hostile_url_is_dropped_and_the_map_still_draws() -> None:
     assert "<script>" not in warning
     assert "alert" in warning  # shown escaped, as text
     assert len(layer(deck(at), "legs")) == 2
+
+
+def test_without_static_serving_the_deck_draws_an_embedded_basemap() -> None:
+    """Served by a Streamlit without static files, the page names no style and no file:
+    the deck draws the outlines and borders it carries in its spec."""
+    from streamlit import config
+
+    before = config.get_option("server.enableStaticServing")
+    config.set_option("server.enableStaticServing", False)
+    try:
+        spec = deck(run())
+    finally:
+        config.set_option("server.enableStaticServing", before)
+    assert "mapProvider" not in spec
+    assert "app/static" not in json.dumps(spec)
+    countries = next(x for x in spec["layers"] if x["id"] == "countries")["data"]
+    assert len(countries["features"]) == 177
+    assert next(x for x in spec["layers"] if x["id"] == "borders")["@@type"] == "LineLayer"

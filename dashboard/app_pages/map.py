@@ -79,6 +79,7 @@ def body(ctx: ui.Context) -> None:
         ctx.t("map_tiles"), key="map_tiles", help=ctx.t("map_tiles_help"), wrap=True
     )
     static = bool(st.get_option("server.enableStaticServing")) and maps.STATIC_BASEMAP.exists()
+    theme = "dark" if getattr(st.context.theme, "type", None) == "dark" else "light"
     opts = maps.MapOptions(
         lang=ctx.lang,
         preset=preset or "journey",
@@ -86,7 +87,8 @@ def body(ctx: ui.Context) -> None:
         basemap=maps.BASEMAP_URL if static else None,
         borders=maps.BORDERS_URL if static else None,
         outlines=maps.OUTLINES_URL if static else None,
-        theme=getattr(st.context.theme, "type", None) or "light",
+        theme=theme,
+        style=maps.STYLE_URLS[theme] if static else None,
     )
     legs, data, deck = _build(ctx.key, ctx, opts)
     names = ui.labels(ctx.pkg, ctx.lang)["place"]

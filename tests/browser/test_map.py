@@ -19,20 +19,30 @@ from dashboard.load import load_package
 from tests.browser.conftest import ROOT, SCREENSHOTS, Tab
 
 pytestmark = pytest.mark.browser
-CANVAS = '[data-testid="stDeckGlJsonChart"] canvas'
+# The deck's own canvas (pointer events, tooltips); the basemap's is under it.
+CANVAS = '[data-testid="stDeckGlJsonChart"] canvas#deckgl-overlay'
 
 
 def _open_map(tab: Tab, path: str = "/map") -> Any:
-    """Go to the map and wait until deck.gl has fetched the outlines and drawn its canvas."""
+    """Go to the map and wait until the outlines are fetched and the basemap is drawn."""
     with tab.page.expect_response(
         lambda r: "countries_110m.geojson" in r.url, timeout=60_000
     ) as response:
         tab.goto(path)
     assert response.value.status == 200
     assert response.value.url.endswith("/app/static/countries_110m.geojson")
-    canvas = tab.page.locator(CANVAS).first
+    canvas = tab.page.locator(CANVAS)
     expect(canvas).to_be_visible(timeout=60_000)
-    tab.page.wait_for_timeout(1500)  # deck.gl parses the GeoJSON, then paints: no DOM signal
+    # The basemap is drawn under the deck once the outlines are tiled and painted; nothing
+    # in the DOM says so, the pixels do: the journey's land covers most of the map.
+    for _ in range(120):
+        colours = _colours(canvas.screenshot())
+        white = sum(n for c, n in colours.items() if min(c) > 245)
+        if white < 0.5 * sum(colours.values()):
+            break
+        tab.page.wait_for_timeout(500)
+    else:
+        raise AssertionError("the basemap was not drawn within 60 s")
     return canvas
 
 
@@ -63,13 +73,22 @@ def _screen(canvas: Any, preset: str, lat: float, lon: float) -> tuple[float, fl
     return _projection(canvas, preset)(lat, lon)
 
 
+def _mouse_at(canvas: Any, x: float, y: float) -> tuple[float, float]:
+    """Page coordinates of (x, y) in the canvas. The mouse goes there as a person's would:
+    the basemap's view lies over the deck's canvas and deck.gl listens on their container,
+    so an element-targeted hover on the canvas would be refused as intercepted."""
+    box = canvas.bounding_box()
+    return box["x"] + x, box["y"] + y
+
+
 def _hover_until(tab: Tab, canvas: Any, x: float, y: float, text: str) -> Any:
     """Hover (x, y) until deck.gl's tooltip shows ``text``. The canvas gives no DOM signal
     when a new view has been painted, so the hover is repeated a few times."""
     tooltip = tab.page.locator(".deck-tooltip")
+    px, py = _mouse_at(canvas, x, y)
     for _ in range(20):
-        canvas.hover(position={"x": x + 1, "y": y})
-        canvas.hover(position={"x": x, "y": y})
+        tab.page.mouse.move(px + 1, py)
+        tab.page.mouse.move(px, py)
         if tooltip.is_visible() and text in tooltip.inner_text():
             return tooltip
         tab.page.wait_for_timeout(500)
@@ -105,14 +124,12 @@ def _dark_near(image: Any, x: float, y: float, radius: int = 2) -> bool:
     return False
 
 
-def test_borders_are_drawn_on_the_outlines(tab: Tab) -> None:
-    """The border mesh is drawn where the outlines are: near the projected ends of the
-    border segments in view (but Mali's and Russia's, outlined in their colours), nearly
-    every point has a border-dark pixel; the same points moved 7 px off the lines mostly do
-    not."""
+def _on_the_borders(canvas: Any) -> tuple[float, float]:
+    """The share of the projected ends of the border segments in view (but Mali's and
+    Russia's, outlined in their colours) with a border-dark pixel near them, and the share
+    of the same points moved 7 px off the lines that have one."""
     from PIL import Image
 
-    canvas = _open_map(tab)
     image = Image.open(io.BytesIO(canvas.screenshot())).convert("RGB")
     box = canvas.bounding_box()
     project = _projection(canvas, "journey")
@@ -133,8 +150,41 @@ def test_borders_are_drawn_on_the_outlines(tab: Tab) -> None:
     assert len(points) > 300
     on = sum(_dark_near(image, x, y) for x, y in points) / len(points)
     off = sum(_dark_near(image, x + 7, y + 7, 0) for x, y in points) / len(points)
+    return on, off
+
+
+def test_borders_are_drawn_on_the_outlines(tab: Tab) -> None:
+    """The basemap under the deck lines up with it: near the projected ends of the border
+    segments nearly every point has a border-dark pixel; 7 px off the lines most do not."""
+    on, off = _on_the_borders(_open_map(tab))
     assert on > 0.85, f"{on:.0%} of the border points have a border pixel"
     assert off < 0.5, f"{off:.0%} of the points off the borders look like borders"
+
+
+def test_border_mesh_over_unreachable_tiles_is_on_the_outlines(tab: Tab) -> None:
+    """Over tiles the deck draws the borders itself, as one mesh of lines: with the online
+    basemap chosen and the tiles out of reach, the mesh lies on the outlines and the page
+    shows no error. (The served style is kept from loading here, so that the borders seen
+    are the mesh's alone.)"""
+    tab.page.route("**/app/static/basemap_*.json", lambda route: route.abort())
+    tab.goto("/map")
+    canvas = tab.page.locator(CANVAS)
+    expect(canvas).to_be_visible(timeout=60_000)
+    tab.page.get_by_text("Online basemap", exact=False).click()
+    tab.wait_idle()
+    for _ in range(60):  # the mesh is fetched, then drawn: no DOM signal
+        on, off = _on_the_borders(canvas)
+        if on > 0.85:
+            break
+        tab.page.wait_for_timeout(500)
+    colours = _colours(canvas.screenshot(path=str(SCREENSHOTS / "map_tiles_offline.png")))
+    white = sum(n for c, n in colours.items() if min(c) > 245)
+    assert white > 0.5 * sum(colours.values()), "a land fill is drawn: not the mesh alone"
+    assert on > 0.85, f"{on:.0%} of the border points have a border pixel"
+    assert off < 0.5, f"{off:.0%} of the points off the borders look like borders"
+    expect(tab.page.get_by_test_id("stException")).to_have_count(0)
+    assert tab.external_requests, "the tiles were not even asked for"
+    assert all("cartocdn.com" in url for url in tab.external_requests)
 
 
 def test_tooltip_is_plain_text(tab: Tab) -> None:
@@ -157,7 +207,7 @@ def test_click_on_a_place_filters_on_it_in_the_url(new_tab: Any) -> None:
     tab.wait_idle()
     x, y = _screen(canvas, "bamako", 12.55, -7.95)
     _hover_until(tab, canvas, x, y, "Sénou")
-    canvas.click(position={"x": x, "y": y})
+    tab.page.mouse.click(*_mouse_at(canvas, x, y))
     expect(tab.page).to_have_url(re.compile(r"place=yadran_refinery"), timeout=30_000)
     tab.wait_idle()
     expect(tab.page.get_by_text("Lieu sélectionné", exact=False)).to_be_visible()
