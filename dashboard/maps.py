@@ -76,7 +76,7 @@ OUTLINES_URL: Final = "app/static/highlight_110m.json"
 STATIC_STYLES: Final = {
     theme: STATIC_BASEMAP.with_name(f"basemap_{theme}.json") for theme in ("light", "dark")
 }
-STYLE_URLS: Final = {theme: f"app/static/basemap_{theme}.json" for theme in STATIC_STYLES}
+STYLE_URLS: Final = {theme: f"app/static/{path.name}" for theme, path in STATIC_STYLES.items()}
 HIGHLIGHT: Final = ("MLI", "RUS")
 TILES_STYLE: Final = pdk.map_styles.CARTO_LIGHT
 
@@ -679,9 +679,9 @@ def basemap_style(theme: str, data_url: str = BASEMAP_URL) -> dict[str, Any]:
     no glyphs, no sprites: nothing but the app's own file is fetched. The borders are drawn
     in the opaque colour they show on the land, since a border two countries share is the
     edge of both and is drawn twice."""
-    ink = INK["dark" if theme == "dark" else "light"]
-    page = _rgb(PAGE_BACKGROUND["dark" if theme == "dark" else "light"])
-    border = _over(ink["border"], _over(ink["land"], page))
+    key = "dark" if theme == "dark" else "light"
+    ink = INK[key]
+    border = _over(ink["border"], _over(ink["land"], _rgb(PAGE_BACKGROUND[key])))
     shaded = {f["properties"]["ISO_A3"]: f["properties"] for f in highlighted()["features"]}
 
     def by_country(key: str) -> list[Any]:
