@@ -652,18 +652,23 @@ def show_data_error(err: DataError, lang: str) -> None:
     )
 
 
-def source_badges(ctx: Context, source_ids: Sequence[str]) -> None:
-    """One badge per source: its name and whether it is a checked seed or an external page."""
+def badges(ctx: Context, source_ids: Sequence[str]) -> str:
+    """Markdown: one badge per source, its name and whether it is a checked seed or an
+    external page."""
     kinds, names = ctx.source_kinds, ctx.names["source"]
-    badges = []
+    parts = []
     for sid in source_ids:
         kind = kinds.get(sid, "external")
         text = f"{names.get(sid, sid)} · {t('badge_' + kind, ctx.lang)}"
         if kind == "seed":
-            badges.append(f":blue-badge[:material/verified: {md(text)}]")
+            parts.append(f":blue-badge[:material/verified: {md(text)}]")
         else:
-            badges.append(f":orange-badge[:material/link: {md(text)}]")
-    st.markdown(" ".join(badges))
+            parts.append(f":orange-badge[:material/link: {md(text)}]")
+    return " ".join(parts)
+
+
+def source_badges(ctx: Context, source_ids: Sequence[str]) -> None:
+    st.markdown(badges(ctx, source_ids))
 
 
 def conflict_note(ctx: Context, disputed: pd.DataFrame) -> None:

@@ -135,6 +135,24 @@ def test_disagreement_shown_on_overview() -> None:
     assert "25 June 2025" in text
 
 
+def test_key_facts_are_few_elements_with_the_disagreement_after_its_card() -> None:
+    """The key facts are one markdown element per run of cards (an element per card line
+    costs the browser on every filter change), each card with its title and its sources'
+    badges, and the disagreement as a warning right after the Kazan arrival's card."""
+    at = run(PAGES[0], {})
+    cards = [m for m in at.markdown if "-badge[" in str(m.value)]
+    texts = [str(m.value) for m in cards]
+    assert len(cards) == 2  # the cards up to the disputed one, then the rest
+    assert texts[0].rstrip().endswith("]")  # its last card's badges close the run
+    assert "Welcome in Kazan" in texts[0].split("---")[-1]  # the disputed card ends it
+    for text in texts:
+        for card in text.split("\n\n---\n\n"):
+            assert card.startswith("**"), card  # a bold title
+            assert "-badge[:material/" in card, card  # and at least one source badge
+    warnings = [str(w.value) for w in at.warning]
+    assert any("Sources disagree" in w and "24 June 2025" in w for w in warnings)
+
+
 def test_nothing_matches_shows_empty_state() -> None:
     at = run(PAGES[0], QUERIES["nothing"])
     assert any("No event matches" in str(i.value) for i in at.info)

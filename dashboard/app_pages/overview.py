@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -76,6 +77,32 @@ def _overview(key: tuple[object, ...], lang: str, _ctx: ui.Context) -> Overview:
     )
 
 
+CARD_RULE = "\n\n---\n\n"  # between two cards in one markdown text
+
+
+def _card_text(ctx: ui.Context, card: Card) -> str:
+    return (
+        f"**{ui.md(card.title)}**  \n:small[:gray[{ui.md(card.when_where)}]]\n\n"
+        f"{ui.md(card.summary)}\n\n{ui.badges(ctx, card.source_ids)}"
+    )
+
+
+def _cards(ctx: ui.Context, cards: Sequence[Card]) -> None:
+    """The key-fact cards in one bordered box, as one markdown element for a run of cards
+    and a warning after each card whose sources disagree: an element per line of each card
+    cost the browser about 60 ms on every filter change (docs/performance.md)."""
+    with st.container(border=True):
+        run: list[str] = []
+        for card in cards:
+            run.append(_card_text(ctx, card))
+            if card.disputed is not None:
+                st.markdown(CARD_RULE.join(run))
+                ui.conflict_note(ctx, card.disputed)
+                run = []
+        if run:
+            st.markdown(CARD_RULE.join(run))
+
+
 def _more(ctx: ui.Context, label: str, n: int, page: str, nav: str, icon: str) -> None:
     """'N more …' and a link to the page that shows them all, in the same view."""
     st.caption(ctx.t(label, n=format_number(n, ctx.lang)))
@@ -121,14 +148,7 @@ for column, (key, value) in zip(cols, vars(view.figures).items(), strict=True):
 left, right = st.columns([3, 2], gap="large")
 with left:
     st.subheader(ctx.t("key_facts"))
-    for card in view.cards:
-        with st.container(border=True):
-            st.markdown(f"**{ui.md(card.title)}**")
-            st.caption(ui.md(card.when_where))
-            st.write(ui.md(card.summary))
-            if card.disputed is not None:
-                ui.conflict_note(ctx, card.disputed)
-            ui.source_badges(ctx, card.source_ids)
+    _cards(ctx, view.cards)
     if view.n_key_facts > MAX_KEY_FACTS:
         more = view.n_key_facts - MAX_KEY_FACTS
         _more(ctx, "key_facts_more", more, "app_pages/timeline.py", "nav_timeline",

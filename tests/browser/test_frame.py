@@ -41,6 +41,30 @@ def test_page_opens_offline(tab: Tab, path: str) -> None:
     assert tab.external_requests == []
 
 
+def test_key_facts_render_their_markdown(tab: Tab) -> None:
+    """The key facts, one markdown text per run of cards, show as cards: bold titles, the
+    dates and places in small grey type, badges, and no directive left as literal text."""
+    tab.goto("/")
+    facts = (
+        tab.page.get_by_test_id("stColumn")
+        .get_by_test_id("stVerticalBlock")
+        .filter(has=tab.page.locator("strong", has_text="Welcome in Kazan"))
+        .last
+    )
+    expect(facts.locator("strong", has_text="Welcome in Kazan")).to_be_visible()
+    expect(facts.locator("hr").first).to_be_attached()
+    expect(facts.get_by_test_id("stAlertContentWarning")).to_contain_text("Sources disagree")
+    text = facts.inner_text()
+    assert "24 June 2025" in text
+    assert "25 June 2025" in text
+    for literal in (":small[", ":gray[", "-badge[", ":material/", "**"):
+        assert literal not in text, literal
+    when = facts.get_by_text("25 June 2025 · Kazan International Airport", exact=True)
+    size = when.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+    body = facts.locator("p").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+    assert size < body, (size, body)
+
+
 def test_filter_goes_to_url_and_link_reproduces_view(tab: Tab, new_tab: Callable[..., Tab]) -> None:
     """Choosing a sector changes the URL; that URL opened elsewhere shows the same view."""
     tab.goto("/")
