@@ -27,6 +27,7 @@ HOSTILE = [
     {"dates": ["2025-13-45", "not-a-date"], "lang": ["xx\u202e"]},
     {"sector": ["a" * 5000], "source": ["\x00\x01"], "dates": ["2025-06-26", "2025-06-01"]},
 ]
+CARD_RULE = "\n\n---\n\n"  # overview.CARD_RULE (a page module runs when imported)
 QUERIES = {
     "none": {},
     "seeded": {
@@ -144,9 +145,9 @@ def test_key_facts_are_few_elements_with_the_disagreement_after_its_card() -> No
     texts = [str(m.value) for m in cards]
     assert len(cards) == 2  # the cards up to the disputed one, then the rest
     assert texts[0].rstrip().endswith("]")  # its last card's badges close the run
-    assert "Welcome in Kazan" in texts[0].split("---")[-1]  # the disputed card ends it
+    assert "Welcome in Kazan" in texts[0].split(CARD_RULE)[-1]  # the disputed card ends it
     for text in texts:
-        for card in text.split("\n\n---\n\n"):
+        for card in text.split(CARD_RULE):
             assert card.startswith("**"), card  # a bold title
             assert "-badge[:material/" in card, card  # and at least one source badge
     warnings = [str(w.value) for w in at.warning]
