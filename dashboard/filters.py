@@ -34,6 +34,7 @@ from dashboard.ids import IdSet, isin, member_rows, positions, rows_where
 from dashboard.load import Package
 
 KEYS = ("sector", "dates", "place", "actor", "source", "lang", "event")
+PAGE_KEYS = ("tab",)  # URL keys a page reads itself (ui.TabSet), not filters: no notice here
 MULTI_KEYS = ("sector", "place", "actor", "source")
 MAX_VALUES = 50  # more repeated values than any real view needs
 MAX_VALUE_LENGTH = 100
@@ -199,7 +200,7 @@ def parse(
     """URL pairs -> a valid state, and a notice for every value dropped. Never raises."""
     notices: list[Notice] = []
     for key in params:
-        if key not in KEYS:
+        if key not in KEYS and key not in PAGE_KEYS:
             notices.append(Notice(str(key)[:MAX_VALUE_LENGTH], "", "unknown_key"))
     date_from, date_to = _parse_dates(_values(params, "dates"), options, notices)
     for single in ("lang", "event"):

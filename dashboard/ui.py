@@ -51,6 +51,7 @@ W = {
 _PENDING = "_pending_filters"
 _NOTICES = "_url_notices"
 _SEEDED = "_url_seeded"
+_URL_TAB = "_url_tab"  # the tab= values of the link the session was opened with, until used
 _CTX = "_ctx"
 
 
@@ -325,21 +326,62 @@ def selectable_chart(
     st.echarts_chart(spec, key=key, on_select=changed, height=height, renderer="svg", alt=alt)
 
 
-def lazy_tabs(key: str, tabs: Sequence[str], label_key: str, lang: str) -> tuple[str, Any]:
-    """Tabs of which only the chosen one is built: (the chosen tab, its container). A click
-    on another tab reruns the page. A data grid costs the browser about 50 ms on every
-    filter change even in a hidden tab (docs/performance.md). ``label_key`` names each
-    tab's label (``{tab}`` in it). Streamlit keeps the chosen tab by its label, so after a
-    language switch the label of the other language is mapped to the same tab rather than
-    falling back to the first."""
-    shown = [t(label_key.format(tab=tab), lang) for tab in tabs]
-    chosen = st.session_state.get(key)
-    if chosen is not None and chosen not in shown:
-        by_label = {t(label_key.format(tab=tab), other): tab for other in LANGS for tab in tabs}
-        st.session_state[key] = shown[tabs.index(by_label.get(chosen, tabs[0]))]
-    drawn = st.tabs(shown, key=key, on_change="rerun")
-    open_ = [(tab, box) for tab, box in zip(tabs, drawn, strict=True) if box.open]
-    return open_[0] if open_ else (tabs[0], drawn[0])
+@dataclass(frozen=True)
+class TabSet:
+    """A page's tabs: ``key``, the session key of ``st.tabs``; ``ids``, the tabs in order, as
+    the URL's ``tab=`` names them (the first, the default, is left out of the URL);
+    ``label_key``, each tab's label in the catalogue (``{tab}`` in it)."""
+
+    key: str
+    ids: tuple[str, ...]
+    label_key: str
+
+    def label(self, tab: str, lang: str) -> str:
+        return t(self.label_key.format(tab=tab), lang)
+
+
+def _chosen_tab(tabs: TabSet | None, lang: str) -> str | None:
+    """This run's tab of the page (None: the page has none). On the session's first run, the
+    link's ``tab=`` (a notice if this page has no such tab); after that, the reader's choice.
+    Streamlit keeps the chosen tab by its label, so after a language switch the label of the
+    other language is mapped to the same tab rather than falling back to the first."""
+    ss = st.session_state
+    asked: list[str] = ss.pop(_URL_TAB, None) or []
+    notices = [Notice("tab", v, "too_many") for v in asked[1:2]]
+    if asked and (tabs is None or asked[0] not in tabs.ids):
+        notices.insert(0, Notice("tab", asked[0], "unknown"))
+    elif asked and tabs is not None:
+        ss[tabs.key] = tabs.label(asked[0], lang)
+    if notices:
+        ss[_NOTICES] = [*ss.get(_NOTICES, []), *notices]
+    if tabs is None:
+        return None
+    chosen = ss.get(tabs.key)
+    by_label = {tabs.label(tab, other): tab for other in LANGS for tab in tabs.ids}
+    tab = by_label.get(chosen, tabs.ids[0]) if isinstance(chosen, str) else tabs.ids[0]
+    if chosen is not None and chosen != tabs.label(tab, lang):
+        ss[tabs.key] = tabs.label(tab, lang)
+    return tab
+
+
+def _sync_tab(tab: str | None) -> None:
+    """The chosen tab -> the URL's ``tab=`` (None: no ``tab=``)."""
+    wanted = [tab] if tab is not None else []
+    if st.query_params.get_all("tab") != wanted:
+        if wanted:
+            st.query_params["tab"] = wanted[0]
+        else:
+            del st.query_params["tab"]
+
+
+def lazy_tabs(tabs: TabSet, lang: str) -> tuple[str, Any]:
+    """The page's tabs (``run_page`` chose one), of which only the chosen one is built: (the
+    chosen tab, its container). A click on another tab reruns the page. A data grid costs the
+    browser about 50 ms on every filter change even in a hidden tab (docs/performance.md)."""
+    shown = [t(tabs.label_key.format(tab=tab), lang) for tab in tabs.ids]  # catalogue labels
+    drawn = st.tabs(shown, key=tabs.key, on_change="rerun")
+    open_ = [(tab, box) for tab, box in zip(tabs.ids, drawn, strict=True) if box.open]
+    return open_[0] if open_ else (tabs.ids[0], drawn[0])
 
 
 def lazy_expander(text: str, key: str, *, expanded: bool = False, icon: str | None = None) -> Any:
@@ -405,6 +447,7 @@ def _seed_from_url(opts: Options) -> None:
     params = {k: st.query_params.get_all(k) for k in st.query_params}
     state, notices = filters.parse(params, opts)
     st.session_state[_NOTICES] = notices
+    st.session_state[_URL_TAB] = params.get("tab", [])
     _write_widgets(state, opts)
     st.session_state[_SEEDED] = True
 
@@ -589,15 +632,21 @@ def _event_choices(event_ids: pd.Series, total: int, selected: object) -> tuple[
 
 
 def _sync_url(state: FilterState) -> None:
+    """The filters -> the URL; the page's tab= is left to the page (``_sync_tab``)."""
     wanted = filters.to_query(state)
     current = {k: st.query_params.get_all(k) for k in st.query_params}
+    if "tab" in current:
+        wanted["tab"] = current["tab"]
     if current != wanted:
         st.query_params.from_dict(wanted)
 
 
-def share_url(ctx: Context, page_path: str) -> str:
-    """An absolute link to this page and view, the language always included."""
+def share_url(ctx: Context, page_path: str, tab: str | None = None) -> str:
+    """An absolute link to this page and view, the language always included (and ``tab``,
+    the page's chosen tab, unless None)."""
     query = filters.to_query(ctx.state.with_(lang=ctx.lang))
+    if tab is not None:
+        query["tab"] = [tab]
     base = ""
     try:
         url = st.context.url
@@ -715,10 +764,10 @@ def empty_state(ctx: Context) -> None:
     st.button(ctx.t("reset_filters"), on_click=_reset, key="empty_reset")
 
 
-def share_box(ctx: Context, page_path: str) -> None:
+def share_box(ctx: Context, page_path: str, tab: str | None = None) -> None:
     """The view's link, as a link: ``st.code`` would pull in a 1.5 MB syntax highlighter and
     delay every page's first paint by about 0.4 s (docs/performance.md)."""
-    url = share_url(ctx, page_path)
+    url = share_url(ctx, page_path, tab)
     target = safe_url(url)
     with st.expander(ctx.t("share_view"), icon=":material/link:"):
         st.caption(ctx.t("share_view_help"))
@@ -729,16 +778,22 @@ def placeholder(ctx: Context, what_key: str) -> None:
     st.info(ctx.t("placeholder", what=ctx.t(what_key)))
 
 
-def page_header(ctx: Context, title_key: str, page_path: str) -> None:
+def page_header(ctx: Context, title_key: str, page_path: str, tab: str | None = None) -> None:
     show_notices(ctx.lang)
     st.title(ctx.t(title_key))
-    share_box(ctx, page_path)
+    share_box(ctx, page_path, tab)
 
 
-def run_page(body: Callable[[Context], None], title_key: str, page_path: str) -> None:
-    """A page's frame: notices, title, share box, then the body (or the empty state)."""
+def run_page(
+    body: Callable[[Context], None], title_key: str, page_path: str, tabs: TabSet | None = None
+) -> None:
+    """A page's frame: notices, title, share box, then the body (or the empty state). A page
+    with ``tabs`` draws them with ``lazy_tabs``; the chosen one is in the URL and the link."""
     ctx = context()
-    page_header(ctx, title_key, page_path)
+    tab = _chosen_tab(tabs, ctx.lang)
+    linked = tab if tabs is not None and tab != tabs.ids[0] else None  # the first: the default
+    _sync_tab(linked)
+    page_header(ctx, title_key, page_path, linked)
     if not ctx.selection.event_ids and not ctx.selection.item_ids:
         empty_state(ctx)
         return

@@ -20,6 +20,14 @@ def pkg() -> Package:
     return load_package(ROOT / "data")
 
 
+def qp(at: AppTest, key: str) -> list[str]:
+    """A query parameter's values as a list (AppTest gives a lone value as a string)."""
+    value = at.query_params.get(key)
+    if value is None:
+        return []
+    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+
+
 def run_app(
     page: str | None = None, query: dict[str, list[str]] | None = None, lang: str | None = "en"
 ) -> AppTest:

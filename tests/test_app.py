@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import APP, ROOT, run_app
+from tests.conftest import APP, ROOT, qp, run_app
 
 PAGES = [
     "app_pages/overview.py",
@@ -43,14 +43,6 @@ QUERIES = {
 
 def run(page: str, query: dict[str, list[str]], lang: str | None = None) -> AppTest:
     return run_app(page, query, lang)
-
-
-def qp(at: AppTest, key: str) -> list[str]:
-    """A query parameter's values as a list (AppTest gives a lone value as a string)."""
-    value = at.query_params.get(key)
-    if value is None:
-        return []
-    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
 
 
 def all_text(at: AppTest) -> str:
@@ -179,6 +171,31 @@ def test_reset_filters() -> None:
     assert "sector" not in at.query_params
     assert "place" not in at.query_params
     assert qp(at, "lang") == ["fr"]
+
+
+def test_a_tab_in_the_url_belongs_to_its_page() -> None:
+    """tab= opens a tab of the page it names; on a page without tabs it gets a notice and
+    leaves the URL. A chosen tab leaves the URL on another page and comes back with its
+    page, and switching pages says nothing of it."""
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.query_params["tab"] = "places"
+    at.switch_page("app_pages/map.py")
+    at.run()
+    assert not at.exception
+    assert "tab" in " ".join(w.value for w in at.warning)
+    assert qp(at, "tab") == []
+    at.switch_page("app_pages/sources.py")
+    at.session_state["sources_tab"] = "Disagreements"
+    at.run()
+    assert qp(at, "tab") == ["conflicts"]
+    for page in ("app_pages/timeline.py", "app_pages/sectors.py"):
+        at.switch_page(page)
+        at.run()
+        assert qp(at, "tab") == [], page
+    at.switch_page("app_pages/sources.py")
+    at.run()
+    assert qp(at, "tab") == ["conflicts"]
+    assert at.session_state["sources_tab"] == "Disagreements"
 
 
 def test_share_link_contains_view() -> None:

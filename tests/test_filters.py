@@ -54,6 +54,7 @@ PARSE_CASES = [
     ({"event": ["arrival_kazan"]}, FilterState(event="arrival_kazan"), []),
     ({"event": ["no_such_event"]}, FilterState(), ["unknown"]),
     ({"utm_source": ["x"]}, FilterState(), ["unknown_key"]),
+    ({"tab": ["<b>x</b>"]}, FilterState(), []),  # the page checks its tab= (ui.TabSet)
     ({"event": ["arrival_kazan", "talks_kazan"]}, FilterState(event="arrival_kazan"), ["too_many"]),
     ({"lang": ["fr", "en"]}, FilterState(lang="fr"), ["too_many"]),
     ({"sector": ["industry"] * 80}, FilterState(sectors=("industry",)), ["too_many"]),

@@ -60,8 +60,9 @@ REAL = {
     "actor": "goita",
     "source": "seed",
     "event": "arrival_kazan",
+    "tab": "conflicts",
 }
-KEYS = ("sector", "place", "actor", "source", "event", "lang")
+KEYS = ("sector", "place", "actor", "source", "event", "lang", "tab")
 MARKER = re.compile(r"ZQX\d\d")
 RENDERED = (
     "markdown",

@@ -64,11 +64,20 @@ def test_an_event_beyond_the_cap_stays_selectable_from_the_url(big: Path) -> Non
 
 
 def test_every_page_runs_on_the_large_package(big: Path) -> None:
+    """Every page, and every tab of the pages with tabs (only the chosen tab is built)."""
     for page in ("app_pages/timeline.py", "app_pages/map.py", "app_pages/sectors.py",
                  "app_pages/sources.py", "app_pages/data.py"):  # fmt: skip
         at = run_app(page)
         assert not at.exception, page
         assert not at.error, page
+        labels = [tab.label for tab in at.tabs]
+        name = page.split("/")[1][:-3]
+        assert len(labels) == {"sectors": 4, "sources": 5}.get(name, 0), page
+        for label in labels[1:]:
+            at.session_state[f"{name}_tab"] = label
+            at.run()
+            assert not at.exception, (page, label)
+            assert not at.error, (page, label)
 
 
 def test_timeline_draws_the_first_events_and_says_how_many_there_are(big: Path) -> None:

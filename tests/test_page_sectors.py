@@ -10,17 +10,30 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.charts import sectors as sc
-from tests.conftest import APP, send_selection
+from dashboard.i18n import t
+from tests.conftest import APP, qp, send_selection
 
 PAGE = "app_pages/sectors.py"
 BREAKDOWN = "sectors_breakdown"
+TAB = "sectors_tab"
+TABS = ("breakdown", "outlets", "places", "items")
 
 
-def open_page(**params: str | list[str]) -> AppTest:
+def open_page(show: str | None = None, **params: str | list[str]) -> AppTest:
+    """The page opened with ``params`` in its URL (the first run on this page, as from a
+    link), then the tab ``show`` (an id of TABS; None: as opened) chosen."""
     at = AppTest.from_file(str(APP), default_timeout=60)
     for key, value in params.items():
         at.query_params[key] = value
     at.switch_page(PAGE)
+    at.run()
+    return choose(at, show) if show else at
+
+
+def choose(at: AppTest, tab: str) -> AppTest:
+    """Choose a tab as a click would (Streamlit keeps the chosen tab by its label)."""
+    lang = at.query_params.get("lang", "en")
+    at.session_state[TAB] = t(f"sectors_tab_{tab}", lang if lang in ("en", "fr") else "en")
     return at.run()
 
 
@@ -80,30 +93,127 @@ def takeaways(at: AppTest) -> list[str]:
     ],
 )
 def test_page_renders_in_both_languages(lang: str, title: str, takeaway: str, sector: str) -> None:
-    """The page draws the breakdown, the outlet and place matrices and the items table, with
-    a written takeaway for each, in the chosen language."""
+    """Tab by tab, the page draws the breakdown, the outlet and place matrices and the items
+    table, each with a written takeaway, in the chosen language."""
     at = open_page(lang=lang)
     assert not at.exception
     assert at.title[0].value == title
-    specs = charts(at)
-    assert [s["series"][0]["type"] for s in specs] == ["treemap", "heatmap", "heatmap"]
-    assert sector in names(specs[0])
-    assert sector in specs[1]["xAxis"][0]["data"]
-    texts = takeaways(at)
-    assert len(texts) == 4
-    assert takeaway in texts[0].replace("\\", "")
+    assert [tab.label for tab in at.tabs] == [t(f"sectors_tab_{tab}", lang) for tab in TABS]
+    seen: dict[str, tuple[list[dict[str, Any]], list[str]]] = {}
+    for tab in TABS:
+        at = choose(at, tab)
+        assert not at.exception
+        seen[tab] = charts(at), takeaways(at)
+    assert [[s["series"][0]["type"] for s in seen[tab][0]] for tab in TABS] == [
+        ["treemap"],
+        ["heatmap"],
+        ["heatmap"],
+        [],
+    ]
+    assert all(len(seen[tab][1]) == 1 for tab in TABS)  # one takeaway per tab
+    assert sector in names(seen["breakdown"][0][0])
+    assert sector in seen["outlets"][0][0]["xAxis"][0]["data"]
+    assert takeaway in seen["breakdown"][1][0].replace("\\", "")
     items = at.dataframe[-1].value
     assert len(items) == 16  # every cooperation item of the embedded package
+
+
+def test_only_the_chosen_tab_is_built() -> None:
+    """A hidden tab is not built (three SVG charts and a data grid on one page cost the
+    browser about 100 ms more on every filter change): each tab holds its own section only,
+    and the measure control belongs to the breakdown, the only chart it sizes."""
+    at = open_page()
+    assert [m.key for m in at.get("segmented_control") if m.key == "sectors_measure"]
+    assert not at.dataframe
+    at = choose(at, "items")
+    assert len(at.dataframe) == 1
+    assert at.get("echarts_chart") == []
+    assert not [m for m in at.get("segmented_control") if m.key == "sectors_measure"]
+    at = choose(at, "places")
+    assert [e.key for e in at.expander if str(e.key).startswith("sectors_")] == [
+        "sectors_twin_places"
+    ]
+    assert [g.key for g in at.toggle] == ["sectors_places_sub"]
+    assert not at.dataframe
+
+
+def test_chosen_tab_and_measure_survive_filters_and_a_language_switch() -> None:
+    """The chosen tab is kept across a filter change and, by its label, across a switch of
+    language; the measure chosen in the breakdown is kept while another tab shows."""
+    at = open_page()
+    at = at.segmented_control(key="sectors_measure").set_value("mentions").run()
+    at = choose(at, "places")
+    at.multiselect(key="w_sector").set_value(["trucks"]).run()
+    assert not at.exception
+    assert at.session_state[TAB] == "By place"
+    at.segmented_control(key="w_lang").set_value("fr").run()
+    assert not at.exception
+    assert at.session_state[TAB] == "Par lieu"
+    assert at.subheader[0].value == t("sectors_places_title", "fr")
+    at = choose(at, "breakdown")
+    assert at.segmented_control(key="sectors_measure").value == "mentions"
+    assert "mentions" in charts(at)[0]["title"]["text"]
+
+
+def share_link(at: AppTest) -> str:
+    shares = ("Share this view", "Partager cette vue")
+    box = next(e for e in at.expander if str(e.label).endswith(shares))
+    return "\n".join(str(m.value) for m in box.markdown)
+
+
+def test_a_link_opens_its_tab_and_the_url_follows_the_tab() -> None:
+    """tab=places in a link opens the place matrix; choosing another tab puts it in the URL
+    and in the share link; the first tab, the default, leaves tab= out of both."""
+    at = open_page(lang="fr", tab="places")
+    assert not at.exception
+    assert not at.warning
+    assert at.session_state[TAB] == "Par lieu"
+    assert at.subheader[0].value == t("sectors_places_title", "fr")
+    assert qp(at, "tab") == ["places"]
+    assert "tab=places" in share_link(at)
+    at = choose(at, "outlets")
+    assert qp(at, "tab") == ["outlets"]
+    assert "tab=outlets" in share_link(at)
+    at.multiselect(key="w_sector").set_value(["trucks"]).run()  # the filters keep the tab
+    assert qp(at, "tab") == ["outlets"]
+    assert qp(at, "sector") == ["trucks"]
+    at = choose(at, "breakdown")
+    assert "tab" not in at.query_params
+    assert "tab=" not in share_link(at)
+    assert qp(at, "sector") == ["trucks"]
+
+
+@pytest.mark.parametrize("value", ["<script>alert(1)</script>", "seeds", "PLACES", "x" * 500])
+def test_an_unknown_tab_in_a_link_gets_a_notice(value: str) -> None:
+    """A tab this page does not have (another page's, a wrong case, markup) opens the first
+    tab with a notice that shows the value as text; the URL drops it."""
+    at = open_page(tab=value)
+    assert not at.exception
+    (warning,) = at.warning
+    assert "tab" in warning.value
+    assert re.search(r"(?<!\\)<", warning.value) is None, warning.value
+    assert at.session_state[TAB] == "By sector"
+    assert [s["series"][0]["type"] for s in charts(at)] == ["treemap"]
+    assert "tab" not in at.query_params
+
+
+def test_only_the_first_tab_value_counts() -> None:
+    """tab= twice: the first is opened, a notice says the other was ignored."""
+    at = open_page(tab=["items", "places"])
+    assert not at.exception
+    assert at.session_state[TAB] == "Cooperation items"
+    assert t("notice_too_many", "en", key="tab", value="places") in at.warning[0].value
+    assert qp(at, "tab") == ["items"]
 
 
 def test_charts_are_svg_and_described() -> None:
     """The charts are drawn as SVG (their labels are text a screen reader or a search can
     find) and each carries its takeaway as its accessible description."""
     at = open_page()
-    drawn = at.get("echarts_chart")
-    assert len(drawn) == 3
-    texts = takeaways(at)
-    for chart, text in zip(drawn, [texts[0], texts[1], texts[2]], strict=True):
+    for tab in TABS[:3]:
+        at = choose(at, tab)
+        (chart,) = at.get("echarts_chart")
+        (text,) = takeaways(at)
         renderer = chart.proto.DESCRIPTOR.fields_by_name["renderer"].enum_type
         assert renderer.values_by_number[chart.proto.renderer].name == "SVG"
         assert chart.proto.alt
@@ -181,19 +291,21 @@ def test_measure_switch_sizes_by_mentions() -> None:
 
 def test_sub_sector_toggle_widens_the_place_matrix() -> None:
     """With sub-sectors shown, the place matrix has a column per sub-sector."""
-    at = open_page()
+    at = open_page(show="places")
+    narrow = charts(at)[0]["xAxis"][0]["data"]
     at = at.toggle(key="sectors_places_sub").set_value(True).run()
     assert not at.exception
-    x = charts(at)[2]["xAxis"][0]["data"]
+    x = charts(at)[0]["xAxis"][0]["data"]
+    assert len(x) > len(narrow)
     assert any("Trucks" in label for label in x)
     assert any("Helicopters" in label for label in x)
 
 
 def test_source_kind_filter_limits_the_outlets() -> None:
     """With external references only, no seed document appears among the outlets."""
-    at = open_page(source="external")
+    at = open_page(show="outlets", source="external")
     assert not at.exception
-    outlets = " ".join(charts(at)[1]["yAxis"][0]["data"])
+    outlets = " ".join(charts(at)[0]["yAxis"][0]["data"])
     assert "Malikunafoni" not in outlets
     assert "TASS" in outlets
 
@@ -216,12 +328,15 @@ def test_filters_matching_nothing_show_the_empty_state() -> None:
     ],
 )
 def test_hostile_query_strings_are_harmless(params: dict[str, Any]) -> None:
-    """Bad URL values are dropped with a notice; no markup gets through, no traceback."""
+    """Bad URL values are dropped with a notice; no markup gets through, no traceback, on
+    any tab."""
     at = open_page(**params)
-    assert not at.exception
-    for warning in at.warning:  # markup is backslash-escaped, so it shows as text
-        assert re.search(r"(?<!\\)<", warning.value) is None, warning.value
-    assert len(at.get("echarts_chart")) == 3
+    for tab in TABS:
+        at = choose(at, tab)
+        assert not at.exception
+        for warning in at.warning:  # markup is backslash-escaped, so it shows as text
+            assert re.search(r"(?<!\\)<", warning.value) is None, warning.value
+        assert len(at.get("echarts_chart")) == (tab != "items")
 
 
 def test_table_twins_are_built_only_while_open() -> None:
@@ -229,20 +344,25 @@ def test_table_twins_are_built_only_while_open() -> None:
     data grid still costs the browser on every filter change); it stays open across a
     filter change and shows the filtered view."""
     at = open_page()
-    folds = [e for e in at.expander if str(e.key).startswith("sectors_twin_")]
-    assert [e.key for e in folds] == [
-        "sectors_twin_breakdown",
-        "sectors_twin_outlets",
-        "sectors_twin_places",
-    ]
-    assert len(at.dataframe) == 1  # the items table, not folded
+    folds = {}
+    for tab in TABS:
+        at = choose(at, tab)
+        folds[tab] = [e.key for e in at.expander if str(e.key).startswith("sectors_twin_")]
+    assert folds == {
+        "breakdown": ["sectors_twin_breakdown"],
+        "outlets": ["sectors_twin_outlets"],
+        "places": ["sectors_twin_places"],
+        "items": [],
+    }
+    at = choose(at, "breakdown")
+    assert not at.dataframe
     at.session_state["sectors_twin_breakdown"] = True
     at.run()
-    assert len(at.dataframe) == 2
+    assert len(at.dataframe) == 1
     everything = at.dataframe[0].value
     at.multiselect(key="w_sector").set_value(["trucks"]).run()
     assert not at.exception
     assert at.session_state["sectors_twin_breakdown"] is True
     trucks = at.dataframe[0].value
-    assert len(at.dataframe) == 2
+    assert len(at.dataframe) == 1
     assert 0 < len(trucks) < len(everything)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ROOT, run_app
+from tests.conftest import APP, ROOT, qp, run_app
 
 PAGE = "app_pages/sources.py"
 TAB = "sources_tab"
@@ -232,6 +232,24 @@ def test_only_the_chosen_tab_and_open_seed_texts_are_built() -> None:
         "sources_seed_seed_002",
         "sources_seed_seed_003",
     ]
+
+
+def test_a_link_opens_the_disagreements_tab() -> None:
+    """tab=conflicts, the link a reader shares to point at the Kazan dates, opens that tab
+    (in French here), with the tab in the share link; the seed texts are not built."""
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.query_params["tab"] = "conflicts"
+    at.query_params["lang"] = "fr"
+    at.switch_page(PAGE)
+    at.run()
+    assert not at.exception
+    assert not at.warning
+    assert at.session_state[TAB] == "Divergences"
+    assert seed_texts(at) == []
+    assert any(m.startswith("#### ") for m in markdown(at))
+    assert qp(at, "tab") == ["conflicts"]
+    share = next(e for e in at.expander if "Partager cette vue" in str(e.label))
+    assert "tab=conflicts" in " ".join(str(m.value) for m in share.markdown)
 
 
 def test_chosen_tab_survives_a_language_switch() -> None:

@@ -141,6 +141,7 @@ TABS: dict[str, Callable[[ui.Context, hl.SourcesView], None]] = {
     "corroboration": _corroboration_tab,
     "conflicts": _disagreements,
 }
+TABSET = ui.TabSet("sources_tab", tuple(TABS), "sources_tab_{tab}")  # tab={id} in the URL
 
 
 def body(ctx: ui.Context) -> None:
@@ -151,9 +152,9 @@ def body(ctx: ui.Context) -> None:
     if event:
         title = ui.labels(ctx.pkg, ctx.lang)["event"].get(event, event)
         st.info(ui.md(t("sources_event_note", title=title)), icon=":material/filter_alt:")
-    chosen, tab = ui.lazy_tabs("sources_tab", list(TABS), "sources_tab_{tab}", ctx.lang)
+    chosen, tab = ui.lazy_tabs(TABSET, ctx.lang)
     with tab:
         TABS[chosen](ctx, view)
 
 
-ui.run_page(body, "nav_sources", "sources")
+ui.run_page(body, "nav_sources", "sources", TABSET)

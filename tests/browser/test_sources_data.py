@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -83,6 +84,7 @@ def test_sources_highlights_render(new_tab: Callable[..., Tab], lang: str) -> No
     )
     expect(main.get_by_role("heading", name=used)).to_be_visible()
     expect(main.get_by_role("heading", name=other)).to_be_visible()
+    expect(tab.page).to_have_url(re.compile(r"[?&]tab=conflicts(&|$)"))  # a link to this tab
     tab.screenshot(f"sources_conflicts_{lang}", height=1000)
     assert tab.external_requests == []
 
