@@ -52,6 +52,7 @@ _PENDING = "_pending_filters"
 _NOTICES = "_url_notices"
 _SEEDED = "_url_seeded"
 _URL_TAB = "_url_tab"  # the tab= values of the link the session was opened with, until used
+_KEPT_TAB = "_kept_tab_"  # + a TabSet's key: its chosen tab id, kept while on other pages
 _CTX = "_ctx"
 
 
@@ -342,7 +343,8 @@ class TabSet:
 
 def _chosen_tab(tabs: TabSet | None, lang: str) -> str | None:
     """This run's tab of the page (None: the page has none). On the session's first run, the
-    link's ``tab=`` (a notice if this page has no such tab); after that, the reader's choice.
+    link's ``tab=`` (a notice if this page has no such tab); after that, the reader's choice,
+    also after a visit to another page.
     Streamlit keeps the chosen tab by its label, so after a language switch the label of the
     other language is mapped to the same tab rather than falling back to the first."""
     ss = st.session_state
@@ -358,8 +360,13 @@ def _chosen_tab(tabs: TabSet | None, lang: str) -> str | None:
         return None
     chosen = ss.get(tabs.key)
     by_label = {tabs.label(tab, other): tab for other in LANGS for tab in tabs.ids}
-    tab = by_label.get(chosen, tabs.ids[0]) if isinstance(chosen, str) else tabs.ids[0]
-    if chosen is not None and chosen != tabs.label(tab, lang):
+    kept = ss.get(_KEPT_TAB + tabs.key)  # the widget's own state is dropped on another page
+    if isinstance(chosen, str) and chosen in by_label:
+        tab = by_label[chosen]
+    else:
+        tab = kept if kept in tabs.ids else tabs.ids[0]
+    ss[_KEPT_TAB + tabs.key] = tab
+    if chosen != tabs.label(tab, lang) and (chosen is not None or tab != tabs.ids[0]):
         ss[tabs.key] = tabs.label(tab, lang)
     return tab
 

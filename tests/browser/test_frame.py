@@ -115,6 +115,35 @@ def test_page_switch_keeps_filters(tab: Tab) -> None:
     expect(sector_select(tab)).to_contain_text("Gold refining")
 
 
+def test_a_tab_leaves_the_url_with_its_page_and_comes_back_with_it(tab: Tab) -> None:
+    """A link to the Sources disagreements opens that tab; on the Map the address has no
+    tab=; back on Sources the same tab is chosen and in the address again, and it stays
+    through a switch to French. (Streamlit drops a widget's state on another page: the
+    choice is kept apart, which AppTest alone did not show.)"""
+    tab.goto("/sources?lang=en&tab=conflicts")
+    page = tab.page
+    expect(page.get_by_role("tab", name="Disagreements")).to_have_attribute(
+        "aria-selected", "true", timeout=60_000
+    )
+    page.get_by_role("link", name="Map").click()
+    expect(page).to_have_url(re.compile(r"/map\?"), timeout=30_000)
+    tab.wait_idle()
+    expect(page).not_to_have_url(re.compile(r"tab="))
+    expect(page.get_by_test_id("stAlert")).to_have_count(0)  # no notice for it
+    page.get_by_role("link", name="Sources").click()
+    expect(page).to_have_url(re.compile(r"/sources\?(.*&)?tab=conflicts\b"), timeout=30_000)
+    expect(page.get_by_role("tab", name="Disagreements")).to_have_attribute(
+        "aria-selected", "true", timeout=30_000
+    )
+    tab.wait_idle()
+    page.get_by_test_id("stSidebar").get_by_text("Français", exact=True).click()
+    expect(page.get_by_role("tab", name="Divergences")).to_have_attribute(
+        "aria-selected", "true", timeout=30_000
+    )
+    expect(page).to_have_url(re.compile(r"[?&]tab=conflicts\b"))
+    assert tab.external_requests == []
+
+
 def test_french_from_url_and_from_locale(new_tab: Callable[..., Tab]) -> None:
     """?lang=fr and a French browser locale both give French; lang overrides the locale."""
     by_url = new_tab("en-GB")
