@@ -1197,39 +1197,45 @@ def _twin(m: Matrix, index_name: str) -> pd.DataFrame:
     )
 
 
-def build(
-    pkg: Package,
-    event_ids: Collection[str],
-    item_ids: Collection[str],
-    names: Names,
-    lang: str,
-    measure: Measure = "events",
-    only: Collection[str] | None = None,
-    source_ids: Collection[str] | None = None,
-) -> Views:
-    """The page's charts, tables and takeaways for one view of the data.
+@dataclass(frozen=True)
+class Query:
+    """One view of the data for the page's sections: the events and items shown, the sector
+    filter with sub-sectors (``only``: tags outside it are left out) and the sources of the
+    selected kinds (``source_ids``: other sources' mentions left out)."""
 
-    ``only``: the sector filter with sub-sectors (tags outside it are left out);
-    ``source_ids``: the sources of the selected kinds (other sources' mentions left out).
-    """
-    ev, it = event_ids, item_ids
+    event_ids: Collection[str]
+    item_ids: Collection[str]
+    only: Collection[str] | None = None
+    source_ids: Collection[str] | None = None
+
+
+def breakdown_chart(
+    pkg: Package, q: Query, names: Names, lang: str, measure: Measure = "events"
+) -> Chart:
+    """The treemap of sectors, sub-sectors, events and items, its table and takeaway."""
+    ev, it = q.event_ids, q.item_ids
     nodes = hierarchy(
         pkg,
-        units(pkg, ev, it, measure, only, source_ids),
+        units(pkg, ev, it, measure, q.only, q.source_ids),
         names,
         lang,
         measure,
-        top_events={str(k): int(n) for k, n in events_per_top(pkg, ev, only).items()},
+        top_events={str(k): int(n) for k, n in events_per_top(pkg, ev, q.only).items()},
     )
     tree = treemap(nodes, lang, measure) if not nodes.empty else None
-    breakdown = Chart(
+    return Chart(
         tree,
         hierarchy_table(nodes, names, lang, measure),
-        breakdown_takeaway(pkg, ev, names, lang, only),
+        breakdown_takeaway(pkg, ev, names, lang, q.only),
         ids=tuple(tree_ids(tree)) if tree else (),
     )
-    om = source_matrix(source_sector_counts(pkg, ev, it, only, source_ids), pkg, names)
-    outlets = Chart(
+
+
+def outlets_chart(pkg: Package, q: Query, names: Names, lang: str) -> Chart:
+    """Mentions per outlet and top-level sector."""
+    counts = source_sector_counts(pkg, q.event_ids, q.item_ids, q.only, q.source_ids)
+    om = source_matrix(counts, pkg, names)
+    return Chart(
         heatmap(
             om.counts,
             om.col_labels,
@@ -1245,11 +1251,16 @@ def build(
         (t("sectors_capped_sources", lang, n=om.left_out),) if om.left_out else (),
         heat_height(len(om.row_labels)),
     )
+
+
+def places_charts(pkg: Package, q: Query, names: Names, lang: str) -> dict[str, Chart]:
+    """Events per place and sector, by level of sector ("top", "sub")."""
+    ev = q.event_ids
     places: dict[str, Chart] = {}
     n_unplaced = unplaced(pkg, ev)
     text = ""
     for level in LEVELS:  # "top" first: its takeaway serves both levels
-        links = place_links(pkg, ev, level, only)
+        links = place_links(pkg, ev, level, q.only)
         pm, rows = place_matrix(links, pkg, names, lang)
         if level == "top":
             text = places_takeaway(links, rows, pkg, names, lang)
@@ -1271,6 +1282,12 @@ def build(
             tuple(notes),
             heat_height(len(pm.row_labels)),
         )
+    return places
+
+
+def items_chart(pkg: Package, q: Query, names: Names, lang: str) -> Chart:
+    """The cooperation items table (no chart) and its takeaway."""
+    it = q.item_ids
     table = items_table(pkg, it, names, lang)
     capped = (
         (
@@ -1284,5 +1301,25 @@ def build(
         if len(table) < len(it)
         else ()
     )
-    items = Chart(None, table, items_takeaway(pkg, it, lang), capped)
-    return Views(breakdown, outlets, places, items)
+    return Chart(None, table, items_takeaway(pkg, it, lang), capped)
+
+
+def build(
+    pkg: Package,
+    event_ids: Collection[str],
+    item_ids: Collection[str],
+    names: Names,
+    lang: str,
+    measure: Measure = "events",
+    only: Collection[str] | None = None,
+    source_ids: Collection[str] | None = None,
+) -> Views:
+    """Every section of the page for one view of the data (the page builds only the chosen
+    tab's section; this is all of them at once)."""
+    q = Query(event_ids, item_ids, only, source_ids)
+    return Views(
+        breakdown_chart(pkg, q, names, lang, measure),
+        outlets_chart(pkg, q, names, lang),
+        places_charts(pkg, q, names, lang),
+        items_chart(pkg, q, names, lang),
+    )
