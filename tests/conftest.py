@@ -14,10 +14,18 @@ from dashboard.load import Package, load_package
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "dashboard" / "app.py"
 
+SHARE_LABELS = ("Share this view", "Partager cette vue")
+
 
 @pytest.fixture(scope="session")
 def pkg() -> Package:
     return load_package(ROOT / "data")
+
+
+def share_link(at: AppTest) -> str:
+    """The text of the page's "Share this view" box (either language)."""
+    box = next(e for e in at.expander if str(e.label).endswith(SHARE_LABELS))
+    return "\n".join(str(m.value) for m in box.markdown)
 
 
 def qp(at: AppTest, key: str) -> list[str]:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import APP, ROOT, qp, run_app
+from tests.conftest import APP, ROOT, qp, run_app, share_link
 
 PAGES = [
     "app_pages/overview.py",
@@ -201,8 +201,7 @@ def test_a_tab_in_the_url_belongs_to_its_page() -> None:
 def test_share_link_contains_view() -> None:
     """'Share this view' gives a link with the filters and the language."""
     at = run(PAGES[0], {"sector": ["gold"]})
-    share = next(e for e in at.expander if "Share this view" in str(e.label))
-    link = "\n".join(str(m.value) for m in share.markdown)
+    link = share_link(at)
     assert "sector=gold" in link
     assert "lang=en" in link
     assert not at.code  # no code block: it would load a 1.5 MB highlighter on every page

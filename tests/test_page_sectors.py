@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.charts import sectors as sc
 from dashboard.i18n import t
-from tests.conftest import APP, qp, send_selection
+from tests.conftest import APP, qp, send_selection, share_link
 
 PAGE = "app_pages/sectors.py"
 BREAKDOWN = "sectors_breakdown"
@@ -181,12 +181,6 @@ def test_chosen_tab_and_measure_survive_filters_and_a_language_switch() -> None:
     at = choose(at, "breakdown")
     assert at.segmented_control(key="sectors_measure").value == "mentions"
     assert "mentions" in charts(at)[0]["title"]["text"]
-
-
-def share_link(at: AppTest) -> str:
-    shares = ("Share this view", "Partager cette vue")
-    box = next(e for e in at.expander if str(e.label).endswith(shares))
-    return "\n".join(str(m.value) for m in box.markdown)
 
 
 def test_a_link_opens_its_tab_and_the_url_follows_the_tab() -> None:
