@@ -844,65 +844,89 @@ def takeaway(corroboration: pd.DataFrame, lang: str) -> str:
     )
 
 
-# --- everything the Sources page shows, computed at once ---------------------------------
+# --- what the Sources page shows, one part at a time ---------------------------------------
+# Each part is computed when its tab or fold first shows: at a million events the page's
+# parts all together took 263 ms for a new view, half of it the three seed texts, of which
+# only the first is open by default (docs/performance.md, "The Sources page by parts").
+
+
+@dataclass(frozen=True)
+class SourcesQuery:
+    """One view of the Sources page: the events and items the filters keep, the selected
+    event, the source kinds chosen (none: every kind)."""
+
+    event_ids: Collection[str]
+    item_ids: Collection[str]
+    event: str | None = None
+    kinds: Collection[str] = ()
+
+    def evidence(self, pkg: Package) -> pd.DataFrame:
+        """The evidence rows about the view (``evidence_in_view``), the columns parts read."""
+        return evidence_in_view(
+            pkg, self.event_ids, self.item_ids, self.event, self.kinds, EVIDENCE_COLUMNS
+        )
+
+    def at_event(self, conflicts: pd.DataFrame) -> pd.DataFrame:
+        """Rows of ``views.conflicts`` about the selected event (all when none is)."""
+        return conflicts if self.event is None else conflicts[conflicts["subject_id"] == self.event]
 
 
 @dataclass(frozen=True)
 class SourcesView:
-    """What the Sources page shows for one view (filters, selected event, language).
-
-    Tables are cut at ``MAX_ROWS`` rows (disagreements at ``MAX_CONFLICTS``); ``totals``
-    says how many there are in all.
-    """
+    """What every tab of the Sources page shares for one view and language."""
 
     sources: pd.DataFrame  # source_table rows, sources of the chosen kinds
     seeds: pd.DataFrame  # the seed documents citing the view, by id
-    seed_views: Mapping[str, SeedView]
-    external: pd.DataFrame  # external_table rows
-    corroboration: pd.DataFrame  # corroboration_table rows
-    conflicts: pd.DataFrame  # conflict_table rows (of the selected event only, if one)
     summary: str  # count_text: how many sources cite the view
-    totals: Mapping[str, int]  # external, corroboration, conflicts
+
+
+@dataclass(frozen=True)
+class Cut:
+    """A table cut at a limit, and how many rows (or disagreements) there are in all."""
+
+    rows: pd.DataFrame
+    total: int
 
 
 def sources_view(
-    pkg: Package,
-    event_ids: Collection[str],
-    item_ids: Collection[str],
-    event: str | None,
-    kinds: Collection[str],
-    lang: str,
-    conflicts: pd.DataFrame,
-    corroboration: pd.DataFrame,
+    pkg: Package, query: SourcesQuery, evidence: pd.DataFrame, lang: str
 ) -> SourcesView:
-    """Everything the Sources page shows; ``conflicts``/``corroboration``: the rows of
-    ``views.conflicts`` / ``views.corroboration`` for the whole package."""
-    evidence = evidence_in_view(pkg, event_ids, item_ids, event, kinds, EVIDENCE_COLUMNS)
+    """The sources of the chosen kinds with how often the view's ``evidence`` (rows of
+    ``query.evidence``) cites each, and the seed documents among them."""
     cited = {str(k): int(v) for k, v in evidence["source_id"].value_counts().items()}
-    table = source_table(pkg, cited, lang, kinds)
+    table = source_table(pkg, cited, lang, query.kinds)
     shown = table["source_id"].isin(pkg.seed_texts.keys()) & (table["n_cited"] > 0)
     seeds = table[shown].sort_values("source_id").reset_index(drop=True)
-    about = _about(pkg, conflicts, CONFLICTS, event_ids, item_ids)  # the whole table first
-    if event is not None:
-        at_event = conflicts["subject_id"] == event
-        conflicts, about = conflicts[at_event], about[at_event]
-    disputed = conflicts[about]
-    external = pkg["sources"].loc[pkg["sources"]["kind"] == "external", "source_id"]
-    return SourcesView(
-        sources=table,
-        seeds=seeds,
-        seed_views={
-            sid: seed_view(pkg, sid, evidence, lang, conflicts) for sid in seeds["source_id"]
-        },
-        external=external_table(pkg, evidence, lang, MAX_ROWS),
-        corroboration=corroboration_table(pkg, corroboration, event_ids, item_ids, lang, MAX_ROWS),
-        conflicts=conflict_table(pkg, conflicts, event_ids, item_ids, lang, MAX_CONFLICTS),
-        summary=count_text(table, len(seeds), len(pkg["sources"]), lang),
-        totals={
-            "external": int(isin(evidence["source_id"], external).sum()),
-            "corroboration": int(
-                _about(pkg, corroboration, CORROBORATION, event_ids, item_ids).sum()
-            ),
-            "conflicts": len(disputed[["subject_id", "claim"]].drop_duplicates()),
-        },
-    )
+    summary = count_text(table, len(seeds), len(pkg["sources"]), lang)
+    return SourcesView(sources=table, seeds=seeds, summary=summary)
+
+
+def external_part(pkg: Package, evidence: pd.DataFrame, lang: str) -> Cut:
+    """The first ``MAX_ROWS`` rows of ``external_table`` of the view's ``evidence``."""
+    src = pkg["sources"]
+    external = src.loc[src["kind"] == "external", "source_id"]
+    total = int(isin(evidence["source_id"], external).sum())
+    return Cut(external_table(pkg, evidence, lang, MAX_ROWS), total)
+
+
+def corroboration_part(
+    pkg: Package, query: SourcesQuery, corroboration: pd.DataFrame, lang: str
+) -> Cut:
+    """The first ``MAX_ROWS`` facts of ``corroboration_table`` (``corroboration``: the rows
+    of ``views.corroboration`` for the whole package)."""
+    total = int(_about(pkg, corroboration, CORROBORATION, query.event_ids, query.item_ids).sum())
+    rows = corroboration_table(pkg, corroboration, query.event_ids, query.item_ids, lang, MAX_ROWS)
+    return Cut(rows, total)
+
+
+def conflicts_part(pkg: Package, query: SourcesQuery, conflicts: pd.DataFrame, lang: str) -> Cut:
+    """The first ``MAX_CONFLICTS`` disagreements of ``conflict_table`` about the view, of
+    the selected event only if one is (``conflicts``: ``views.conflicts`` of the package);
+    ``total`` counts disagreements (subject, claim), not rows."""
+    about = of_subjects(pkg, conflicts, CONFLICTS, query.event_ids, query.item_ids)  # all rows
+    if query.event is not None:
+        about &= (conflicts["subject_id"] == query.event).to_numpy(dtype=bool)
+    total = len(conflicts[about][["subject_id", "claim"]].drop_duplicates())
+    scoped = query.at_event(conflicts)
+    rows = conflict_table(pkg, scoped, query.event_ids, query.item_ids, lang, MAX_CONFLICTS)
+    return Cut(rows, total)

@@ -303,21 +303,37 @@ def test_footnote_flags_a_value_the_dataset_does_not_use(pkg: Package) -> None:
     )
 
 
-def test_sources_view_follows_the_view(pkg: Package) -> None:
-    """The whole page's content: all three seeds unfiltered; with the Kazan arrival
-    selected, only the seeds quoting it, its one disagreement, and the summary in French."""
+def test_sources_parts_follow_the_view(pkg: Package) -> None:
+    """The page's parts: all three seeds unfiltered; with the Kazan arrival selected, only
+    the seeds quoting it, its one disagreement, and the summary in French; external kinds
+    only: no seed."""
     ev_ids, item_ids = set(pkg["events"]["event_id"]), set(pkg["cooperation"]["item_id"])
     conflicts, corr = views.conflicts(pkg), views.corroboration(pkg)
-    every = hl.sources_view(pkg, ev_ids, item_ids, None, (), "en", conflicts, corr)
-    assert every.seeds["source_id"].tolist() == ["seed_000", "seed_002", "seed_003"]
-    assert len(every.sources) == len(pkg["sources"])
-    kazan = hl.sources_view(pkg, ev_ids, item_ids, "arrival_kazan", (), "fr", conflicts, corr)
-    assert kazan.seeds["source_id"].tolist() == ["seed_000", "seed_003"]
-    assert set(kazan.conflicts["subject_id"]) == {"arrival_kazan"}
-    assert kazan.summary.startswith("4 sources sur 16 citent")
-    external = hl.sources_view(pkg, ev_ids, item_ids, None, ("external",), "en", conflicts, corr)
-    assert external.seeds.empty
-    assert set(external.sources["kind"]) == {"External reference"}
+
+    def view(query: hl.SourcesQuery, lang: str) -> hl.SourcesView:
+        return hl.sources_view(pkg, query, query.evidence(pkg), lang)
+
+    every = hl.SourcesQuery(ev_ids, item_ids)
+    shown = view(every, "en")
+    assert shown.seeds["source_id"].tolist() == ["seed_000", "seed_002", "seed_003"]
+    assert len(shown.sources) == len(pkg["sources"])
+    disputes = hl.conflicts_part(pkg, every, conflicts, "en")
+    assert (disputes.total, len(disputes.rows)) == (1, 2)  # one disagreement, two sides
+    facts = hl.corroboration_part(pkg, every, corr, "en")
+    assert facts.total == len(corr) == len(facts.rows) > 0
+    kazan = hl.SourcesQuery(ev_ids, item_ids, "arrival_kazan")
+    assert view(kazan, "fr").seeds["source_id"].tolist() == ["seed_000", "seed_003"]
+    assert view(kazan, "fr").summary.startswith("4 sources sur 16 citent")
+    disputes = hl.conflicts_part(pkg, kazan, conflicts, "fr")
+    assert set(disputes.rows["subject_id"]) == {"arrival_kazan"}
+    assert disputes.total == 1
+    assert hl.conflicts_part(pkg, hl.SourcesQuery(ev_ids, item_ids, "talks_putin"),
+                             conflicts, "en").total == 0  # fmt: skip
+    external = hl.SourcesQuery(ev_ids, item_ids, kinds=("external",))
+    assert view(external, "en").seeds.empty
+    assert set(view(external, "en").sources["kind"]) == {"External reference"}
+    cited = hl.external_part(pkg, external.evidence(pkg), "en")
+    assert cited.total == len(cited.rows) > 0
 
 
 def test_locate_frame_agrees_with_locate(pkg: Package) -> None:

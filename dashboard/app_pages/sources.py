@@ -22,15 +22,52 @@ def _corroboration(path: str, version: int, _pkg: Package) -> pd.DataFrame:
     return views.corroboration(_pkg)
 
 
+def _query(ctx: ui.Context) -> hl.SourcesQuery:
+    sel = ctx.selection
+    return hl.SourcesQuery(sel.event_ids, sel.item_ids, ctx.state.event, ctx.state.sources)
+
+
+# The parts of a view are cached apart, each computed when its tab or fold first shows
+# (hl.SourcesQuery). They all read the view's evidence rows, kept for the last two views
+# only: at a million events one view's rows can take tens of megabytes. Never mutated.
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _evidence_of(key: tuple[object, ...], event: str | None, _ctx: ui.Context) -> pd.DataFrame:
+    return _query(_ctx).evidence(_ctx.pkg)
+
+
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _view(
     key: tuple[object, ...], event: str | None, lang: str, _ctx: ui.Context
 ) -> hl.SourcesView:
-    """Computed once per package, view, event and language; never mutated."""
-    pkg, sel = _ctx.pkg, _ctx.selection
-    corroboration = _corroboration(str(pkg.path), id(pkg), pkg)
-    return hl.sources_view(pkg, sel.event_ids, sel.item_ids, event, _ctx.state.sources, lang,
-                           ui.conflicts(pkg), corroboration)  # fmt: skip
+    evidence = _evidence_of(key, event, _ctx)
+    return hl.sources_view(_ctx.pkg, _query(_ctx), evidence, lang)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _seed_of(
+    key: tuple[object, ...], event: str | None, lang: str, source_id: str, _ctx: ui.Context
+) -> hl.SeedView:
+    evidence = _evidence_of(key, event, _ctx)
+    disputed = _query(_ctx).at_event(ui.conflicts(_ctx.pkg))
+    return hl.seed_view(_ctx.pkg, source_id, evidence, lang, disputed)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _part_of(
+    key: tuple[object, ...], event: str | None, lang: str, part: str, _ctx: ui.Context
+) -> hl.Cut:
+    """The table of the tab ``part``: external, corroboration or conflicts."""
+    pkg, query = _ctx.pkg, _query(_ctx)
+    if part == "external":
+        return hl.external_part(pkg, _evidence_of(key, event, _ctx), lang)
+    if part == "corroboration":
+        corroboration = _corroboration(str(pkg.path), id(pkg), pkg)
+        return hl.corroboration_part(pkg, query, corroboration, lang)
+    return hl.conflicts_part(pkg, query, ui.conflicts(pkg), lang)
+
+
+def _part(ctx: ui.Context, part: str) -> hl.Cut:
+    return _part_of(ctx.key, ctx.state.event, ctx.lang, part, ctx)
 
 
 def _table(ctx: ui.Context, frame: pd.DataFrame, empty: str, total: int = 0) -> None:
@@ -99,7 +136,8 @@ def _seeds(ctx: ui.Context, view: hl.SourcesView) -> None:
         fold = ui.lazy_expander(label, key, expanded=i == 0, icon=":material/description:")
         if fold.open:
             with fold:
-                _seed(ctx, row, view.seed_views[row["source_id"]])
+                sid = row["source_id"]
+                _seed(ctx, row, _seed_of(ctx.key, ctx.state.event, ctx.lang, sid, ctx))
 
 
 def _source_list(ctx: ui.Context, view: hl.SourcesView) -> None:
@@ -109,28 +147,31 @@ def _source_list(ctx: ui.Context, view: hl.SourcesView) -> None:
 
 def _external(ctx: ui.Context, view: hl.SourcesView) -> None:
     st.caption(ctx.t("sources_external_intro"))
-    _table(ctx, view.external, "sources_none_external", view.totals["external"])
+    external = _part(ctx, "external")
+    _table(ctx, external.rows, "sources_none_external", external.total)
 
 
 def _corroboration_tab(ctx: ui.Context, view: hl.SourcesView) -> None:
     st.caption(ctx.t("sources_corroboration_intro"))
-    if not view.corroboration.empty:
-        st.write(ui.md(hl.takeaway(view.corroboration, ctx.lang)))
-    corr = view.corroboration.drop(columns=["subject_type", "subject_id"])
-    _table(ctx, corr, "sources_none_corroboration", view.totals["corroboration"])
+    corroboration = _part(ctx, "corroboration")
+    if not corroboration.rows.empty:
+        st.write(ui.md(hl.takeaway(corroboration.rows, ctx.lang)))
+    corr = corroboration.rows.drop(columns=["subject_type", "subject_id"])
+    _table(ctx, corr, "sources_none_corroboration", corroboration.total)
 
 
 def _disagreements(ctx: ui.Context, view: hl.SourcesView) -> None:
     st.caption(ctx.t("sources_conflicts_intro"))
-    if view.totals["conflicts"] > hl.MAX_CONFLICTS:
+    conflicts = _part(ctx, "conflicts")
+    if conflicts.total > hl.MAX_CONFLICTS:
         st.caption(
             ctx.t(
                 "sources_capped",
                 n=format_number(hl.MAX_CONFLICTS, ctx.lang),
-                total=format_number(view.totals["conflicts"], ctx.lang),
+                total=format_number(conflicts.total, ctx.lang),
             )
         )
-    _conflicts(ctx, view.conflicts)
+    _conflicts(ctx, conflicts.rows)
 
 
 # Each tab's content, in tab order; only the chosen tab's is built (ui.lazy_tabs).
