@@ -94,17 +94,6 @@ def _as_list(value: object) -> list[str]:
     return [str(v) for v in items] if isinstance(items, list | tuple) else []
 
 
-def sector_lists(pkg: Package, event_ids: Collection[str] | None = None) -> dict[str, list[str]]:
-    """event_id -> its sector ids, from the link table (in the table's order)."""
-    out: dict[str, list[str]] = {}
-    links = pkg["event_sectors"]
-    if event_ids is not None:
-        links = links[isin(links["event_id"], event_ids)]
-    for event_id, sector_id in zip(links["event_id"], links["sector_id"], strict=True):
-        out.setdefault(str(event_id), []).append(str(sector_id))
-    return out
-
-
 def source_names(pkg: Package, lang: str) -> dict[str, str]:
     src = pkg["sources"]
     return {
@@ -133,9 +122,9 @@ def events_frame(pkg: Package, table: pd.DataFrame, lang: str) -> pd.DataFrame:
 
     lat = table["place_id"].map(places["lat"])
     lon = table["place_id"].map(places["lon"])
-    linked = sector_lists(pkg, table["event_id"])
+    linked = views.event_sector_ids(pkg, table["event_id"])
     sector_ids = pd.Series(
-        [linked.get(str(e), []) for e in table["event_id"]], index=table.index, dtype=object
+        [list(linked.get(str(e), ())) for e in table["event_id"]], index=table.index, dtype=object
     )
     source_ids = pd.Series(
         [_as_list(v) for v in table["source_ids"]], index=table.index, dtype=object

@@ -202,7 +202,7 @@ def itinerary(pkg: Package, event_ids: Collection[str] | None = None) -> pd.Data
                     "end": rec["end"],
                     "date_precision": rec["date_precision"],
                     "distance_km": round(great_circle_km(prev[1], prev[2], here[1], here[2]), 1),
-                    "source_ids": list(sources.get(rec["event_id"], [])),
+                    "source_ids": tuple(sources.get(rec["event_id"], ())),  # untracked by gc
                 }
             )
         prev = here
@@ -238,21 +238,30 @@ def event_sources(pkg: Package) -> pd.DataFrame:
     return _source_counts(ev, ["subject_id"]).rename_axis("event_id")
 
 
+def event_sector_ids(
+    pkg: Package, event_ids: Collection[str] | None = None
+) -> dict[str, tuple[str, ...]]:
+    """event_id -> its sector ids, in the link table's order (the first is the main one);
+    only the events of ``event_ids`` when given. Tuples, not lists: the garbage collector
+    stops tracking a tuple of strings, whereas a million lists kept in a cache made every
+    full collection take about 250 ms at a million events (docs/performance.md)."""
+    links = pkg["event_sectors"]
+    if event_ids is not None:
+        links = links[isin(links["event_id"], event_ids)]
+    lists: dict[str, list[str]] = {}
+    for eid, sid in zip(links["event_id"].tolist(), links["sector_id"].tolist(), strict=True):
+        lists.setdefault(str(eid), []).append(str(sid))
+    return {eid: tuple(ids) for eid, ids in lists.items()}
+
+
 def event_table(pkg: Package) -> pd.DataFrame:
-    """Events with place names, city, sectors (ids) and source counts, ordered by date."""
+    """Events with place names, city and source counts, ordered by date (their sectors:
+    ``event_sector_ids``)."""
     ev = pkg["events"]
     places = pkg["places"][["place_id", "name_en", "name_fr", "city", "precision"]].rename(
         columns={"name_en": "place_en", "name_fr": "place_fr", "precision": "place_precision"}
     )
     out = ev.merge(places, on="place_id", how="left")
-    # A plain dict of lists: Series.map over Arrow-backed strings would turn each list
-    # into an array, which the old isinstance(list) check silently dropped.
-    sectors: dict[str, list[str]] = {}
-    for eid, sid in zip(
-        pkg["event_sectors"]["event_id"], pkg["event_sectors"]["sector_id"], strict=True
-    ):
-        sectors.setdefault(str(eid), []).append(str(sid))
-    out["sector_ids"] = [sectors.get(str(e), []) for e in out["event_id"]]
     out = out.join(event_sources(pkg), on="event_id")
     out["n_sources"] = out["n_sources"].fillna(0).astype(int)
     return out.sort_values(["start", "end", "event_id"]).reset_index(drop=True)

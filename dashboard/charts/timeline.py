@@ -27,7 +27,7 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard import palette
+from dashboard import palette, views
 from dashboard.charts.echarts import esc, ids_of, item_ids, literal
 from dashboard.i18n import (
     MONTHS_SHORT,
@@ -83,18 +83,9 @@ def plural(key: str, n: int, lang: str, **kw: object) -> str:
     return t(f"{key}_{'one' if one else 'other'}", lang, n=n, **kw)
 
 
-def event_sectors(pkg: Package) -> dict[str, list[str]]:
-    """event_id -> its sector ids, in the order the package lists them (first = main).
-    Built once per package."""
-    return pkg.derived("timeline.event_sectors", lambda: _event_sectors(pkg))
-
-
-def _event_sectors(pkg: Package) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    links = pkg["event_sectors"]
-    for eid, sid in zip(links["event_id"].tolist(), links["sector_id"].tolist(), strict=True):
-        out.setdefault(str(eid), []).append(str(sid))
-    return out
+def event_sectors(pkg: Package) -> dict[str, tuple[str, ...]]:
+    """``views.event_sector_ids`` of every event, built once per package."""
+    return pkg.derived("timeline.event_sectors", lambda: views.event_sector_ids(pkg))
 
 
 def sector_names(pkg: Package, lang: str, full: bool = True) -> dict[str, str]:
@@ -349,7 +340,7 @@ def build_marks(
         eid, title, precision = str(eid), str(title), str(precision)
         lane = lanes.get(str(place)) if isinstance(place, str) else None
         lane = lane or Lane("none", no_place)
-        secs = sectors.get(eid, [])
+        secs = sectors.get(eid, ())
         colour = colours.get(tops.get(secs[0], ""), palette.NEUTRAL) if secs else palette.NEUTRAL
         start, end = pd.Timestamp(start), pd.Timestamp(end) + DAY
         n_src = 0 if pd.isna(n) else int(n)
@@ -943,7 +934,7 @@ def table(pkg: Package, events: pd.DataFrame, lang: str) -> pd.DataFrame:
                 t("timeline_col_title", lang): str(rec[col("title", lang)]),
                 t("timeline_col_place", lang): place if isinstance(place, str) else "",
                 t("timeline_col_sectors", lang): ", ".join(
-                    full.get(s, s) for s in sectors.get(str(rec["event_id"]), [])
+                    full.get(s, s) for s in sectors.get(str(rec["event_id"]), ())
                 ),
                 t("timeline_col_sources", lang): int(rec.get("n_sources") or 0),
             }
@@ -1092,7 +1083,7 @@ def event_detail(pkg: Package, event_id: str | None, lang: str) -> EventDetail |
         place_precision=place_precision,
         people=_roles(ep[ep["event_id"] == event_id], "person_id", person_names, lang),
         organisations=_roles(eo[eo["event_id"] == event_id], "org_id", org_names, lang),
-        sectors=[full.get(s, s) for s in event_sectors(pkg).get(str(event_id), [])],
+        sectors=[full.get(s, s) for s in event_sectors(pkg).get(str(event_id), ())],
         evidence=evidence,
     )
 
