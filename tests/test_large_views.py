@@ -101,14 +101,18 @@ def test_timeline_draws_the_first_events_and_says_how_many_there_are(big: Path) 
 
 def test_a_page_reads_parts_of_the_view_as_slices_of_its_events(big: Path) -> None:
     """The context's head, key facts and column subsets of a big view are those slices of
-    its whole event table, without it being copied first."""
+    its whole event table, without it being copied first; the rows a download will read
+    are copied only when it is built."""
     import pandas as pd
 
     sectors = pd.read_csv(big / "sectors.csv")
     top = str(sectors.loc[sectors["parent_id"].isna(), "sector_id"].iloc[1])
-    at = run_app("app_pages/sectors.py", {"sector": [top]})
-    ctx = at.session_state[ui._CTX]
-    assert "events" not in ctx.__dict__  # the Sectors page never copied the rows
+    for page in ("sectors", "data"):  # the Data page copies the rows for a download only
+        at = run_app(f"app_pages/{page}.py", {"sector": [top]})
+        assert not at.exception
+        ctx = at.session_state[ui._CTX]
+        assert "events" not in ctx.__dict__, page
+    later = ctx.events_later()
     head = ctx.events_head(7)
     facts = ctx.events_where("key_fact")
     few = ctx.event_columns(("event_id", "title_fr"))
@@ -116,4 +120,5 @@ def test_a_page_reads_parts_of_the_view_as_slices_of_its_events(big: Path) -> No
     assert head.equals(events.head(7))
     assert facts.equals(events[events["key_fact"]])
     assert few.equals(events[["event_id", "title_fr"]])
+    assert later().equals(events)
     assert 0 < len(facts) < len(events) == len(ctx.selection.event_ids) < N_EVENTS

@@ -26,27 +26,29 @@ DOWNLOADS = (
 )
 
 
-def _maker(fmt: str, pkg: Package, events: pd.DataFrame, lang: str,
+def _maker(fmt: str, pkg: Package, events: Callable[[], pd.DataFrame], lang: str,
            query: dict[str, list[str]]) -> Callable[[], bytes]:  # fmt: skip
-    """The file, built only when its button is clicked (on Streamlit's download thread)."""
+    """The file, built only when its button is clicked (on Streamlit's download thread),
+    from the view's rows (``events``, copied then)."""
     if fmt == "zip":
         return lambda: export.package_zip(pkg)
-    return lambda: export.render(fmt, export.events_frame(pkg, events, lang), pkg, lang, query)
+    return lambda: export.render(fmt, export.events_frame(pkg, events(), lang), pkg, lang, query)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _table(key: tuple[object, ...], lang: str, _ctx: ui.Context) -> pd.DataFrame:
     """The first rows of the view, readable, once per view and language (never mutated)."""
-    return export.readable(export.events_frame(_ctx.pkg, _ctx.events.head(MAX_ROWS), lang), lang)
+    head = _ctx.events_head(MAX_ROWS)
+    return export.readable(export.events_frame(_ctx.pkg, head, lang), lang)
 
 
 def body(ctx: ui.Context) -> None:
     pkg, lang, t = ctx.pkg, ctx.lang, ctx.t
     st.write(t("data_intro"))
-    events = ctx.events
-    n, total = format_number(len(events), lang), format_number(ctx.selection.all_events, lang)
+    shown = len(ctx.selection.event_ids)  # the view's rows are copied for a download only
+    n, total = format_number(shown, lang), format_number(ctx.selection.all_events, lang)
     st.caption(t("data_count", n=n, total=total))
-    if len(events) > MAX_ROWS:
+    if shown > MAX_ROWS:
         st.caption(t("data_capped", n=format_number(MAX_ROWS, lang), total=n))
     table = _table(ctx.key, lang, ctx)
     names = [str(c) for c in table.columns]
@@ -60,7 +62,7 @@ def body(ctx: ui.Context) -> None:
     for column, (fmt, icon) in zip(grid, DOWNLOADS, strict=True):
         column.download_button(
             t(f"data_download_{fmt}"),
-            data=_maker(fmt, pkg, events, lang, query),
+            data=_maker(fmt, pkg, ctx.events_later(), lang, query),
             file_name=export.file_name(pkg, fmt),
             mime=export.MIME[fmt],
             key=f"data_download_{fmt}",
