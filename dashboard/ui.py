@@ -257,6 +257,11 @@ class Context:
             return self.events.head(n)
         return _first_rows(self.table, self.positions, n)
 
+    def event_rows_at(self, at: np.ndarray, columns: Sequence[str]) -> pd.DataFrame:
+        """``events[columns]`` at positions ``at`` of the view's rows, copying only those."""
+        rows = at if self.positions is None else self.positions[at]
+        return self.table[list(columns)].take(rows)
+
     def events_later(self) -> Callable[[], pd.DataFrame]:
         """A function that returns ``events`` when called, copying the view's rows only then
         (a download built when clicked, on Streamlit's download thread): at a million events

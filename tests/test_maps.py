@@ -435,7 +435,9 @@ def test_hq_follow_the_filters(pkg: Package) -> None:
 )
 def test_layer_data_is_the_same_read_off_the_selection(pkg: Package, state: Any) -> None:
     """With the selection's ids (the page passes them: a row-mask lookup, fast at a million
-    events), the layers get exactly what the isin over every link gives."""
+    events), the layers get exactly what the isin over every link gives; and so they do
+    from two columns of the events and their full rows asked for by position (the page's
+    way: the unlocated events and the tooltips' few rows only)."""
     selection = filters.apply(filters.FilterState(**state), pkg)
     table = views.event_table(pkg)
     events = table[table["event_id"].isin(set(selection.event_ids))]
@@ -445,6 +447,18 @@ def test_layer_data_is_the_same_read_off_the_selection(pkg: Package, state: Any)
     assert fast.hq == plain_data.hq
     assert fast.places == plain_data.places
     assert fast.labels == plain_data.labels
+    asked: list[int] = []
+
+    def rows_at(at: Any) -> pd.DataFrame:
+        asked.extend(at.tolist())
+        return events.take(at)
+
+    narrow = events[["event_id", "place_id"]]
+    lean = maps.map_data(pkg, narrow, legs, "en", event_ids=selection.event_ids, rows_at=rows_at)
+    assert (lean.places, lean.hq, lean.labels) == (fast.places, fast.hq, fast.labels)
+    assert lean.unlocated.equals(fast.unlocated)
+    # Only the unlocated rows and, per drawn place, the first events its tooltip lists.
+    assert len(asked) <= len(lean.unlocated) + len(lean.places) * maps.MAX_TOOLTIP_EVENTS
     if state.get("actors"):
         assert {r["place_id"] for r in fast.hq} >= {"kamaz"}
 

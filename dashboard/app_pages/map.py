@@ -21,19 +21,24 @@ def _on_select() -> None:
         ui.request_filters(place=[str(picked[0]["place_id"])])
 
 
+PER_ROW = ("event_id", "place_id")  # what the map reads of every row of a view
+
+
 @st.cache_resource(max_entries=64, show_spinner=False)
 def _build(key: tuple[Any, ...], _ctx: ui.Context, opts: maps.MapOptions) -> Any:
     """Legs, layer data and deck for one view, keyed on plain values (never mutate)."""
     names = ui.labels(_ctx.pkg, opts.lang)
+    ctx = _ctx
     return maps.journey_map(
-        _ctx.pkg,
-        _ctx.event_columns(maps.EVENT_COLUMNS),
+        ctx.pkg,
+        ctx.event_columns(PER_ROW),  # every row of the view, the columns counted
         opts.lang,
         opts,
         place_names=names["place"],
         source_names=names["source"],
-        legs=ui.itinerary(_ctx.pkg, _ctx.selection.event_ids),
-        event_ids=_ctx.selection.event_ids,
+        legs=ui.itinerary(ctx.pkg, ctx.selection.event_ids),
+        event_ids=ctx.selection.event_ids,
+        rows_at=lambda at: ctx.event_rows_at(at, maps.EVENT_COLUMNS),  # the few shown in full
     )
 
 
