@@ -206,9 +206,17 @@ def _view_rows(
     Sources pages never use, about half that for a few columns."""
     _, rows = _view(data_dir, stamp, view, _pkg, _state)
     table = _event_table(data_dir, stamp, _pkg)
-    if columns is not None:
-        table = table[list(columns)]
-    return table if rows is None else table.take(rows)
+    return _rows(table if columns is None else table[list(columns)], rows)
+
+
+def _rows(
+    table: pd.DataFrame, positions: np.ndarray | None, at: np.ndarray | None = None
+) -> pd.DataFrame:
+    """The view's rows of ``table`` (``positions``; None: every row), or only those at
+    positions ``at`` among them, copying only those."""
+    if at is None:
+        return table if positions is None else table.take(positions)
+    return table.take(at if positions is None else positions[at])
 
 
 def _first_rows(table: pd.DataFrame, positions: np.ndarray | None, n: int) -> pd.DataFrame:
@@ -259,15 +267,14 @@ class Context:
 
     def event_rows_at(self, at: np.ndarray, columns: Sequence[str]) -> pd.DataFrame:
         """``events[columns]`` at positions ``at`` of the view's rows, copying only those."""
-        rows = at if self.positions is None else self.positions[at]
-        return self.table[list(columns)].take(rows)
+        return _rows(self.table[list(columns)], self.positions, at)
 
     def events_later(self) -> Callable[[], pd.DataFrame]:
         """A function that returns ``events`` when called, copying the view's rows only then
         (a download built when clicked, on Streamlit's download thread): at a million events
         the copy took about 180 ms of every new view of the Data page."""
         table, positions = self.table, self.positions
-        return lambda: table if positions is None else table.take(positions)
+        return lambda: _rows(table, positions)
 
     def events_where(self, column: str) -> pd.DataFrame:
         """``events[events[column]]`` for a boolean ``column`` (key facts, say), without

@@ -28,17 +28,16 @@ PER_ROW = ("event_id", "place_id")  # what the map reads of every row of a view
 def _build(key: tuple[Any, ...], _ctx: ui.Context, opts: maps.MapOptions) -> Any:
     """Legs, layer data and deck for one view, keyed on plain values (never mutate)."""
     names = ui.labels(_ctx.pkg, opts.lang)
-    ctx = _ctx
     return maps.journey_map(
-        ctx.pkg,
-        ctx.event_columns(PER_ROW),  # every row of the view, the columns counted
+        _ctx.pkg,
+        _ctx.event_columns(PER_ROW),  # every row of the view, the columns counted
         opts.lang,
         opts,
         place_names=names["place"],
         source_names=names["source"],
-        legs=ui.itinerary(ctx.pkg, ctx.selection.event_ids),
-        event_ids=ctx.selection.event_ids,
-        rows_at=lambda at: ctx.event_rows_at(at, maps.EVENT_COLUMNS),  # the few shown in full
+        legs=ui.itinerary(_ctx.pkg, _ctx.selection.event_ids),
+        event_ids=_ctx.selection.event_ids,
+        rows_at=lambda at: _ctx.event_rows_at(at, maps.EVENT_COLUMNS),  # the few shown in full
     )
 
 
