@@ -14,8 +14,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import streamlit as st
 
 from dashboard import ui
-from dashboard.i18n import t
-from dashboard.load import DataError
+from dashboard.core.package import DataError
+from dashboard.present.i18n import t
 
 PAGES = (
     # (file, label key, url path)

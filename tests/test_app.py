@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import APP, ROOT, qp, run_app, share_link
+from tests.helpers import APP, ROOT, qp, run_app, share_link
 
 PAGES = [
     "app_pages/overview.py",

@@ -14,10 +14,11 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from dashboard import filters, palette
-from dashboard.charts import sectors as sc
-from dashboard.i18n import col
-from dashboard.load import Package
+from dashboard.core import filters
+from dashboard.core.package import Package
+from dashboard.present import palette
+from dashboard.present.i18n import col
+from dashboard.views import sectors as sc
 
 # --- a tiny package -----------------------------------------------------------------------
 
@@ -811,7 +812,7 @@ def _top_view(p: Package, tops: int) -> tuple[filters.Selection, set[str] | None
 
 @pytest.fixture(scope="module")
 def synthetic() -> Package:
-    from dashboard import synth
+    from benchmarks import synth
 
     return synth.synthesize(3_000, seed=11)
 

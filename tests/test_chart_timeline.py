@@ -10,9 +10,9 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from dashboard import views
-from dashboard.charts import timeline as tl
-from dashboard.load import Package
+from dashboard.core import derived as views
+from dashboard.core.package import Package
+from dashboard.views import timeline as tl
 
 MS_PER_DAY = 86_400_000
 

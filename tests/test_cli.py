@@ -1,4 +1,4 @@
-"""`python -m dashboard validate|schema|synth`: exit codes and what they print."""
+"""`python -m dashboard validate|schema`: exit codes and what they print."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.__main__ import main
-from dashboard.load import ENV_VAR
+from dashboard.cli import main
+from dashboard.core.load import ENV_VAR
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = ROOT / "tests" / "fixtures" / "tiny"
@@ -89,35 +89,10 @@ def test_schema_on_broken_json_exits_1_without_traceback(tmp_path: Path) -> None
     assert "Traceback" not in result.stdout + result.stderr
 
 
-def test_synth_writes_a_valid_package(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """`synth N OUT_DIR` writes a package that `validate` accepts."""
-    out = tmp_path / "synth"
-    assert main(["synth", "40", str(out), "--seed", "3"]) == 0
-    assert "synthetic package of 40 events" in capsys.readouterr().out
-    assert main(["validate", str(out)]) == 0
-    assert "40 events" in capsys.readouterr().out
-
-
-def test_synth_refuses_to_overwrite(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """A non-empty folder is left alone unless --force is given."""
-    (tmp_path / "keep.txt").write_text("mine", encoding="utf-8")
-    assert main(["synth", "5", str(tmp_path)]) == 1
-    assert "not empty" in capsys.readouterr().out
-    assert not (tmp_path / "events.csv").exists()
-    assert main(["synth", "5", str(tmp_path), "--force"]) == 0
-    assert (tmp_path / "keep.txt").read_text(encoding="utf-8") == "mine"
-
-
-def test_synth_refuses_zero_events(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """N must be at least 1."""
-    assert main(["synth", "0", str(tmp_path / "x")]) == 1
-    assert "at least 1" in capsys.readouterr().out
-
-
 def test_data_readme_documents_every_table_and_column() -> None:
     """data/README.md carries each table's generated column table, so every column is there."""
-    from dashboard import model
-    from dashboard.__main__ import columns_markdown
+    from dashboard.cli import columns_markdown
+    from dashboard.core import model
 
     readme = (ROOT / "data" / "README.md").read_text(encoding="utf-8")
     for table in model.TABLES:
@@ -132,7 +107,7 @@ def test_data_readme_documents_every_table_and_column() -> None:
 
 def test_schema_markdown_prints_every_table(capsys: pytest.CaptureFixture[str]) -> None:
     """`schema --markdown` prints one section per table."""
-    from dashboard import model
+    from dashboard.core import model
 
     assert main(["schema", "--markdown"]) == 0
     out = capsys.readouterr().out
@@ -145,7 +120,7 @@ def test_an_unexpected_error_is_one_line_not_a_traceback(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Even a bug in the checker is reported as one line with exit 1."""
-    import dashboard.__main__ as cli
+    import dashboard.cli as cli
 
     def broken(path: object) -> None:
         raise KeyError("boom")
@@ -161,7 +136,7 @@ def test_data_readme_row_counts_match_the_data() -> None:
     """The 'What is in it' table of data/README.md gives each table's real row count."""
     import re
 
-    from dashboard.load import load_package
+    from dashboard.core.load import load_package
 
     readme = (ROOT / "data" / "README.md").read_text(encoding="utf-8")
     counts = {m[1]: int(m[2]) for m in re.finditer(r"^\| `(\w+)\.csv` \| (\d+) \|", readme, re.M)}

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import APP, ROOT
+from tests.helpers import APP, ROOT
 
 Corrupt = Callable[[Path], None]
 

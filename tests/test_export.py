@@ -14,10 +14,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard import export, filters
-from dashboard.__main__ import main
-from dashboard.load import Package, load_package
-from tests.conftest import ROOT
+from dashboard.cli import main
+from dashboard.core import filters
+from dashboard.core.load import load_package
+from dashboard.core.package import Package
+from dashboard.views import export
+from tests.helpers import ROOT
 
 
 def frame_for(pkg: Package, lang: str = "en", **state: object) -> pd.DataFrame:

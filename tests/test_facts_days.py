@@ -8,7 +8,7 @@ import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dashboard.facts import distinct_days
+from dashboard.views.overview import distinct_days
 
 spans = st.lists(
     st.tuples(st.dates(date(2025, 5, 1), date(2025, 7, 31)), st.integers(0, 20)), max_size=25

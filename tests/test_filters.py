@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as hs
 
-from dashboard import filters
-from dashboard.filters import FilterState, Options
-from dashboard.ids import IdSet
-from dashboard.load import Package
+from dashboard.core import filters
+from dashboard.core.filters import FilterState, Options
+from dashboard.core.ids import IdSet
+from dashboard.core.package import Package
 
 
 @pytest.fixture(scope="module")
@@ -277,7 +277,7 @@ def test_rows_about_the_selection_read_off_its_masks(
 ) -> None:
     """``of_subjects`` gives the rows an isin on the ids gives: for the table first seen
     under its key (row masks), and for any other frame under that key (an isin)."""
-    from dashboard import synth
+    from benchmarks import synth
 
     fresh = synth.synthesize(500, seed=4)
     for p, st in ((pkg, state), (fresh, filters.FilterState())):

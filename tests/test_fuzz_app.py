@@ -16,7 +16,7 @@ from collections.abc import Iterator
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import APP
+from tests.helpers import APP
 
 PAGES = [
     "app_pages/overview.py",

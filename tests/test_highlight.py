@@ -10,10 +10,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dashboard import highlight as hl
-from dashboard import ui, views
-from dashboard.load import Package
-from dashboard.validate import normalise
+from dashboard import ui
+from dashboard.core import derived as views
+from dashboard.core.package import Package
+from dashboard.core.quotes import normalise
+from dashboard.views import sources as hl
 
 HOSTILE = "<script>alert(1)</script> **bold** [x](javascript:alert(1)) :red[boom] `code`"
 

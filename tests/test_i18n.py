@@ -8,8 +8,8 @@ from datetime import date
 
 import pytest
 
-from dashboard import i18n
-from dashboard.i18n import format_date, format_month, format_number, format_span, t
+from dashboard.present import i18n
+from dashboard.present.i18n import format_date, format_month, format_number, format_span, t
 
 
 def test_every_label_exists_in_both_languages() -> None:

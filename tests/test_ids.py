@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dashboard.ids import IdSet, as_series, isin, member_rows, positions, rows_where
+from dashboard.core.ids import IdSet, as_series, isin, member_rows, positions, rows_where
 
 ids = st.lists(st.sampled_from([f"e{i}" for i in range(30)]), max_size=40)
 

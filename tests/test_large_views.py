@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import synth, ui
-from tests.conftest import run_app
+from benchmarks import synth
+from dashboard import ui
+from dashboard.ui.context import CTX
+from tests.helpers import run_app
 
 N_EVENTS = 3_000
 
@@ -85,7 +87,7 @@ def test_timeline_draws_the_first_events_and_says_how_many_there_are(big: Path) 
     others (counted) are left out."""
     import json
 
-    from dashboard.charts import timeline as tl
+    from dashboard.views import timeline as tl
 
     at = run_app("app_pages/timeline.py")
     assert not at.exception
@@ -110,7 +112,7 @@ def test_a_page_reads_parts_of_the_view_as_slices_of_its_events(big: Path) -> No
     for page in ("sectors", "data"):  # the Data page copies the rows for a download only
         at = run_app(f"app_pages/{page}.py", {"sector": [top]})
         assert not at.exception
-        ctx = at.session_state[ui._CTX]
+        ctx = at.session_state[CTX]
         assert "events" not in ctx.__dict__, page
     later = ctx.events_later()
     head = ctx.events_head(7)

@@ -8,16 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard import model
-from dashboard.load import (
-    DEFAULT_DATA_DIR,
-    ENV_VAR,
-    DataError,
-    Package,
-    Problem,
-    load_package,
-    resolve_data_dir,
-)
+from dashboard.core import model
+from dashboard.core.load import DEFAULT_DATA_DIR, ENV_VAR, load_package, resolve_data_dir
+from dashboard.core.package import DataError, Package, Problem
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -185,7 +178,7 @@ def test_dashboard_data_points_load_package_at_another_package(
 
 def test_tiny_package_views_follow_its_own_data(monkeypatch: pytest.MonkeyPatch) -> None:
     """Its itinerary runs home -> north -> south, 10 degrees of latitude (1,112 km) each."""
-    from dashboard import views
+    from dashboard.core import derived as views
 
     monkeypatch.setenv(ENV_VAR, str(TINY))
     pkg = load_package()
@@ -195,26 +188,13 @@ def test_tiny_package_views_follow_its_own_data(monkeypatch: pytest.MonkeyPatch)
     assert views.conflicts(pkg).empty
 
 
-def test_derived_values_are_computed_once_per_package() -> None:
-    pkg = load_package(DEFAULT_DATA_DIR)
-    calls: list[int] = []
-
-    def compute() -> int:
-        calls.append(1)
-        return len(pkg["events"])
-
-    assert pkg.derived("n", compute) == pkg.derived("n", compute) == len(pkg["events"])
-    assert len(calls) == 1
-    assert load_package(DEFAULT_DATA_DIR).derived("n", lambda: -1) == -1  # a new package
-
-
 def test_a_big_table_is_read_fast_in_one_piece_with_the_same_values(tmp_path: Path) -> None:
     """A file above the small-file size is parsed by Arrow in blocks; each text column comes
     out in one piece (a few rows taken from a column of many blocks cost a pass over all of
     them), with the values the row-by-row parser gives, empty cells missing."""
     import pyarrow as pa
 
-    from dashboard import load
+    from dashboard.core import load
 
     rows = [["id", "text", "other"]]
     rows += [[f"r{i:06d}", f"texte « {i} », é" * 12, "" if i % 7 else "x"] for i in range(12_000)]

@@ -14,9 +14,12 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from dashboard import filters, maps, palette, views
-from dashboard.load import Package
-from tests.conftest import ROOT
+from dashboard.core import derived as views
+from dashboard.core import filters
+from dashboard.core.package import Package
+from dashboard.present import palette
+from dashboard.views import map as maps
+from tests.helpers import ROOT
 
 HOSTILE = "<img src=x onerror=alert(1)>{details} $& \u202eevil\x07"
 

@@ -8,9 +8,9 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import filters
-from dashboard.load import Package
-from tests.conftest import run_app
+from dashboard.core import filters
+from dashboard.core.package import Package
+from tests.helpers import run_app
 
 PAGE = "app_pages/data.py"
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import run_app
+from tests.helpers import run_app
 
 PAGE = "app_pages/map.py"
 

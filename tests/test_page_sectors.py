@@ -10,9 +10,9 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from dashboard.charts import sectors as sc
-from dashboard.i18n import t
-from tests.conftest import APP, qp, send_selection, share_link
+from dashboard.present.i18n import t
+from dashboard.views import sectors as sc
+from tests.helpers import APP, qp, send_selection, share_link
 
 PAGE = "app_pages/sectors.py"
 BREAKDOWN = "sectors_breakdown"

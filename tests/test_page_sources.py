@@ -13,8 +13,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from dashboard import highlight as hl
-from tests.conftest import APP, ROOT, qp, run_app, share_link
+from dashboard.views import sources as hl
+from tests.helpers import APP, ROOT, qp, run_app, share_link
 
 PAGE = "app_pages/sources.py"
 TAB = "sources_tab"

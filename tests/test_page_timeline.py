@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.charts import timeline as tl
-from tests.conftest import APP, send_selection
+from dashboard.views import timeline as tl
+from tests.helpers import APP, send_selection
 
 PAGE = "app_pages/timeline.py"
 

@@ -13,11 +13,12 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from dashboard import filters
-from dashboard.filters import FilterState, Notice, Options
-from dashboard.load import Package, load_package
-from dashboard.synth import synthesize
-from tests.conftest import ROOT
+from benchmarks.synth import synthesize
+from dashboard.core import filters
+from dashboard.core.filters import FilterState, Notice, Options
+from dashboard.core.load import load_package
+from dashboard.core.package import Package
+from tests.helpers import ROOT
 
 SETTINGS = settings(
     max_examples=60,

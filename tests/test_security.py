@@ -1,7 +1,7 @@
 """Security pass over the dashboard's source: no raw HTML at all, and every text that
 Streamlit renders as markdown is either a catalogue label or escaped with ``ui.md``.
 
-The markdown check reads the AST of ``app.py``, ``ui.py`` and every page. An argument of
+The markdown check reads the AST of ``app.py``, the ``ui`` package and every page. An argument of
 ``st.markdown``/``write``/``caption``/``info``/``warning``/``error``/``success``/``toast``/
 ``title``/``header``/``subheader`` (or a ``help=`` tooltip) is *safe* when it is built only
 from:
@@ -31,7 +31,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 PACKAGE = ROOT / "dashboard"
 RENDERED = {
@@ -68,15 +68,19 @@ REVIEWED: dict[tuple[str, str], str] = {
     ): "e.url comes from charts.timeline.safe_url: http(s) only, no spaces, parentheses "
     "percent-encoded (pinned by test_safe_url_makes_link_targets_inert)",
     (
-        "ui.py",
+        "ui/widgets.py",
         'f"[{md(url)}]({target})" if target else md(url)',
-    ): "target is links.safe_url(url): http(s) only, no spaces, parentheses percent-encoded "
+    ): "target is labels.safe_url(url): http(s) only, no spaces, parentheses percent-encoded "
     "(pinned by test_safe_url_makes_link_targets_inert); the text goes through md",
 }
 
 
 def checked_files() -> list[Path]:
-    return [PACKAGE / "app.py", PACKAGE / "ui.py", *sorted((PACKAGE / "app_pages").glob("*.py"))]
+    return [
+        PACKAGE / "app.py",
+        *sorted((PACKAGE / "ui").glob("*.py")),
+        *sorted((PACKAGE / "app_pages").glob("*.py")),
+    ]
 
 
 def dotted(node: ast.AST) -> str:
@@ -122,11 +126,19 @@ def module(path: Path) -> Module:
 
 
 def module_path(name: str) -> Path | None:
-    """The file of a dashboard module (``dashboard.charts.timeline``), if it is one."""
+    """The file of a dashboard module (``dashboard.views.timeline``), if it is one."""
     spec = importlib.util.find_spec(name) if name.startswith("dashboard") else None
     if spec is None or spec.origin is None or not spec.origin.endswith(".py"):
         return None
     return Path(spec.origin)
+
+
+def callee(call: ast.Call) -> str:
+    """The dotted name of the function a call runs: for ``ctx.cached(f, ...)`` (the one cache,
+    ``core.cache``), ``f``, whose result it returns."""
+    if isinstance(call.func, ast.Attribute) and call.func.attr == "cached" and call.args:
+        return dotted(call.args[0])
+    return dotted(call.func)
 
 
 def parents(tree: ast.AST) -> dict[ast.AST, ast.AST]:
@@ -427,7 +439,7 @@ class Checker:
         ]
         if len(values) != 1 or not isinstance(values[0], ast.Call):
             return None
-        func = self.resolve(dotted(values[0].func))
+        func = self.resolve(callee(values[0]))
         if func is None or func[1].returns is None:
             return None
         return ast.unparse(func[1].returns).rsplit(".", 1)[-1]
@@ -455,7 +467,7 @@ class Checker:
         # The escaper handed over: the callee escapes what it inserts.
         if any(dotted(a) in ESCAPERS for a in [*node.args, *(k.value for k in node.keywords)]):
             return True
-        func = self.resolve(name)
+        func = self.resolve(callee(node))
         if func is None:
             return False
         mod, fdef = func
@@ -492,6 +504,8 @@ class Checker:
         for node in mod.tree.body:
             if isinstance(node, ast.FunctionDef) and node.name == fname:
                 return mod, node
+        if fname in mod.imports:  # a name the module re-exports (``dashboard.ui``)
+            return Checker(mod).resolve(fname)
         return None
 
 
@@ -640,8 +654,8 @@ def test_no_raw_html_anywhere_in_the_package() -> None:
     "path", checked_files(), ids=lambda p: str(p.relative_to(PACKAGE)) if isinstance(p, Path) else p
 )
 def test_markdown_text_is_escaped_or_a_label(path: Path) -> None:
-    """Every text rendered as markdown in the app, its pages and ui.py is a catalogue label,
-    a constant, or passes through ui.md."""
+    """Every text rendered as markdown in the app, its pages and the ui package is a
+    catalogue label, a constant, or passes through ui.md."""
     found = offenders(path)
     assert found == [], "\n".join(map(str, found))
 
@@ -654,7 +668,7 @@ def test_reviewed_spans_still_exist() -> None:
 
 def test_safe_url_makes_link_targets_inert() -> None:
     """The link target the timeline puts in markdown is http(s) and cannot close the link."""
-    from dashboard.charts.timeline import safe_url
+    from dashboard.views.timeline import safe_url
 
     for bad in (
         "javascript:alert(1)",
@@ -677,7 +691,7 @@ def test_safe_url_makes_link_targets_inert() -> None:
 SAMPLE = """
 import streamlit as st
 from dashboard import ui
-from dashboard.i18n import format_number, t
+from dashboard.present.i18n import format_number, t
 
 LABEL = "fixed"
 
@@ -736,7 +750,11 @@ def bad(ctx, rec, n: str):
 def test_checker_tells_escaped_from_raw() -> None:
     """The checker passes escaped and label-only text and catches each raw insertion."""
     path = PACKAGE / "app_pages" / "__security_sample__.py"
-    imports = {"ui": "dashboard.ui", "t": "dashboard.i18n.t", "format_number": "x.format_number"}
+    imports = {
+        "ui": "dashboard.ui",
+        "t": "dashboard.present.i18n.t",
+        "format_number": "x.format_number",
+    }
     _MODULES[path] = Module(path, ast.parse(SAMPLE), SAMPLE, imports)
     try:
         found = offenders(path)

@@ -8,9 +8,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard import model, views
-from dashboard.load import DataError, load_package
-from dashboard.synth import synthesize, write_package
+from benchmarks.synth import main as synth_main
+from benchmarks.synth import synthesize, write_package
+from dashboard.cli import main
+from dashboard.core import derived as views
+from dashboard.core import model
+from dashboard.core.load import load_package
+from dashboard.core.package import DataError
 
 
 @pytest.fixture(scope="module")
@@ -94,3 +98,28 @@ def test_zero_events_is_refused() -> None:
     """A package needs at least one event."""
     with pytest.raises(ValueError, match="at least 1"):
         synthesize(0)
+
+
+def test_synth_writes_a_valid_package(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`synth N OUT_DIR` writes a package that `validate` accepts."""
+    out = tmp_path / "synth"
+    assert synth_main(["40", str(out), "--seed", "3"]) == 0
+    assert "synthetic package of 40 events" in capsys.readouterr().out
+    assert main(["validate", str(out)]) == 0
+    assert "40 events" in capsys.readouterr().out
+
+
+def test_synth_refuses_to_overwrite(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A non-empty folder is left alone unless --force is given."""
+    (tmp_path / "keep.txt").write_text("mine", encoding="utf-8")
+    assert synth_main(["5", str(tmp_path)]) == 1
+    assert "not empty" in capsys.readouterr().out
+    assert not (tmp_path / "events.csv").exists()
+    assert synth_main(["5", str(tmp_path), "--force"]) == 0
+    assert (tmp_path / "keep.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_synth_refuses_zero_events(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """N must be at least 1."""
+    assert synth_main(["0", str(tmp_path / "x")]) == 1
+    assert "at least 1" in capsys.readouterr().out

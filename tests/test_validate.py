@@ -19,8 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.__main__ import main
-from dashboard.load import DataError, Problem, load_package
+from dashboard.cli import main
+from dashboard.core.load import load_package
+from dashboard.core.package import DataError, Problem
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -10,8 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard import views
-from dashboard.load import Package, load_package
+from dashboard.core import derived as views
+from dashboard.core.load import load_package
+from dashboard.core.package import Package
 
 
 @pytest.fixture(scope="module")

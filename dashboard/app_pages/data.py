@@ -8,9 +8,11 @@ from typing import Literal
 import pandas as pd
 import streamlit as st
 
-from dashboard import export, filters, ui
-from dashboard.i18n import format_number
-from dashboard.load import Package
+from dashboard import ui
+from dashboard.core import filters
+from dashboard.core.package import Package
+from dashboard.present.i18n import format_number
+from dashboard.views import export
 
 MAX_ROWS = 1000
 WIDTHS: dict[str, Literal["medium", "large"] | int] = {
@@ -35,11 +37,10 @@ def _maker(fmt: str, pkg: Package, events: Callable[[], pd.DataFrame], lang: str
     return lambda: export.render(fmt, export.events_frame(pkg, events(), lang), pkg, lang, query)
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _table(key: tuple[object, ...], lang: str, _ctx: ui.Context) -> pd.DataFrame:
-    """The first rows of the view, readable, once per view and language (never mutated)."""
-    head = _ctx.events_head(MAX_ROWS)
-    return export.readable(export.events_frame(_ctx.pkg, head, lang), lang)
+def _table(ctx: ui.Context) -> pd.DataFrame:
+    """The first rows of the view, readable (``ctx.cached``; never mutated)."""
+    head = ctx.events_head(MAX_ROWS)
+    return export.readable(export.events_frame(ctx.pkg, head, ctx.lang), ctx.lang)
 
 
 def body(ctx: ui.Context) -> None:
@@ -50,7 +51,7 @@ def body(ctx: ui.Context) -> None:
     st.caption(t("data_count", n=n, total=total))
     if shown > MAX_ROWS:
         st.caption(t("data_capped", n=format_number(MAX_ROWS, lang), total=n))
-    table = _table(ctx.key, lang, ctx)
+    table = ctx.cached(_table)
     names = [str(c) for c in table.columns]
     config = {c: st.column_config.Column(t(f"data_col_{c}"), width=WIDTHS.get(c)) for c in names}
     height = 38 + 35 * min(len(table), 15)
@@ -79,4 +80,10 @@ def body(ctx: ui.Context) -> None:
     st.code(cite, language=None, wrap_lines=True)
 
 
-ui.run_page(body, "nav_data", "data")
+def render() -> None:
+    """Draw the page (Streamlit runs this file as the page; tests import ``render``)."""
+    ui.run_page(body, "nav_data", "data")
+
+
+if __name__ == "__main__":
+    render()

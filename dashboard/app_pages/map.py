@@ -7,8 +7,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard import maps, ui
-from dashboard.i18n import format_number, format_span
+from dashboard import ui
+from dashboard.present.i18n import format_number, format_span
+from dashboard.views import map as maps
 
 DECK = "map_deck"
 
@@ -24,9 +25,8 @@ def _on_select() -> None:
 PER_ROW = ("event_id", "place_id")  # what the map reads of every row of a view
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
-def _build(key: tuple[Any, ...], _ctx: ui.Context, opts: maps.MapOptions) -> Any:
-    """Legs, layer data and deck for one view, keyed on plain values (never mutate)."""
+def _build(_ctx: ui.Context, opts: maps.MapOptions) -> Any:
+    """Legs, layer data and deck for one view and options (``ctx.cached``; never mutate)."""
     names = ui.labels(_ctx.pkg, opts.lang)
     return maps.journey_map(
         _ctx.pkg,
@@ -94,7 +94,7 @@ def body(ctx: ui.Context) -> None:
         theme=theme,
         style=maps.STYLE_URLS[theme] if static else None,
     )
-    legs, data, deck = _build(ctx.key, ctx, opts)
+    legs, data, deck = ctx.cached(_build, opts)
     names = ui.labels(ctx.pkg, ctx.lang)["place"]
 
     left.pydeck_chart(
@@ -138,4 +138,10 @@ def body(ctx: ui.Context) -> None:
     _numbered(ctx, "map_twin_hq", maps.hq_lines(data, ctx.lang))
 
 
-ui.run_page(body, "nav_map", "map")
+def render() -> None:
+    """Draw the page (Streamlit runs this file as the page; tests import ``render``)."""
+    ui.run_page(body, "nav_map", "map")
+
+
+if __name__ == "__main__":
+    render()

@@ -8,8 +8,10 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from dashboard import facts, filters, ui
-from dashboard.i18n import format_date, format_number, format_span, t
+from dashboard import ui
+from dashboard.core import filters
+from dashboard.present.i18n import format_date, format_number, format_span, t
+from dashboard.views import overview as facts
 
 MAX_KEY_FACTS = 12  # the first ones by date; the Timeline shows them all
 MAX_LEGS = 20  # the first legs; the Map lists them all
@@ -34,10 +36,9 @@ class Overview:
     n_legs: int
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _overview(key: tuple[object, ...], lang: str, _ctx: ui.Context) -> Overview:
-    """Everything the page shows for one view and language, computed once (never mutated)."""
-    pkg, ctx = _ctx.pkg, _ctx
+def _overview(ctx: ui.Context) -> Overview:
+    """Everything the page shows for one view and language (``ctx.cached``; never mutated)."""
+    pkg, lang = ctx.pkg, ctx.lang
     conflicts = ui.conflicts(pkg)
     key_facts = ctx.events_where("key_fact")
     cards = []
@@ -114,50 +115,62 @@ def _more(ctx: ui.Context, label: str, n: int, page: str, nav: str, icon: str) -
     )
 
 
-ctx = ui.context()
-ui.show_notices(ctx.lang)
-pkg, lang = ctx.pkg, ctx.lang
-st.title(ui.md(pkg.text("title", lang)))
-span = facts.visit_span(pkg)
-if span is not None:
-    st.caption(
-        ctx.t("overview_dates", span=format_span(*span, "day", lang), n_sources=len(pkg["sources"]))
-    )
-st.write(ui.md(pkg.text("description", lang)))
-ui.share_box(ctx, "")
+def render() -> None:
+    """Draw the page (Streamlit runs this file as the page; tests import ``render``)."""
+    ctx = ui.context()
+    ui.show_notices(ctx.lang)
+    pkg, lang = ctx.pkg, ctx.lang
+    st.title(ui.md(pkg.text("title", lang)))
+    span = facts.visit_span(pkg)
+    if span is not None:
+        st.caption(
+            ctx.t(
+                "overview_dates",
+                span=format_span(*span, "day", lang),
+                n_sources=len(pkg["sources"]),
+            )
+        )
+    st.write(ui.md(pkg.text("description", lang)))
+    ui.share_box(ctx, "")
 
-if not ctx.selection.event_ids:
-    ui.empty_state(ctx)
-    st.stop()
+    if not ctx.selection.event_ids:
+        ui.empty_state(ctx)
+        return
 
-if not ctx.state.is_empty:
-    st.caption(
-        ctx.t("overview_filtered", n=len(ctx.selection.event_ids), total=ctx.selection.all_events)
-    )
-view = _overview(ctx.key, lang, ctx)
-cols = [*st.columns(4), *st.columns(4)[:3]]
-with_help = {"days", "sites", "sectors", "disagreements"}
-for column, (key, value) in zip(cols, vars(view.figures).items(), strict=True):
-    column.metric(
-        ctx.t(f"metric_{key}"),
-        format_number(value, lang),
-        border=True,
-        help=ctx.t(f"metric_{key}_help") if key in with_help else None,
-    )
+    if not ctx.state.is_empty:
+        st.caption(
+            ctx.t(
+                "overview_filtered", n=len(ctx.selection.event_ids), total=ctx.selection.all_events
+            )
+        )
+    view = ctx.cached(_overview)
+    cols = [*st.columns(4), *st.columns(4)[:3]]
+    with_help = {"days", "sites", "sectors", "disagreements"}
+    for column, (key, value) in zip(cols, vars(view.figures).items(), strict=True):
+        column.metric(
+            ctx.t(f"metric_{key}"),
+            format_number(value, lang),
+            border=True,
+            help=ctx.t(f"metric_{key}_help") if key in with_help else None,
+        )
 
-left, right = st.columns([3, 2], gap="large")
-with left:
-    st.subheader(ctx.t("key_facts"))
-    _cards(ctx, view.cards)
-    if view.n_key_facts > MAX_KEY_FACTS:
-        more = view.n_key_facts - MAX_KEY_FACTS
-        _more(ctx, "key_facts_more", more, "app_pages/timeline.py", "nav_timeline",
-              ":material/timeline:")  # fmt: skip
-with right:
-    st.subheader(ctx.t("itinerary"))
-    if not view.legs:
-        st.caption(ctx.t("itinerary_none"))
-    st.markdown("\n".join(f"1. {ui.md(line)}" for line in view.legs))
-    if view.n_legs > MAX_LEGS:
-        _more(ctx, "itinerary_more", view.n_legs - MAX_LEGS, "app_pages/map.py", "nav_map",
-              ":material/map:")  # fmt: skip
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        st.subheader(ctx.t("key_facts"))
+        _cards(ctx, view.cards)
+        if view.n_key_facts > MAX_KEY_FACTS:
+            more = view.n_key_facts - MAX_KEY_FACTS
+            _more(ctx, "key_facts_more", more, "app_pages/timeline.py", "nav_timeline",
+                  ":material/timeline:")  # fmt: skip
+    with right:
+        st.subheader(ctx.t("itinerary"))
+        if not view.legs:
+            st.caption(ctx.t("itinerary_none"))
+        st.markdown("\n".join(f"1. {ui.md(line)}" for line in view.legs))
+        if view.n_legs > MAX_LEGS:
+            _more(ctx, "itinerary_more", view.n_legs - MAX_LEGS, "app_pages/map.py", "nav_map",
+                  ":material/map:")  # fmt: skip
+
+
+if __name__ == "__main__":
+    render()

@@ -7,8 +7,9 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard import filters, ui
-from dashboard.charts import sectors as sc
+from dashboard import ui
+from dashboard.core import filters
+from dashboard.views import sectors as sc
 
 BREAKDOWN = "sectors_breakdown"
 
@@ -32,22 +33,17 @@ def _query(ctx: ui.Context) -> sc.Query:
 
 # One cache per section, so that a view builds only the sections a reader opens: at a million
 # events the four together took 605 ms for a new view (docs/performance.md). Not mutated.
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _breakdown_of(
-    key: tuple[object, ...], measure: sc.Measure, lang: str, _ctx: ui.Context
-) -> sc.Chart:
-    return sc.breakdown_chart(_ctx.pkg, _query(_ctx), ui.labels(_ctx.pkg, lang), lang, measure)
+def _breakdown_of(ctx: ui.Context, measure: sc.Measure) -> sc.Chart:
+    return sc.breakdown_chart(ctx.pkg, _query(ctx), ctx.names, ctx.lang, measure)
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _chart_of(key: tuple[object, ...], tab: str, lang: str, _ctx: ui.Context) -> sc.Chart:
+def _chart_of(ctx: ui.Context, tab: str) -> sc.Chart:
     build = sc.outlets_chart if tab == "outlets" else sc.items_chart
-    return build(_ctx.pkg, _query(_ctx), ui.labels(_ctx.pkg, lang), lang)
+    return build(ctx.pkg, _query(ctx), ctx.names, ctx.lang)
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _places_of(key: tuple[object, ...], lang: str, _ctx: ui.Context) -> Mapping[str, sc.Chart]:
-    return sc.places_charts(_ctx.pkg, _query(_ctx), ui.labels(_ctx.pkg, lang), lang)
+def _places_of(ctx: ui.Context) -> Mapping[str, sc.Chart]:
+    return sc.places_charts(ctx.pkg, _query(ctx), ctx.names, ctx.lang)
 
 
 def _show(ctx: ui.Context, chart: sc.Chart, twin: str, clickable: bool = False) -> None:
@@ -91,26 +87,26 @@ def _breakdown(ctx: ui.Context) -> None:
             icon=":material/filter_alt_off:",
         )
     m = measure if measure in sc.MEASURES else "events"
-    _show(ctx, _breakdown_of(ctx.key, m, ctx.lang, ctx), "sectors_twin_breakdown", clickable=True)
+    _show(ctx, ctx.cached(_breakdown_of, m), "sectors_twin_breakdown", clickable=True)
 
 
 def _outlets(ctx: ui.Context) -> None:
     st.subheader(ctx.t("sectors_sources_title"))
     st.caption(ctx.t("sectors_sources_how"))
-    _show(ctx, _chart_of(ctx.key, "outlets", ctx.lang, ctx), "sectors_twin_outlets")
+    _show(ctx, ctx.cached(_chart_of, "outlets"), "sectors_twin_outlets")
 
 
 def _places(ctx: ui.Context) -> None:
     st.subheader(ctx.t("sectors_places_title"))
     st.caption(ctx.t("sectors_places_how"))
     sub = st.toggle(ctx.t("sectors_places_sub"), key="sectors_places_sub", persist_state="session")
-    _show(ctx, _places_of(ctx.key, ctx.lang, ctx)["sub" if sub else "top"], "sectors_twin_places")
+    _show(ctx, ctx.cached(_places_of)["sub" if sub else "top"], "sectors_twin_places")
 
 
 def _items(ctx: ui.Context) -> None:
     st.subheader(ctx.t("sectors_items_title"))
     st.caption(ctx.t("sectors_items_how"))
-    items = _chart_of(ctx.key, "items", ctx.lang, ctx)
+    items = ctx.cached(_chart_of, "items")
     st.markdown(":material/lightbulb: " + ui.md(items.takeaway))
     if items.notes:
         st.caption(ui.md(" ".join(items.notes)))
@@ -147,4 +143,10 @@ def body(ctx: ui.Context) -> None:
         TABS[chosen](ctx)
 
 
-ui.run_page(body, "nav_sectors", "sectors", TABSET)
+def render() -> None:
+    """Draw the page (Streamlit runs this file as the page; tests import ``render``)."""
+    ui.run_page(body, "nav_sectors", "sectors", TABSET)
+
+
+if __name__ == "__main__":
+    render()

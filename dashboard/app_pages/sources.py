@@ -7,19 +7,14 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard import highlight as hl
-from dashboard import ui, views
-from dashboard.i18n import format_number
-from dashboard.load import Package
+from dashboard import ui
+from dashboard.core import derived as views
+from dashboard.present.i18n import format_number
+from dashboard.views import sources as hl
 
 MAX_ROWS = hl.MAX_ROWS
 MAX_PILLS = 30  # event choices under a document
 WIDE = ("quote", "supports", "fact", "sources", "title")  # the rest stay narrow
-
-
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _corroboration(path: str, version: int, _pkg: Package) -> pd.DataFrame:
-    return views.corroboration(_pkg)
 
 
 def _query(ctx: ui.Context) -> hl.SourcesQuery:
@@ -27,47 +22,36 @@ def _query(ctx: ui.Context) -> hl.SourcesQuery:
     return hl.SourcesQuery(sel.event_ids, sel.item_ids, ctx.state.event, ctx.state.sources)
 
 
-# The parts of a view are cached apart, each computed when its tab or fold first shows
-# (hl.SourcesQuery). They all read the view's evidence rows, kept for the last two views
-# only: at a million events one view's rows can take tens of megabytes. Never mutated.
-@st.cache_resource(show_spinner=False, max_entries=2)
-def _evidence_of(key: tuple[object, ...], event: str | None, _ctx: ui.Context) -> pd.DataFrame:
-    return _query(_ctx).evidence(_ctx.pkg)
+# The parts of a view are cached apart (``ctx.cached``), each computed when its tab or fold
+# first shows (hl.SourcesQuery); ``event`` is the selected event. Never mutated.
+def _evidence_of(ctx: ui.Context, event: str | None) -> pd.DataFrame:
+    return _query(ctx).evidence(ctx.pkg)
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _view(
-    key: tuple[object, ...], event: str | None, lang: str, _ctx: ui.Context
-) -> hl.SourcesView:
-    evidence = _evidence_of(key, event, _ctx)
-    return hl.sources_view(_ctx.pkg, _query(_ctx), evidence, lang)
+def _view(ctx: ui.Context, event: str | None) -> hl.SourcesView:
+    evidence = ctx.cached(_evidence_of, event)
+    return hl.sources_view(ctx.pkg, _query(ctx), evidence, ctx.lang)
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _seed_of(
-    key: tuple[object, ...], event: str | None, lang: str, source_id: str, _ctx: ui.Context
-) -> hl.SeedView:
-    evidence = _evidence_of(key, event, _ctx)
-    disputed = _query(_ctx).at_event(ui.conflicts(_ctx.pkg))
-    return hl.seed_view(_ctx.pkg, source_id, evidence, lang, disputed)
+def _seed_of(ctx: ui.Context, event: str | None, source_id: str) -> hl.SeedView:
+    evidence = ctx.cached(_evidence_of, event)
+    disputed = _query(ctx).at_event(ui.conflicts(ctx.pkg))
+    return hl.seed_view(ctx.pkg, source_id, evidence, ctx.lang, disputed)
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _part_of(
-    key: tuple[object, ...], event: str | None, lang: str, part: str, _ctx: ui.Context
-) -> hl.Cut:
+def _part_of(ctx: ui.Context, event: str | None, part: str) -> hl.Cut:
     """The table of the tab ``part``: external, corroboration or conflicts."""
-    pkg, query = _ctx.pkg, _query(_ctx)
+    pkg, query = ctx.pkg, _query(ctx)
     if part == "external":
-        return hl.external_part(pkg, _evidence_of(key, event, _ctx), lang)
+        return hl.external_part(pkg, ctx.cached(_evidence_of, event), ctx.lang)
     if part == "corroboration":
-        corroboration = _corroboration(str(pkg.path), id(pkg), pkg)
-        return hl.corroboration_part(pkg, query, corroboration, lang)
-    return hl.conflicts_part(pkg, query, ui.conflicts(pkg), lang)
+        corroboration = pkg.memo.get(views.corroboration, inputs=(pkg,))
+        return hl.corroboration_part(pkg, query, corroboration, ctx.lang)
+    return hl.conflicts_part(pkg, query, ui.conflicts(pkg), ctx.lang)
 
 
 def _part(ctx: ui.Context, part: str) -> hl.Cut:
-    return _part_of(ctx.key, ctx.state.event, ctx.lang, part, ctx)
+    return ctx.cached(_part_of, ctx.state.event, part)
 
 
 def _table(ctx: ui.Context, frame: pd.DataFrame, empty: str, total: int = 0) -> None:
@@ -137,7 +121,7 @@ def _seeds(ctx: ui.Context, view: hl.SourcesView) -> None:
         if fold.open:
             with fold:
                 sid = row["source_id"]
-                _seed(ctx, row, _seed_of(ctx.key, ctx.state.event, ctx.lang, sid, ctx))
+                _seed(ctx, row, ctx.cached(_seed_of, ctx.state.event, sid))
 
 
 def _source_list(ctx: ui.Context, view: hl.SourcesView) -> None:
@@ -187,7 +171,7 @@ TABSET = ui.TabSet("sources_tab", tuple(TABS), "sources_tab_{tab}")  # tab={id} 
 
 def body(ctx: ui.Context) -> None:
     t, event = ctx.t, ctx.state.event
-    view = _view(ctx.key, event, ctx.lang, ctx)
+    view = ctx.cached(_view, event)
     st.write(t("sources_intro"))
     st.caption(view.summary)
     if event:
@@ -198,4 +182,10 @@ def body(ctx: ui.Context) -> None:
         TABS[chosen](ctx, view)
 
 
-ui.run_page(body, "nav_sources", "sources", TABSET)
+def render() -> None:
+    """Draw the page (Streamlit runs this file as the page; tests import ``render``)."""
+    ui.run_page(body, "nav_sources", "sources", TABSET)
+
+
+if __name__ == "__main__":
+    render()

@@ -10,38 +10,33 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import ui
-from dashboard.charts import timeline as tl
-from dashboard.i18n import format_number
+from dashboard.present.i18n import format_number
+from dashboard.views import timeline as tl
 
 CHART = "timeline_chart"
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _figure(key: tuple[object, ...], _ctx: ui.Context, _events: pd.DataFrame) -> tl.Figure:
-    """Built once per (package, events, language, dates, selection); never mutated."""
-    opts = tl.TimelineOptions(_ctx.lang, _ctx.state.date_from, _ctx.state.date_to, _ctx.state.event)
-    return tl.timeline_figure(_ctx.pkg, _events, ui.conflicts(_ctx.pkg), opts)
+def _figure(ctx: ui.Context, event: str | None) -> tl.Figure:
+    """The chart of the view with ``event`` selected (``ctx.cached``; never mutated)."""
+    opts = tl.TimelineOptions(ctx.lang, ctx.state.date_from, ctx.state.date_to, event)
+    return tl.timeline_figure(ctx.pkg, _drawn(ctx), ui.conflicts(ctx.pkg), opts)
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _twin(
-    key: tuple[object, ...], _ctx: ui.Context, _events: pd.DataFrame
-) -> tuple[pd.DataFrame, str]:
-    """The table and the written summary, once per view (never mutated)."""
-    summary = tl.summary(_events, ui.conflicts(_ctx.pkg), _ctx.lang)
-    return tl.table(_ctx.pkg, _events, _ctx.lang), summary
+def _drawn(ctx: ui.Context) -> pd.DataFrame:
+    """The view's events the chart draws: the first ones only, since copying every row of
+    a big view to draw a few hundred is wasted."""
+    return ctx.events_head(tl.MAX_EVENTS)
 
 
-@st.cache_resource(show_spinner=False, max_entries=256)
-def _detail_of(
-    pkg_key: object, event_id: str, lang: str, _ctx: ui.Context
-) -> tl.EventDetail | None:
-    return tl.event_detail(_ctx.pkg, event_id, lang)
+def _twin(ctx: ui.Context) -> tuple[pd.DataFrame, str]:
+    """The table and the written summary of the view (``ctx.cached``; never mutated)."""
+    events = _drawn(ctx)
+    summary = tl.summary(events, ui.conflicts(ctx.pkg), ctx.lang)
+    return tl.table(ctx.pkg, events, ctx.lang), summary
 
 
-def _pkg_key(ctx: ui.Context) -> tuple[str, int]:
-    """The loaded package (a reloaded package is a new object, so caches follow it)."""
-    return str(ctx.pkg.path), id(ctx.pkg)
+def _detail_of(ctx: ui.Context, event_id: str) -> tl.EventDetail | None:
+    return tl.event_detail(ctx.pkg, event_id, ctx.lang)
 
 
 def _on_select(
@@ -60,7 +55,7 @@ def _on_select(
 
 
 def _detail(ctx: ui.Context, event_id: str) -> None:
-    d = _detail_of(_pkg_key(ctx), event_id, ctx.lang, ctx)
+    d = ctx.cached(_detail_of, event_id)
     if d is None:
         return
     if event_id not in ctx.selection.event_ids:
@@ -113,8 +108,7 @@ def _detail(ctx: ui.Context, event_id: str) -> None:
 
 def body(ctx: ui.Context) -> None:
     st.caption(ctx.t("timeline_caption"))
-    # The first events only: copying every row of a big view to draw 300 is wasted.
-    events, total = ctx.events_head(tl.MAX_EVENTS), len(ctx.selection.event_ids)
+    events, total = _drawn(ctx), len(ctx.selection.event_ids)
     if events.empty:  # the filters keep cooperation items but no event
         ui.empty_state(ctx)
         if ctx.state.event:
@@ -128,17 +122,17 @@ def body(ctx: ui.Context) -> None:
                 total=format_number(total, ctx.lang),
             )
         )
-    key = (ctx.key, ctx.lang, ctx.state.event)  # the view's filters, dates included
-    figure = _figure(key, ctx, events)
+    figure = ctx.cached(_figure, ctx.state.event)
+    drawn = (ctx.view, ctx.lang, ctx.state.event)  # the view's filters, dates included
     ui.selectable_chart(
         figure.spec,
         CHART,
-        key,
+        drawn,
         lambda picked: _on_select(picked, figure.ids),
         height=figure.height,
         alt=ctx.t("timeline_chart_alt", n=len(events)),
     )
-    table, summary = _twin(key, ctx, events)
+    table, summary = ctx.cached(_twin)
     st.markdown(ui.md(summary))
     if ctx.state.event:
         _detail(ctx, ctx.state.event)
@@ -158,4 +152,10 @@ def body(ctx: ui.Context) -> None:
     )
 
 
-ui.run_page(body, "nav_timeline", "timeline")
+def render() -> None:
+    """Draw the page (Streamlit runs this file as the page; tests import ``render``)."""
+    ui.run_page(body, "nav_timeline", "timeline")
+
+
+if __name__ == "__main__":
+    render()

@@ -1,4 +1,4 @@
-"""The filter-latency harness of ``dashboard.bench`` sees every change, even a run shorter
+"""The filter-latency harness of ``benchmarks.bench`` sees every change, even a run shorter
 than a frame: on the floor page (one multiselect) the script runs in about 10 ms, and a
 harness reading the script-state attribute lost 3 or 4 changes in 20 there (React never
 committed 'running'). It runs in a subprocess: the bench drives Playwright's async API,
@@ -12,15 +12,15 @@ import sys
 
 import pytest
 
-from dashboard.bench import CHANGE_KINDS, LatencyRow, latency_table
-from tests.browser.conftest import ROOT, _need_chromium
+from benchmarks.bench import CHANGE_KINDS, LatencyRow, latency_table
+from tests.browser.helpers import ROOT, _need_chromium
 
 pytestmark = pytest.mark.browser
 
 SCRIPT = """
 import asyncio, json
 from dataclasses import asdict
-from dashboard.bench import filter_section
+from benchmarks.bench import filter_section
 rows = asyncio.run(filter_section(9, []))
 print(json.dumps([asdict(r) for r in rows]))
 """

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import Tab
+from tests.browser.helpers import Tab
 
 PAGES = ["/", "/timeline", "/map", "/sectors", "/sources", "/data"]
 

@@ -14,9 +14,10 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from dashboard import maps, views
-from dashboard.load import load_package
-from tests.browser.conftest import ROOT, SCREENSHOTS, Tab
+from dashboard.core import derived as views
+from dashboard.core.load import load_package
+from dashboard.views import map as maps
+from tests.browser.helpers import ROOT, SCREENSHOTS, Tab
 
 pytestmark = pytest.mark.browser
 # The deck's own canvas (pointer events, tooltips); the basemap's is under it.

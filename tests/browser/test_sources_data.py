@@ -14,9 +14,9 @@ import pandas as pd
 import pytest
 from playwright.sync_api import expect
 
-from dashboard import filters
-from dashboard.load import load_package
-from tests.browser.conftest import ROOT, Tab
+from dashboard.core import filters
+from dashboard.core.load import load_package
+from tests.browser.helpers import ROOT, Tab
 
 pytestmark = pytest.mark.browser
 

@@ -27,20 +27,21 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard import palette, views
-from dashboard.charts.echarts import esc, ids_of, item_ids, literal
-from dashboard.i18n import (
-    MONTHS_SHORT,
+from dashboard.core import derived as views
+from dashboard.core.package import Package
+from dashboard.present import palette
+from dashboard.present.echarts import esc, ids_of, item_ids, literal
+from dashboard.present.i18n import (
     as_lang,
     catalogue,
     col,
     format_date,
+    format_day_month,
     format_month,
     format_span,
     t,
 )
-from dashboard.links import safe_url
-from dashboard.load import Package
+from dashboard.present.links import safe_url
 
 DAY = pd.Timedelta(days=1)
 MAX_EVENTS = 1500  # marks drawn at most; the page says when more were left out
@@ -85,7 +86,7 @@ def plural(key: str, n: int, lang: str, **kw: object) -> str:
 
 def event_sectors(pkg: Package) -> dict[str, tuple[str, ...]]:
     """``views.event_sector_ids`` of every event, built once per package."""
-    return pkg.derived("timeline.event_sectors", lambda: views.event_sector_ids(pkg))
+    return pkg.memo.get(views.event_sector_ids, inputs=(pkg,))
 
 
 def sector_names(pkg: Package, lang: str, full: bool = True) -> dict[str, str]:
@@ -153,7 +154,11 @@ def lane_of(pkg: Package, lang: str) -> dict[str, Lane]:
 
 def lane_order(pkg: Package, lang: str) -> dict[str, int]:
     """``_lane_order`` of the package's lanes in ``lang``, built once per package."""
-    return pkg.derived(("timeline.lane_order", lang), lambda: _lane_order(pkg, lane_of(pkg, lang)))
+    return pkg.memo.get(_lane_order_in, lang, inputs=(pkg,))
+
+
+def _lane_order_in(pkg: Package, lang: str) -> dict[str, int]:
+    return _lane_order(pkg, lane_of(pkg, lang))
 
 
 def _lane_order(pkg: Package, lanes: Mapping[str, Lane]) -> dict[str, int]:
@@ -395,7 +400,7 @@ def day_labels(x0: pd.Timestamp, n_days: int, lang: str) -> list[str]:
         if i % step:
             out.append("")
             continue
-        label = f"{d.day} {MONTHS_SHORT[as_lang(lang)][d.month - 1]}"
+        label = format_day_month(d, lang)
         if (d.year, d.month) != shown_month:
             label += f"\n{d.year}"
             shown_month = (d.year, d.month)

@@ -9,97 +9,32 @@ that lists every problem found (file, row, column, message). It never imports st
 from __future__ import annotations
 
 import csv
-import importlib
 import io
 import json
 import os
 import re
 import warnings
-from collections.abc import Callable, Hashable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
+import pandera.pandas as pandera
+import pyarrow as pa
+import pyarrow.compute as pc
 from pandera.errors import SchemaErrors
 
-from dashboard import model
+from dashboard.core import model, validate
+from dashboard.core.package import DESCRIPTOR, DataError, Package, Problem
 
-DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 ENV_VAR = "DASHBOARD_DATA"
-DESCRIPTOR = "datapackage.json"
 # Generous for a hand-edited CSV, small enough that a hostile file cannot exhaust memory.
 MAX_FILE_BYTES = 512 * 1024 * 1024
 # Below this size the csv module parses faster than Arrow starts up.
 SMALL_FILE_BYTES = 256 * 1024
-
-T = TypeVar("T")
-
-
-@dataclass(frozen=True, order=True)
-class Problem:
-    """One thing wrong with the package, located as precisely as possible."""
-
-    file: str
-    row: int | None
-    column: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = self.file
-        if self.row is not None:
-            where += f", row {self.row}"
-        if self.column:
-            where += f", column {self.column}"
-        return f"{where}: {self.message}"
-
-
-class DataError(Exception):
-    """The package could not be loaded; ``problems`` says everything that is wrong."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = sorted(set(problems), key=_problem_order)
-        super().__init__("\n".join(str(p) for p in self.problems))
-
-
-def _problem_order(p: Problem) -> tuple[str, int, str, str]:
-    return (p.file, p.row if p.row is not None else -1, p.column or "", p.message)
-
-
-@dataclass(frozen=True)
-class Package:
-    """A loaded, validated data package. Frames are shared: never mutate them."""
-
-    path: Path
-    meta: Mapping[str, Any]
-    tables: Mapping[str, pd.DataFrame]
-    seed_texts: Mapping[str, str] = field(default_factory=dict)
-    _derived: dict[Hashable, Any] = field(
-        default_factory=dict, init=False, repr=False, compare=False
-    )
-
-    def __getitem__(self, name: str) -> pd.DataFrame:
-        return self.tables[name]
-
-    def derived(self, key: Hashable, compute: Callable[[], T]) -> T:
-        """``compute()`` once per package and ``key``: for lookups derived from the whole
-        package (id -> sectors, lane order…) that pages would otherwise rebuild per view.
-        The frames never change, so neither do these; never mutate what this returns."""
-        if key not in self._derived:
-            self._derived[key] = compute()
-        return cast(T, self._derived[key])
-
-    @property
-    def title(self) -> str:
-        return str(self.meta.get("title", ""))
-
-    def text(self, key: str, lang: str) -> str:
-        """A metadata text (title, description) in the given language, English as fallback."""
-        value = self.meta.get(f"{key}_{lang}") if lang != "en" else None
-        return str(value if value else self.meta.get(key, ""))
 
 
 def resolve_data_dir(path: str | os.PathLike[str] | None = None) -> Path:
@@ -124,13 +59,8 @@ def _matches(pattern: str) -> Callable[[pd.Series], pd.Series]:
     regex = re.compile(pattern)
 
     def check(s: pd.Series) -> pd.Series:
-        try:
-            pa_ = importlib.import_module("pyarrow")
-            pc = importlib.import_module("pyarrow.compute")
-            found = pc.match_substring_regex(pa_.array(s.astype("string").array), pattern)
-            mask = np.asarray(found.fill_null(True).to_numpy(zero_copy_only=False), dtype=bool)
-        except ImportError:  # pragma: no cover - pyarrow comes with pandas and streamlit
-            mask = np.array([pd.isna(v) or bool(regex.match(str(v))) for v in s], dtype=bool)
+        found = pc.match_substring_regex(pa.array(s.astype("string").array), regex.pattern)
+        mask = np.asarray(found.fill_null(True).to_numpy(zero_copy_only=False), dtype=bool)
         return pd.Series(mask, index=s.index)
 
     return check
@@ -141,7 +71,7 @@ def _is_iso_date(s: pd.Series) -> pd.Series:
     return parsed.notna() | s.isna()
 
 
-def _column(f: model.Field) -> pa.Column:
+def _column(f: model.Field) -> pandera.Column:
     """The pandera column for one field.
 
     Text columns are read as pandas ``string`` by ``_read_csv``; their dtype is not checked
@@ -149,29 +79,29 @@ def _column(f: model.Field) -> pa.Column:
     together). Numbers are coerced by pandera, which is what reports "'north' is not a
     valid number"; dates and booleans stay text until their checks have passed.
     """
-    checks: list[pa.Check] = []
+    checks: list[pandera.Check] = []
     if f.enum is not None:
-        checks.append(pa.Check.isin(list(f.enum), error=f"must be one of {', '.join(f.enum)}"))
+        checks.append(pandera.Check.isin(list(f.enum), error=f"must be one of {', '.join(f.enum)}"))
     if f.pattern is not None:
-        checks.append(pa.Check(_matches(f.pattern), error=f"must match {f.pattern}"))
+        checks.append(pandera.Check(_matches(f.pattern), error=f"must match {f.pattern}"))
     if f.minimum is not None:
-        checks.append(pa.Check.ge(f.minimum, error=f"must be at least {f.minimum:g}"))
+        checks.append(pandera.Check.ge(f.minimum, error=f"must be at least {f.minimum:g}"))
     if f.maximum is not None:
-        checks.append(pa.Check.le(f.maximum, error=f"must be at most {f.maximum:g}"))
+        checks.append(pandera.Check.le(f.maximum, error=f"must be at most {f.maximum:g}"))
     dtype: Any = None
     coerce = False
     if f.type == "date":
         # Checked as text first, so that '2025/06/01' or '25 June' are refused rather than
         # guessed; converted after validation.
-        checks.append(pa.Check(_matches(_DATE_RE), error="must be a date YYYY-MM-DD"))
-        checks.append(pa.Check(_is_iso_date, error="must be a real calendar date"))
+        checks.append(pandera.Check(_matches(_DATE_RE), error="must be a date YYYY-MM-DD"))
+        checks.append(pandera.Check(_is_iso_date, error="must be a real calendar date"))
     elif f.type == "boolean":
-        checks.append(pa.Check.isin(["true", "false"], error="must be true or false"))
+        checks.append(pandera.Check.isin(["true", "false"], error="must be true or false"))
     elif f.type == "integer":
         dtype, coerce = "Int64", True
     elif f.type == "number":
         dtype, coerce = "Float64", True
-    return pa.Column(
+    return pandera.Column(
         dtype,
         checks=checks,
         nullable=not f.required,
@@ -183,10 +113,10 @@ def _column(f: model.Field) -> pa.Column:
 
 
 @cache
-def pandera_schema(table_name: str) -> pa.DataFrameSchema:
+def pandera_schema(table_name: str) -> pandera.DataFrameSchema:
     """The pandera schema of one table, built once from ``model``."""
     table = model.TABLES_BY_NAME[table_name]
-    return pa.DataFrameSchema(
+    return pandera.DataFrameSchema(
         {f.name: _column(f) for f in table.fields},
         strict=True,
         unique=list(table.primary_key) if len(table.primary_key) > 1 else None,
@@ -260,7 +190,7 @@ def _parse_fast(raw: bytes) -> pd.DataFrame | None:
                 na_values=[""],
                 skip_blank_lines=False,
             )
-    except (ValueError, ImportError, OSError, MemoryError):  # ParserError is a ValueError
+    except (ValueError, OSError, MemoryError):  # ParserError is a ValueError
         return None
     if len(frame.columns) and frame.isna().all(axis=1).any():
         return None  # a blank line (or a row of empty cells, which _parse_exact handles)
@@ -272,7 +202,6 @@ def _one_chunk(frame: pd.DataFrame) -> pd.DataFrame:
     blocks (200 per column for a million events), and taking a few rows from a column of
     many blocks costs a pass over all of them: 36 ms for 300 rows of the events table, paid
     by every lookup of a view. Same values and dtypes."""
-    pa = importlib.import_module("pyarrow")
     whole = pa.Table.from_pandas(frame, preserve_index=False).combine_chunks()
     out: pd.DataFrame = whole.to_pandas()
     return out
@@ -446,8 +375,6 @@ def _read_seed_texts(base: Path, sources: pd.DataFrame, problems: list[Problem])
 
 def load_package(path: str | os.PathLike[str] | None = None) -> Package:
     """Load and validate a package; raise ``DataError`` listing every problem."""
-    from dashboard import validate  # validate imports Package from here
-
     base = resolve_data_dir(path)
     problems: list[Problem] = []
     meta = _read_descriptor(base, problems)

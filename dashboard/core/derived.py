@@ -12,9 +12,8 @@ from collections.abc import Collection
 import numpy as np
 import pandas as pd
 
-from dashboard.ids import isin
-from dashboard.load import Package
-from dashboard.validate import first_rows, group_codes, member_of
+from dashboard.core.ids import first_rows, group_codes, isin, member_of
+from dashboard.core.package import Package
 
 EARTH_RADIUS_KM = 6371.0088
 

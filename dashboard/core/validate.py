@@ -6,50 +6,20 @@ all, so one run reports every problem at once.
 
 from __future__ import annotations
 
-import importlib
 import re
-import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from dashboard import model
-from dashboard.load import DESCRIPTOR, Package, Problem
+from dashboard.core import model
+from dashboard.core.derived import conflicts
+from dashboard.core.ids import first_rows, group_codes, member_of
+from dashboard.core.package import DESCRIPTOR, Package, Problem
+from dashboard.core.quotes import normalise
 
 Rule = Callable[[Package, Mapping[str, str]], list[Problem]]
-
-_TYPOGRAPHIC = str.maketrans(
-    {
-        "\u2019": "'",
-        "\u2018": "'",
-        "\u02bc": "'",
-        "\u2032": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u00ab": '"',
-        "\u00bb": '"',
-        "\u201e": '"',
-        "\u00a0": " ",
-        "\u202f": " ",
-        "\u2009": " ",
-        "\u2013": "-",
-        "\u2014": "-",
-        "\u2011": "-",
-    }
-)
-_SPACE = re.compile(r"\s+")
-# Spaces French typography puts inside guillemets: after folding them to '"', drop any
-# whitespace around a quote mark.
-_QUOTE_SPACE = re.compile(r'\s*"\s*')
-
-
-def normalise(text: str) -> str:
-    """Fold what differs between a quote and its source but not in meaning."""
-    text = unicodedata.normalize("NFC", text).translate(_TYPOGRAPHIC)
-    text = _QUOTE_SPACE.sub('"', text)
-    return _SPACE.sub(" ", text).strip().casefold()
 
 
 def _report(
@@ -79,34 +49,6 @@ def _report(
     ]
 
 
-_SMALL_LOOKUP = 1_000
-
-
-def member_of(values: pd.Series, known: pd.Series) -> pd.Series:
-    """``values.isin(known)``, fast for millions of strings on both sides.
-
-    pandas' own ``isin`` on Arrow-backed strings builds the lookup set in a Python loop,
-    which takes seconds for a million known ids; Arrow's ``is_in`` takes milliseconds.
-    """
-    known = known.dropna()
-    if len(values) <= _SMALL_LOOKUP and len(known) <= _SMALL_LOOKUP:
-        lookup = set(known.tolist())
-        found = [isinstance(v, str) and v in lookup for v in values.tolist()]
-        return pd.Series(found, index=values.index, dtype=bool)
-    try:
-        pa = importlib.import_module("pyarrow")
-        pc = importlib.import_module("pyarrow.compute")
-        found = pc.is_in(
-            pa.array(values.astype("string").array),
-            value_set=pa.array(known.astype("string").array),
-            skip_nulls=True,
-        )
-        mask = np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
-    except ImportError:  # pragma: no cover - pyarrow comes with pandas and streamlit
-        mask = pd.Index(known.unique()).get_indexer(values) >= 0
-    return pd.Series(mask, index=values.index)
-
-
 Message = Callable[[Mapping[str, Any]], str]
 
 
@@ -122,25 +64,6 @@ def _no_evidence(key: str) -> Message:
         return f"{rec[key]!r} has no evidence: cite at least one source"
 
     return message
-
-
-def group_codes(columns: Sequence[pd.Series]) -> np.ndarray:
-    """Dense integer codes (0, 1, …) of the distinct combinations of ``columns``, per row.
-
-    A vectorised stand-in for grouping on several string columns (missing is a value).
-    """
-    combined = np.zeros(len(columns[0]), dtype=np.int64)
-    for col in columns:
-        codes, uniques = pd.factorize(col, use_na_sentinel=False)
-        combined, _ = pd.factorize(combined * max(len(uniques), 1) + codes)
-    return combined
-
-
-def first_rows(codes: np.ndarray) -> np.ndarray:
-    """For each code 0..max, the position of one row that has it."""
-    out = np.zeros(int(codes.max()) + 1 if len(codes) else 0, dtype=np.int64)
-    out[codes] = np.arange(len(codes))
-    return out
 
 
 def foreign_keys(pkg: Package, paths: Mapping[str, str]) -> list[Problem]:
@@ -374,8 +297,6 @@ def bilingual_pairs(pkg: Package, paths: Mapping[str, str]) -> list[Problem]:
 
 
 def conflicts_resolved(pkg: Package, paths: Mapping[str, str]) -> list[Problem]:
-    from dashboard.views import conflicts  # views builds on the validated package
-
     keys = ["subject_type", "subject_id", "claim"]
     found = conflicts(pkg)
     res = pkg["resolutions"]

@@ -29,9 +29,9 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from dashboard import model
-from dashboard.ids import IdSet, isin, member_rows, positions, rows_where
-from dashboard.load import Package
+from dashboard.core import model
+from dashboard.core.ids import IdSet, isin, member_rows, positions, rows_where
+from dashboard.core.package import Package
 
 KEYS = ("sector", "dates", "place", "actor", "source", "lang", "event")
 PAGE_KEYS = ("tab",)  # URL keys a page reads itself (ui.TabSet), not filters: no notice here
@@ -265,10 +265,11 @@ def event_rows(pkg: Package, frame: pd.DataFrame, column: str, key: str) -> np.n
     """For each row of ``frame`` (a table of the package, or one derived from it once per
     package, named ``key``), the row of ``pkg["events"]`` its ``column`` points to (-1 for
     none). Worked out once per package."""
-    return pkg.derived(
-        ("filters.event_rows", key, column),
-        lambda: positions(pkg["events"]["event_id"], frame[column]),
-    )
+    return pkg.memo.get(_event_rows, key, column, inputs=(pkg, frame))
+
+
+def _event_rows(pkg: Package, frame: pd.DataFrame, key: str, column: str) -> np.ndarray:
+    return positions(pkg["events"]["event_id"], frame[column])
 
 
 def codes(
@@ -278,12 +279,12 @@ def codes(
     a missing value gets a code of its own), for a table of the package, or one derived from
     it once per package, named ``key``. Worked out once per package, so a view counts and
     compares integers instead of strings."""
+    return pkg.memo.get(_factorize, key, column, inputs=(frame,))
 
-    def factorize() -> tuple[np.ndarray, np.ndarray]:
-        found, values = pd.factorize(frame[column], use_na_sentinel=False)
-        return np.asarray(found), np.asarray(values, dtype=object)
 
-    return pkg.derived(("filters.codes", key, column), factorize)
+def _factorize(frame: pd.DataFrame, key: str, column: str) -> tuple[np.ndarray, np.ndarray]:
+    found, values = pd.factorize(frame[column], use_na_sentinel=False)
+    return np.asarray(found), np.asarray(values, dtype=object)
 
 
 def isin_few(
@@ -321,6 +322,19 @@ def of_events(
     return member_rows(frame[column], event_ids, pkg["events"], where)
 
 
+def _subject_rows(
+    pkg: Package, frame: pd.DataFrame, key: str
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, np.ndarray]:
+    """``frame``'s subjects: is each an event, and its row among the events and the items."""
+    subjects = frame["subject_id"]
+    return (
+        frame,
+        (frame["subject_type"] == "event").to_numpy(dtype=bool),
+        positions(pkg["events"]["event_id"], subjects),
+        positions(pkg["cooperation"]["item_id"], subjects),
+    )
+
+
 def of_subjects(
     pkg: Package,
     frame: pd.DataFrame,
@@ -332,17 +346,7 @@ def of_subjects(
     as a boolean array. For the frame first seen under ``key`` (a table derived once per
     package), the subjects' rows are worked out once and the answer is read off the
     selection's row masks; any other frame gets an ``isin``."""
-
-    def lookups() -> tuple[pd.DataFrame, np.ndarray, np.ndarray, np.ndarray]:
-        subjects = frame["subject_id"]
-        return (
-            frame,
-            (frame["subject_type"] == "event").to_numpy(dtype=bool),
-            positions(pkg["events"]["event_id"], subjects),
-            positions(pkg["cooperation"]["item_id"], subjects),
-        )
-
-    known, is_event, at_event, at_item = pkg.derived(("filters.of_subjects", key), lookups)
+    known, is_event, at_event, at_item = pkg.memo.get(_subject_rows, key, inputs=(pkg, frame))
     subjects = frame["subject_id"]
     if known is not frame:
         is_event = (frame["subject_type"] == "event").to_numpy(dtype=bool)

@@ -2,9 +2,9 @@
 
 Not a test (nothing here asserts); run it by hand and read the table:
 
-    python tests/benchmarks/bench_load.py                      # embedded, 10k, 100k, 1M
-    python tests/benchmarks/bench_load.py --sizes 10000        # a quicker run
-    python tests/benchmarks/bench_load.py --code /tmp/old      # time another checkout
+    python benchmarks/bench_load.py                      # embedded, 10k, 100k, 1M
+    python benchmarks/bench_load.py --sizes 10000        # a quicker run
+    python benchmarks/bench_load.py --code /tmp/old      # time another checkout
 
 Every measurement runs in a fresh interpreter, so one package's memory does not slow the
 next. "first" is the first call in that interpreter (it also builds the pandera schemas);
@@ -25,7 +25,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
 # Repeats after the first call: many for the small package, few for the big ones.
 DEFAULT_REPEATS = {0: 20, 10_000: 5, 100_000: 3, 1_000_000: 2}
@@ -33,8 +33,8 @@ DEFAULT_REPEATS = {0: 20, 10_000: 5, 100_000: 3, 1_000_000: 2}
 TIMER = r"""
 import json, sys, time
 t0 = time.perf_counter()
-from dashboard.load import load_package
-import dashboard.validate, dashboard.views
+from dashboard.core.load import load_package
+import dashboard.core.validate, dashboard.core.derived
 imported = time.perf_counter() - t0
 path = sys.argv[1] or None
 repeat = int(sys.argv[2])
@@ -59,7 +59,7 @@ print(json.dumps({"import": imported, "first": first_wall, "first_cpu": first_cp
 IMPORT_TIMER = r"""
 import json, time
 t0 = time.perf_counter()
-import dashboard.load, dashboard.validate, dashboard.views
+import dashboard.core.load, dashboard.core.validate, dashboard.core.derived
 print(json.dumps({"import": time.perf_counter() - t0}))
 """
 

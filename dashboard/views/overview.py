@@ -7,10 +7,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from dashboard import palette
-from dashboard.filters import Selection, of_events
-from dashboard.ids import isin
-from dashboard.load import Package
+from dashboard.core.filters import Selection, of_events
+from dashboard.core.ids import isin
+from dashboard.core.package import Package
+from dashboard.present import palette
 
 
 @dataclass(frozen=True)

@@ -26,11 +26,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from dashboard.filters import of_subjects
-from dashboard.i18n import col, format_date, format_month, format_number, format_span, t
-from dashboard.ids import as_series, isin, rows_where
-from dashboard.load import Package
-from dashboard.validate import _QUOTE_SPACE, _SPACE, _TYPOGRAPHIC, normalise
+from dashboard.core.filters import of_subjects
+from dashboard.core.ids import as_series, isin, rows_where
+from dashboard.core.package import Package
+from dashboard.core.quotes import _QUOTE_SPACE, _SPACE, _TYPOGRAPHIC, normalise
+from dashboard.present.i18n import col, format_date, format_month, format_number, format_span, t
 
 MAX_QUOTES = 300  # highlighted per document; more would bury the text (say so on the page)
 MAX_ROWS = 1000  # rows of each table built for the page
@@ -369,6 +369,12 @@ def _head(frame: pd.DataFrame, keep: pd.Series, limit: int | None) -> pd.DataFra
     return frame.iloc[rows if limit is None else rows[:limit]]
 
 
+def _index(pkg: Package, table: str, key: str) -> pd.Index:
+    """``pkg[table][key]`` as an index, to find rows by id."""
+    index: pd.Index = pd.Index(pkg[table][key])
+    return index
+
+
 def _rows(
     pkg: Package,
     table: str,
@@ -381,11 +387,11 @@ def _rows(
     rather than by scanning a million rows for a few hundred ids, and copying only the
     columns read (each column of a million rows costs its own take)."""
     frame = pkg[table]
-    index = pkg.derived(("highlight.index", table, key), lambda: pd.Index(frame[key]))
+    index: pd.Index = pkg.memo.get(_index, table, key, inputs=(pkg,))
     picked = frame if columns is None else frame[list(columns)]
     if not index.is_unique:  # not a valid package; slower, same answer
         return picked[isin(frame[key], ids)]
-    pos = index.get_indexer(as_series(ids).dropna().unique())
+    pos = index.get_indexer(pd.Index(as_series(ids).dropna().unique()))
     return picked.iloc[np.sort(pos[pos >= 0])]
 
 

@@ -1,6 +1,6 @@
 """The baseline of the filter-latency benchmark: the smallest page a sector filter can
 change (one multiselect and a Reset button in the sidebar, a title and one metric), served
-and clicked the same way as the dashboard (``python -m dashboard.bench --only filter``)."""
+and clicked the same way as the dashboard (``python -m benchmarks.bench --only filter``)."""
 
 import streamlit as st
 

@@ -10,7 +10,7 @@ from typing import Final
 
 import pandas as pd
 
-from dashboard.load import Package
+from dashboard.core.package import Package
 
 # Okabe & Ito (2008), "Color Universal Design".
 OKABE_ITO: Final = {

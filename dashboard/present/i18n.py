@@ -8,6 +8,7 @@ Texts are ``str.format`` templates: ``t("n_events", lang, n=3)``.
 
 from __future__ import annotations
 
+import functools
 import json
 from datetime import date
 from functools import cache
@@ -15,59 +16,13 @@ from pathlib import Path
 from typing import Final, Literal
 
 import pandas as pd
+from babel import dates as babel_dates
+from babel import numbers as babel_numbers
 
 Lang = Literal["en", "fr"]
 LANGS: Final[tuple[Lang, ...]] = ("en", "fr")
 DEFAULT_LANG: Final[Lang] = "en"
 LOCALES_DIR: Final = Path(__file__).parent / "locales"
-
-MONTHS: Final[dict[Lang, tuple[str, ...]]] = {
-    "en": (
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ),
-    "fr": (
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ),
-}
-MONTHS_SHORT: Final[dict[Lang, tuple[str, ...]]] = {
-    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
-    "fr": (
-        "janv.",
-        "févr.",
-        "mars",
-        "avr.",
-        "mai",
-        "juin",
-        "juil.",
-        "août",
-        "sept.",
-        "oct.",
-        "nov.",
-        "déc.",
-    ),
-}
 
 
 class LabelError(ValueError):
@@ -121,18 +76,29 @@ def _as_date(value: date | pd.Timestamp) -> date:
     return value.date() if isinstance(value, pd.Timestamp) else value
 
 
+def _day(d: date, lang: Lang) -> str:
+    """The day of the month as written before its month: French writes the first ``1er``
+    (a typographic rule CLDR's date patterns do not carry)."""
+    return "1er" if lang == "fr" and d.day == 1 else str(d.day)
+
+
 def format_date(value: date | pd.Timestamp, lang: str) -> str:
-    """``25 June 2025`` / ``25 juin 2025`` (``1er`` for the first of the month in French)."""
+    """``25 June 2025`` / ``25 juin 2025`` (``1er`` for the first of the month in French):
+    the month's name from CLDR (Babel)."""
     d = _as_date(value)
     lg = as_lang(lang)
-    day = "1er" if lg == "fr" and d.day == 1 else str(d.day)
-    return f"{day} {MONTHS[lg][d.month - 1]} {d.year}"
+    return f"{_day(d, lg)} {babel_dates.format_date(d, 'MMMM y', locale=lg)}"
 
 
 def format_month(value: date | pd.Timestamp, lang: str) -> str:
-    """``June 2025`` / ``juin 2025``."""
+    """``June 2025`` / ``juin 2025`` (CLDR, through Babel)."""
+    return babel_dates.format_date(_as_date(value), "MMMM y", locale=as_lang(lang))
+
+
+def format_day_month(value: date | pd.Timestamp, lang: str) -> str:
+    """``25 Jun`` / ``25 juin``: a day with its abbreviated month (CLDR, through Babel)."""
     d = _as_date(value)
-    return f"{MONTHS[as_lang(lang)][d.month - 1]} {d.year}"
+    return f"{d.day} {babel_dates.format_date(d, 'MMM', locale=as_lang(lang))}"
 
 
 def format_span(
@@ -149,11 +115,8 @@ def format_span(
         return format_month(s, lang)
     if s == e:
         return format_date(s, lang)
-    lg = as_lang(lang)
     same_month = (s.year, s.month) == (e.year, e.month)
-    first = (
-        ("1er" if lg == "fr" and s.day == 1 else str(s.day)) if same_month else format_date(s, lang)
-    )
+    first = _day(s, as_lang(lang)) if same_month else format_date(s, lang)
     if precision == "range":
         return t("date_between", lang, start=first, end=format_date(e, lang))
     if same_month:
@@ -162,8 +125,12 @@ def format_span(
 
 
 def format_number(value: float, lang: str, decimals: int = 0) -> str:
-    """``2,000.5`` / ``2 000,5`` (a narrow no-break space groups French thousands)."""
-    text = f"{value:,.{decimals}f}"
-    if as_lang(lang) == "fr":
-        text = text.replace(",", "\u202f").replace(".", ",")
-    return text
+    """``2,000.5`` / ``2 000,5``: CLDR's separators (Babel; a narrow no-break space groups
+    French thousands), ``decimals`` digits after the separator."""
+    return _format_number(round(float(value), decimals), as_lang(lang), decimals)
+
+
+@functools.lru_cache(maxsize=4096)
+def _format_number(value: float, lang: Lang, decimals: int) -> str:
+    pattern = "#,##0." + "0" * decimals if decimals else "#,##0"
+    return babel_numbers.format_decimal(value, pattern, locale=lang)

@@ -1,5 +1,5 @@
 """The baseline of the browser benchmarks: a one-metric Streamlit page, served the same way
-as the dashboard (``python -m dashboard.bench`` starts it next to the app)."""
+as the dashboard (``python -m benchmarks.bench`` starts it next to the app)."""
 
 import streamlit as st
 

@@ -50,16 +50,17 @@ import numpy as np
 import pandas as pd
 import pydeck as pdk
 
-from dashboard import palette, views
-from dashboard.filters import codes, of_events, printable
-from dashboard.i18n import Lang, as_lang, col, format_number, format_span, t
-from dashboard.ids import isin
-from dashboard.load import Package
+from dashboard.core import derived as views
+from dashboard.core.filters import codes, of_events, printable
+from dashboard.core.ids import isin
+from dashboard.core.package import Package
+from dashboard.present import palette
+from dashboard.present.i18n import Lang, as_lang, col, format_number, format_span, t
 
 BASEMAP_FILE: Final = (
-    Path(__file__).resolve().parent.parent / "data" / "basemap" / ("countries_110m.geojson")
+    Path(__file__).resolve().parents[2] / "data" / "basemap" / ("countries_110m.geojson")
 )
-STATIC_BASEMAP: Final = Path(__file__).resolve().parent / "static" / "countries_110m.geojson"
+STATIC_BASEMAP: Final = Path(__file__).resolve().parents[1] / "static" / "countries_110m.geojson"
 # Relative to the page, so it also resolves under a server.baseUrlPath.
 BASEMAP_URL: Final = "app/static/countries_110m.geojson"
 # Every border of the outlines once, as a glTF line mesh (``borders_glb()``; kept in step by
@@ -260,11 +261,16 @@ def _event_line(rec: Mapping[Any, Any], lang: Lang) -> str:
     return f"{when} — {plain(rec[col('title', lang)], 90)}"
 
 
+def used_places(pkg: Package) -> np.ndarray:
+    """The places where at least one event of the package happened."""
+    return np.asarray(pkg["events"]["place_id"].dropna().unique())
+
+
 def _place_rows(
     pkg: Package, events: pd.DataFrame, lang: Lang, max_places: int, rows_at: RowsAt
 ) -> tuple[list[dict[str, Any]], int, dict[str, int]]:
     places = _located(pkg["places"])
-    used = pkg.derived("maps.used_places", lambda: pkg["events"]["place_id"].dropna().unique())
+    used = pkg.memo.get(used_places, inputs=(pkg,))
     places = places[isin(places["place_id"], used)]
     counts_s = events["place_id"].value_counts()
     counts = {str(k): int(v) for k, v in counts_s.items()}
@@ -815,7 +821,7 @@ def preset_points(
     else:
         visit = pkg.meta.get("visit")
         origin = visit.get("origin_place_id") if isinstance(visit, Mapping) else None
-        used = pkg.derived("maps.used_places", lambda: pkg["events"]["place_id"].dropna().unique())
+        used = pkg.memo.get(used_places, inputs=(pkg,))
         chosen = places[isin(places["place_id"], [*used.tolist(), origin])]
     pts = [(float(a), float(b)) for a, b in zip(chosen["lat"], chosen["lon"], strict=True)]
     if preset not in PRESET_CITIES and legs is not None:

@@ -30,10 +30,12 @@ from typing import IO, Any, Final
 
 import pandas as pd
 
-from dashboard import filters, views
-from dashboard.i18n import col, format_date, format_span, t
-from dashboard.ids import isin
-from dashboard.load import DESCRIPTOR, DataError, Package, load_package
+from dashboard.core import derived as views
+from dashboard.core import filters
+from dashboard.core.ids import isin
+from dashboard.core.load import load_package
+from dashboard.core.package import DESCRIPTOR, DataError, Package
+from dashboard.present.i18n import col, format_date, format_span, t
 
 FORMATS: Final = ("csv", "json", "geojson")
 MIME: Final = {

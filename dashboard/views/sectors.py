@@ -23,12 +23,13 @@ from typing import Any, Final, Literal, TypeVar, cast
 import numpy as np
 import pandas as pd
 
-from dashboard import model, palette
-from dashboard.charts.echarts import esc, literal, picked
-from dashboard.filters import codes, event_rows, isin_few, of_events
-from dashboard.i18n import format_number, t
-from dashboard.ids import isin, rows_where
-from dashboard.load import Package
+from dashboard.core import model
+from dashboard.core.filters import codes, event_rows, isin_few, of_events
+from dashboard.core.ids import isin, rows_where
+from dashboard.core.package import Package
+from dashboard.present import palette
+from dashboard.present.echarts import esc, literal, picked
+from dashboard.present.i18n import format_number, t
 
 Measure = Literal["events", "mentions"]
 Level = Literal["top", "sub"]
@@ -112,15 +113,15 @@ def _tagged(pkg: Package) -> pd.DataFrame:
     """Every sector tag with its event's top-level sector, place and start: joined once per
     package, so a view filters rows instead of merging a million events again.
     Columns: event_id, sector_id, top, place_id (missing for an event with no place), start."""
+    return pkg.memo.get(_join_tags, inputs=(pkg,))
 
-    def join() -> pd.DataFrame:
-        tags = pkg["event_sectors"][["event_id", "sector_id"]]
-        events = pkg["events"][["event_id", "place_id", "start"]]
-        out = tags.merge(events, on="event_id", how="left")
-        out.insert(2, "top", out["sector_id"].map(palette.top_sector(pkg)).astype(str))
-        return out
 
-    return pkg.derived("sectors.tagged", join)
+def _join_tags(pkg: Package) -> pd.DataFrame:
+    tags = pkg["event_sectors"][["event_id", "sector_id"]]
+    events = pkg["events"][["event_id", "place_id", "start"]]
+    out = tags.merge(events, on="event_id", how="left")
+    out.insert(2, "top", out["sector_id"].map(palette.top_sector(pkg)).astype(str))
+    return out
 
 
 # Per kind of result, the last (package, event ids, only) and the result: ``build`` asks
@@ -186,13 +187,13 @@ EVIDENCE_KEY: Final = "sectors.evidence.event"  # names _evidence_about(pkg, "ev
 def _evidence_about(pkg: Package, subject_type: str) -> pd.DataFrame:
     """source_id, subject_id of the evidence rows about events (or items): split once per
     package, so a view looks through its own kind of rows only."""
+    return pkg.memo.get(_split_evidence, subject_type, inputs=(pkg,))
 
-    def split() -> pd.DataFrame:
-        ev = pkg["evidence"]
-        rows = (ev["subject_type"] == subject_type).to_numpy(dtype=bool)
-        return ev.loc[rows, ["source_id", "subject_id"]].reset_index(drop=True)
 
-    return pkg.derived(("sectors.evidence", subject_type), split)
+def _split_evidence(pkg: Package, subject_type: str) -> pd.DataFrame:
+    ev = pkg["evidence"]
+    rows = (ev["subject_type"] == subject_type).to_numpy(dtype=bool)
+    return ev.loc[rows, ["source_id", "subject_id"]].reset_index(drop=True)
 
 
 def units(
@@ -295,10 +296,11 @@ def _item_status(pkg: Package) -> dict[str, str]:
     """item_id -> status, once per package (a Series indexed anew per view built its hash
     table on the first lookup: 50 ms at 100 000 items)."""
     coop = pkg["cooperation"]
-    return pkg.derived(
-        "sectors.item_status",
-        lambda: dict(zip(coop["item_id"].astype(str), coop["status"].astype(str), strict=True)),
-    )
+    return pkg.memo.get(_status_by_item, inputs=(coop,))
+
+
+def _status_by_item(coop: pd.DataFrame) -> dict[str, str]:
+    return dict(zip(coop["item_id"].astype(str), coop["status"].astype(str), strict=True))
 
 
 def hierarchy(

@@ -1,4 +1,4 @@
-"""Benchmarks: ``python -m dashboard.bench [--quick] [--only SECTION ...] [--sizes ...]``.
+"""Benchmarks: ``python -m benchmarks.bench [--quick] [--only SECTION ...] [--sizes ...]``.
 
 Prints one table per section; figures, never assertions. Sections:
 
@@ -9,19 +9,19 @@ Prints one table per section; figures, never assertions. Sections:
   harness's own cost.
 - ``ttc``: time to content in headless Chromium for every page (navigation start -> the
   page's h1 and main content visible and the script idle), and the ratio to a one-metric
-  hello-world page (``tests/benchmarks/hello_app.py``) served the same way; median of
+  hello-world page (``benchmarks/hello_app.py``) served the same way; median of
   alternating runs, each in a fresh browser context (cold HTTP cache).
 - ``filter``: browser latency of a sector filter change (the click on the option or on
   Reset -> the frame painted after the run's last message, the script idle), median and
   p95; first on the
-  smallest page a filter can change (``tests/benchmarks/filter_floor_app.py``), the floor
+  smallest page a filter can change (``benchmarks/filter_floor_app.py``), the floor
   that Streamlit and the browser cost whatever the app does.
 - ``memory``: server resident memory with 1 and with 25 open sessions.
 - ``load``: 25 concurrent sessions (contexts of one Chromium) changing filters for 60 s:
   errors and latency.
 
 Everything stays on the loopback interface; the servers are started here and stopped at the
-end. Synthetic packages are generated once with ``dashboard.synth`` and cached in
+end. Synthetic packages are generated once with ``benchmarks.synth`` and cached in
 ``--cache`` (default /tmp/dashboard-bench). ``--quick`` shortens every section for a smoke
 run. Nothing imports streamlit until the ``script`` section needs AppTest.
 """
@@ -50,8 +50,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "dashboard" / "app.py"
-HELLO = ROOT / "tests" / "benchmarks" / "hello_app.py"
-FLOOR = ROOT / "tests" / "benchmarks" / "filter_floor_app.py"
+HELLO = ROOT / "benchmarks" / "hello_app.py"
+FLOOR = ROOT / "benchmarks" / "filter_floor_app.py"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless=new",
@@ -128,7 +128,7 @@ def machine() -> dict[str, object]:
     with contextlib.suppress(OSError, ValueError, IndexError):
         mem_kb = int(Path("/proc/meminfo").read_text().split()[1])
     versions = {}
-    for dist in ("streamlit", "pandas", "plotly", "pydeck", "playwright"):
+    for dist in ("streamlit", "pandas", "pydeck", "babel", "playwright"):
         with contextlib.suppress(Exception):
             from importlib.metadata import version
 
@@ -185,13 +185,13 @@ def package_dir(size: str, cache: Path) -> Path | None:
     n = SIZES[size]
     if n == 0:
         return None
-    synth_src = ROOT / "dashboard" / "synth.py"
+    synth_src = ROOT / "benchmarks" / "synth.py"
     stamp = hashlib.sha1(synth_src.read_bytes()).hexdigest()[:12]  # noqa: S324 (a cache key)
     out = cache / f"synth-{n}"
     marker = out / "complete"
     if marker.exists() and marker.read_text() == stamp:
         return out / "data"
-    from dashboard.synth import synthesize, write_package
+    from benchmarks.synth import synthesize, write_package
 
     print(f"  generating a synthetic package of {n:,} events in {out} …", flush=True)
     t0 = time.perf_counter()
@@ -948,7 +948,7 @@ def load_table(r: LoadResult) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m dashboard.bench", description=__doc__.split("\n")[0]
+        prog="python -m benchmarks.bench", description=__doc__.split("\n")[0]
     )
     parser.add_argument("--quick", action="store_true", help="a short smoke run of everything")
     parser.add_argument("--only", nargs="+", choices=SECTIONS, help="sections to run")
