@@ -451,7 +451,9 @@ class Checker:
             return True
         if last in FORMATTERS:
             return True
-        if last == "t" and (name == "t" or name.endswith(".t")):
+        if last in ("t", "plural") and (name == last or name.endswith("." + last)):
+            # a catalogue label (``plural``: in the plural form for a count): safe when
+            # every value put into it is
             return all(self.safe(k.value) for k in node.keywords if k.arg is not None)
         if (
             last == "get"

@@ -3,95 +3,42 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-import pandas as pd
 import streamlit as st
 
 from dashboard import ui
 from dashboard.core import filters
-from dashboard.present.i18n import format_date, format_number, format_span, t
+from dashboard.present.i18n import format_number, format_span
 from dashboard.views import overview as facts
 
-MAX_KEY_FACTS = 12  # the first ones by date; the Timeline shows them all
-MAX_LEGS = 20  # the first legs; the Map lists them all
 
-
-@dataclass(frozen=True)
-class Card:
-    event_id: str
-    title: str
-    when_where: str
-    summary: str
-    source_ids: tuple[str, ...]
-    disputed: pd.DataFrame | None  # rows of views.conflicts about this event
-
-
-@dataclass(frozen=True)
-class Overview:
-    figures: facts.KeyFigures
-    cards: tuple[Card, ...]
-    n_key_facts: int
-    legs: tuple[str, ...]  # plain text: escape before rendering
-    n_legs: int
-
-
-def _overview(ctx: ui.Context) -> Overview:
+def _overview(ctx: ui.Context) -> facts.Overview:
     """Everything the page shows for one view and language (``ctx.cached``; never mutated)."""
-    pkg, lang = ctx.pkg, ctx.lang
-    conflicts = ui.conflicts(pkg)
-    key_facts = ctx.events_where("key_fact")
-    cards = []
-    for rec in key_facts.head(MAX_KEY_FACTS).to_dict("records"):
-        place = rec[ctx.col("place")] if isinstance(rec[ctx.col("place")], str) else ""
-        when = format_span(rec["start"], rec["end"], rec["date_precision"], lang)
-        disputed = conflicts[conflicts["subject_id"] == rec["event_id"]]
-        cards.append(
-            Card(
-                str(rec["event_id"]),
-                str(rec[ctx.col("title")]),
-                " · ".join(x for x in (when, place) if x),
-                str(rec[ctx.col("summary")]),
-                tuple(rec["source_ids"]),
-                None if disputed.empty else disputed,
-            )
-        )
-    legs = ui.itinerary(pkg, ctx.selection.event_ids)
-    names = ui.labels(pkg, lang)["place"]
-    lines = tuple(
-        t(
-            "itinerary_leg",
-            lang,
-            origin=names[leg["from_place_id"]],
-            dest=names[leg["to_place_id"]],
-            date=format_date(leg["start"], lang),
-            km=format_number(leg["distance_km"], lang),
-        )
-        for leg in legs.head(MAX_LEGS).to_dict("records")
-    )
-    return Overview(
-        facts.key_figures(pkg, ctx.selection, conflicts),
-        tuple(cards),
-        len(key_facts),
-        lines,
-        len(legs),
+    return facts.overview(
+        ctx.pkg,
+        ctx.selection,
+        ctx.events_where("key_fact"),
+        ui.itinerary(ctx.pkg, ctx.selection.event_ids),
+        ui.conflicts(ctx.pkg),
+        ctx.names["place"],
+        ctx.lang,
     )
 
 
 CARD_RULE = "\n\n---\n\n"  # between two cards in one markdown text
 
 
-def _card_text(ctx: ui.Context, card: Card) -> str:
+def _card_text(ctx: ui.Context, card: facts.Card) -> str:
     return (
         f"**{ui.md(card.title)}**  \n:small[:gray[{ui.md(card.when_where)}]]\n\n"
         f"{ui.md(card.summary)}\n\n{ui.badges(ctx, card.source_ids)}"
     )
 
 
-def _cards(ctx: ui.Context, cards: Sequence[Card]) -> None:
+def _cards(ctx: ui.Context, cards: Sequence[facts.Card]) -> None:
     """The key-fact cards in one bordered box, as one markdown element for a run of cards
-    and a warning after each card whose sources disagree: an element per line of each card
-    cost the browser about 60 ms on every filter change (docs/performance.md)."""
+    and a warning after each card whose sources disagree (an element per line of each card
+    made every filter change slower in the browser)."""
     with st.container(border=True):
         run: list[str] = []
         for card in cards:
@@ -158,8 +105,8 @@ def render() -> None:
     with left:
         st.subheader(ctx.t("key_facts"))
         _cards(ctx, view.cards)
-        if view.n_key_facts > MAX_KEY_FACTS:
-            more = view.n_key_facts - MAX_KEY_FACTS
+        if view.n_key_facts > facts.MAX_KEY_FACTS:
+            more = view.n_key_facts - facts.MAX_KEY_FACTS
             _more(ctx, "key_facts_more", more, "app_pages/timeline.py", "nav_timeline",
                   ":material/timeline:")  # fmt: skip
     with right:
@@ -167,9 +114,9 @@ def render() -> None:
         if not view.legs:
             st.caption(ctx.t("itinerary_none"))
         st.markdown("\n".join(f"1. {ui.md(line)}" for line in view.legs))
-        if view.n_legs > MAX_LEGS:
-            _more(ctx, "itinerary_more", view.n_legs - MAX_LEGS, "app_pages/map.py", "nav_map",
-                  ":material/map:")  # fmt: skip
+        if view.n_legs > facts.MAX_LEGS:
+            more = view.n_legs - facts.MAX_LEGS
+            _more(ctx, "itinerary_more", more, "app_pages/map.py", "nav_map", ":material/map:")
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ from dashboard.core.filters import Notice
 from dashboard.core.load import resolve_data_dir
 from dashboard.core.package import DataError
 from dashboard.present.i18n import LANGS, t
-from dashboard.present.labels import claim_value, safe_url
+from dashboard.present.labels import claim_value, plural, safe_url
 from dashboard.ui import filter_bar
 from dashboard.ui.context import KEPT_TAB, NOTICES, URL_TAB, Context, context
 
@@ -146,7 +146,7 @@ def show_notices(lang: str) -> None:
 def show_data_error(err: DataError, lang: str) -> None:
     """The page shown instead of the app when the package does not validate."""
     st.title(t("data_error_title", lang))
-    st.markdown(t("data_error_body", lang, n=len(err.problems), path=md(resolve_data_dir())))
+    st.markdown(plural("data_error_body", len(err.problems), lang, path=md(resolve_data_dir())))
     st.dataframe(
         pd.DataFrame(
             [

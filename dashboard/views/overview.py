@@ -1,7 +1,9 @@
-"""Key figures of a filtered view, for the overview. Pure functions, no streamlit."""
+"""What the Overview page computes: key figures of a view, key-fact cards, itinerary lines.
+Pure functions, no streamlit."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -11,6 +13,7 @@ from dashboard.core.filters import Selection, of_events
 from dashboard.core.ids import isin
 from dashboard.core.package import Package
 from dashboard.present import palette
+from dashboard.present.i18n import col, format_date, format_number, format_span, t
 
 
 @dataclass(frozen=True)
@@ -90,3 +93,75 @@ def key_facts(table: pd.DataFrame, selection: Selection) -> pd.DataFrame:
     (``table`` is ``views.event_table``, passed in so a caller can cache it)."""
     kept = table[table["key_fact"]]
     return kept[isin(kept["event_id"], selection.event_ids)].reset_index(drop=True)
+
+
+# --- what the page shows ------------------------------------------------------------------
+
+MAX_KEY_FACTS = 12  # the first ones by date; the Timeline shows them all
+MAX_LEGS = 20  # the first legs; the Map lists them all
+
+
+@dataclass(frozen=True)
+class Card:
+    event_id: str
+    title: str
+    when_where: str
+    summary: str
+    source_ids: tuple[str, ...]
+    disputed: pd.DataFrame | None  # rows of views.conflicts about this event
+
+
+@dataclass(frozen=True)
+class Overview:
+    figures: KeyFigures
+    cards: tuple[Card, ...]
+    n_key_facts: int
+    legs: tuple[str, ...]  # plain text: escape before rendering
+    n_legs: int
+
+
+def overview(
+    pkg: Package,
+    selection: Selection,
+    key_facts: pd.DataFrame,
+    legs: pd.DataFrame,
+    conflicts: pd.DataFrame,
+    place_names: Mapping[str, str],
+    lang: str,
+) -> Overview:
+    """Everything the overview shows for one view: the key figures, the first key facts
+    (``key_facts``: the view's rows of the event table that are key facts, by date) as
+    cards, and the first legs of the itinerary (``legs``) as lines of plain text."""
+    cards = []
+    for rec in key_facts.head(MAX_KEY_FACTS).to_dict("records"):
+        place = rec[col("place", lang)] if isinstance(rec[col("place", lang)], str) else ""
+        when = format_span(rec["start"], rec["end"], rec["date_precision"], lang)
+        disputed = conflicts[conflicts["subject_id"] == rec["event_id"]]
+        cards.append(
+            Card(
+                str(rec["event_id"]),
+                str(rec[col("title", lang)]),
+                " · ".join(x for x in (when, place) if x),
+                str(rec[col("summary", lang)]),
+                tuple(rec["source_ids"]),
+                None if disputed.empty else disputed,
+            )
+        )
+    lines = tuple(
+        t(
+            "itinerary_leg",
+            lang,
+            origin=place_names[leg["from_place_id"]],
+            dest=place_names[leg["to_place_id"]],
+            date=format_date(leg["start"], lang),
+            km=format_number(leg["distance_km"], lang),
+        )
+        for leg in legs.head(MAX_LEGS).to_dict("records")
+    )
+    return Overview(
+        key_figures(pkg, selection, conflicts),
+        tuple(cards),
+        len(key_facts),
+        lines,
+        len(legs),
+    )
