@@ -10,7 +10,7 @@ Every measurement runs in a fresh interpreter, so one package's memory does not 
 next. "first" is the first call in that interpreter (it also builds the pandera schemas);
 the repeated calls after it give the median and the minimum, as wall-clock and as CPU time
 (CPU time is steadier on a busy machine). Synthetic packages are written once with
-``python -m dashboard synth`` into a cache folder and reused.
+``python -m benchmarks.synth`` into a cache folder and reused.
 """
 
 from __future__ import annotations
@@ -97,7 +97,7 @@ def synthetic(n: int, cache: Path) -> Path:
     shutil.rmtree(folder, ignore_errors=True)
     print(f"writing a synthetic package of {n:,} events to {folder} …", file=sys.stderr)
     subprocess.run(
-        [sys.executable, "-m", "dashboard", "synth", str(n), str(folder)],
+        [sys.executable, "-m", "benchmarks.synth", str(n), str(folder)],
         check=True,
         cwd=ROOT,
         env=_env(ROOT),
@@ -134,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(f"code: {args.code}")
     print(
-        f"import dashboard.load/validate/views: median {_ms(statistics.median(imports))}, "
+        f"import dashboard.core.load/validate/derived: median {_ms(statistics.median(imports))}, "
         f"min {_ms(min(imports))} (5 fresh interpreters)"
     )
     print(header)

@@ -242,8 +242,8 @@ def event_sector_ids(
 ) -> dict[str, tuple[str, ...]]:
     """event_id -> its sector ids, in the link table's order (the first is the main one);
     only the events of ``event_ids`` when given. Tuples, not lists: the garbage collector
-    stops tracking a tuple of strings, whereas a million lists kept in a cache made every
-    full collection take about 250 ms at a million events (docs/performance.md)."""
+    stops tracking a tuple of strings, whereas a million cached lists made every full
+    collection walk them all."""
     links = pkg["event_sectors"]
     if event_ids is not None:
         links = links[isin(links["event_id"], event_ids)]

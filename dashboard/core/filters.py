@@ -291,11 +291,11 @@ def isin_few(
     pkg: Package, frame: pd.DataFrame, column: str, key: str, values: Collection[str]
 ) -> np.ndarray:
     """``isin(frame[column], values)`` as a boolean array, on the column's ``codes`` (for a
-    column with few distinct values, such as sector ids: a string lookup over the 1.3
-    million tags of a million events took 20 ms). Missing values never match."""
+    column with few distinct values, such as sector ids, where a string lookup over a
+    million tags is slow). Missing values never match."""
     found, uniques = codes(pkg, frame, column, key)
-    # One flag per distinct value, then read at each row's code: np.isin compared every row
-    # with each wanted code in turn (10 ms for a sector and its two children at 1.3 million).
+    # One flag per distinct value, then read at each row's code (np.isin compared every row
+    # with each wanted code in turn).
     wanted = isin(pd.Series(uniques, dtype="str"), values).to_numpy(dtype=bool)
     hit: np.ndarray = wanted[found]
     return hit
@@ -303,7 +303,7 @@ def isin_few(
 
 def prepare(pkg: Package) -> None:
     """Work out, once when the package loads, the event rows of the tables every view
-    filters (about 2 s at a million events), so no reader of a first view waits for them."""
+    filters, so no reader of a first view waits for them."""
     for table, column in (
         ("event_sectors", "event_id"),
         ("cooperation", "event_id"),

@@ -127,7 +127,7 @@ def rows_where(
 ) -> pd.DataFrame:
     """The rows of ``frame`` where ``mask`` holds (only ``columns``, when given), index
     labels kept: ``frame[mask]``, taken by position, which copies a wide frame of a million
-    rows (object and Arrow list columns) in about half the time (80 ms instead of 150)."""
+    rows (object and Arrow list columns) faster than a boolean mask does."""
     rows = np.flatnonzero(np.asarray(mask, dtype=bool))
     if columns is None:
         return frame.take(rows)

@@ -200,8 +200,8 @@ def _parse_fast(raw: bytes) -> pd.DataFrame | None:
 def _one_chunk(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with each Arrow column in one piece. Arrow's reader hands a big file over in
     blocks (200 per column for a million events), and taking a few rows from a column of
-    many blocks costs a pass over all of them: 36 ms for 300 rows of the events table, paid
-    by every lookup of a view. Same values and dtypes."""
+    many blocks costs a pass over all of them, paid by every lookup of a view. Same values
+    and dtypes."""
     whole = pa.Table.from_pandas(frame, preserve_index=False).combine_chunks()
     out: pd.DataFrame = whole.to_pandas()
     return out

@@ -115,8 +115,8 @@ def _sync_tab(tab: str | None) -> None:
 
 def lazy_tabs(tabs: TabSet, lang: str) -> tuple[str, Any]:
     """The page's tabs (``run_page`` chose one), of which only the chosen one is built: (the
-    chosen tab, its container). A click on another tab reruns the page. A data grid costs the
-    browser about 50 ms on every filter change even in a hidden tab (docs/performance.md)."""
+    chosen tab, its container). A click on another tab reruns the page: a data grid costs the
+    browser work on every filter change even in a hidden tab."""
     shown = [t(tabs.label_key.format(tab=tab), lang) for tab in tabs.ids]  # catalogue labels
     drawn = st.tabs(shown, key=tabs.key, on_change="rerun")
     open_ = [(tab, box) for tab, box in zip(tabs.ids, drawn, strict=True) if box.open]
