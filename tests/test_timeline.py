@@ -14,7 +14,7 @@ import pytest
 
 from dashboard.core import derived as views
 from dashboard.core.package import Package
-from dashboard.present.links import safe_url
+from dashboard.present.labels import safe_url
 from dashboard.views import event_detail as detail
 from dashboard.views import timeline as tl
 from dashboard.views import timeline_chart as tc

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
 
 import pandas as pd
 
 from dashboard.core.package import Package
-from dashboard.present.i18n import catalogue, col, format_date, format_month, t
-from dashboard.present.links import safe_url
-from dashboard.views.timeline import event_sectors, sector_names, source_names, when_text
+from dashboard.present.i18n import catalogue, col, t
+from dashboard.present.labels import claim_value, safe_url
+from dashboard.views.timeline import event_sectors, labels_of, when_text
 
 
 @dataclass(frozen=True)
@@ -75,14 +74,9 @@ def event_detail(pkg: Package, event_id: str | None, lang: str) -> EventDetail |
     if isinstance(place_id, str) and place_id in places.index:
         place = str(places.at[place_id, col("name", lang)])
         place_precision = str(places.at[place_id, "precision"])
-    people = pkg["people"]
-    person_names = dict(zip(people["person_id"], people[col("name", lang)], strict=True))
-    orgs = pkg["organisations"]
-    org_names = dict(zip(orgs["org_id"], orgs[col("name", lang)], strict=True))
+    named = labels_of(pkg, lang)
     ep, eo = pkg["event_people"], pkg["event_organisations"]
-    full = sector_names(pkg, lang)
     src = pkg["sources"].set_index("source_id")
-    names = source_names(pkg, lang)
     evid = pkg["evidence"]
     evid = evid[(evid["subject_type"] == "event") & (evid["subject_id"] == event_id)]
     evidence = []
@@ -92,7 +86,7 @@ def event_detail(pkg: Package, event_id: str | None, lang: str) -> EventDetail |
         evidence.append(
             EvidenceItem(
                 source_id=sid,
-                source=names.get(sid, sid),
+                source=named["source"].get(sid, sid),
                 kind=str(src.at[sid, "kind"]) if known else "external",
                 quote=_text(e["quote"]) or "",
                 url=safe_url(src.at[sid, "url"]) if known else None,
@@ -108,25 +102,16 @@ def event_detail(pkg: Package, event_id: str | None, lang: str) -> EventDetail |
         when=when_text(rec["start"], rec["end"], str(rec["date_precision"]), lang),
         place=place,
         place_precision=place_precision,
-        people=_roles(ep[ep["event_id"] == event_id], "person_id", person_names, lang),
-        organisations=_roles(eo[eo["event_id"] == event_id], "org_id", org_names, lang),
-        sectors=[full.get(s, s) for s in event_sectors(pkg).get(str(event_id), ())],
+        people=_roles(ep[ep["event_id"] == event_id], "person_id", named["person"], lang),
+        organisations=_roles(eo[eo["event_id"] == event_id], "org_id", named["org"], lang),
+        sectors=[named["sector_full"].get(s, s) for s in event_sectors(pkg).get(str(event_id), ())],
         evidence=evidence,
     )
 
 
 def claim_text(claim: str, value: str, lang: str) -> str:
-    """'States the date: 24 June 2025'."""
+    """'States the date: 24 June 2025': what the evidence claims, the value as every page
+    shows it (``present.labels.claim_value``)."""
     key = f"timeline_claim_{claim}"
     name = t(key, lang) if key in catalogue()["en"] else claim
-    shown = value
-    if claim == "date":
-        try:
-            shown = (
-                format_date(date.fromisoformat(value), lang)
-                if len(value) == 10
-                else format_month(date.fromisoformat(value + "-01"), lang)
-            )
-        except ValueError:
-            shown = value
-    return t("timeline_claim", lang, claim=name, value=shown)
+    return t("timeline_claim", lang, claim=name, value=claim_value(claim, value, lang))

@@ -23,9 +23,11 @@ import pandas as pd
 
 from dashboard.core import derived as views
 from dashboard.core.package import Package
+from dashboard.present import labels as names
 from dashboard.present import palette
 from dashboard.present.echarts import esc, ids_of
 from dashboard.present.i18n import as_lang, col, format_date, format_month, format_span, t
+from dashboard.present.labels import plural
 
 DAY = pd.Timedelta(days=1)
 MAX_EVENTS = 1500  # marks drawn at most; the page says when more were left out
@@ -66,36 +68,10 @@ def event_sectors(pkg: Package) -> dict[str, tuple[str, ...]]:
     return pkg.memo.get(views.event_sector_ids, inputs=(pkg,))
 
 
-def plural(key: str, n: int, lang: str, **kw: object) -> str:
-    """``key_one`` for 1, ``key_other`` otherwise (0 is plural in English, singular in
-    French: "0 événement")."""
-    one = n == 1 or (as_lang(lang) == "fr" and n == 0)
-    return t(f"{key}_{'one' if one else 'other'}", lang, n=n, **kw)
-
-
-def sector_names(pkg: Package, lang: str, full: bool = True) -> dict[str, str]:
-    """sector_id -> its label (``Parent › child`` when ``full``)."""
-    s = pkg["sectors"]
-    names = {str(k): str(v) for k, v in zip(s["sector_id"], s[col("label", lang)], strict=True)}
-    if not full:
-        return names
-    return {
-        str(sid): names[str(sid)]
-        if pd.isna(parent)
-        else f"{names[str(parent)]} › {names[str(sid)]}"
-        for sid, parent in zip(s["sector_id"], s["parent_id"], strict=True)
-    }
-
-
-def source_names(pkg: Package, lang: str) -> dict[str, str]:
-    out = {}
-    for rec in pkg["sources"].to_dict("records"):
-        outlet = rec.get("outlet")
-        sid = str(rec["source_id"])
-        out[sid] = (
-            str(outlet) if isinstance(outlet, str) and outlet else t("source_unnamed", lang, id=sid)
-        )
-    return out
+def labels_of(pkg: Package, lang: str) -> dict[str, dict[str, str]]:
+    """``present.labels.labels`` in ``lang``, built once per package and language (the same
+    entry as ``ui.labels``, which the sidebar reads on every run)."""
+    return pkg.memo.get(names.labels, as_lang(lang), inputs=(pkg,))
 
 
 def precision_text(precision: str, lang: str) -> str:
@@ -307,8 +283,8 @@ def build_marks(
     sectors = event_sectors(pkg)
     tops = palette.top_sector(pkg)
     colours = palette.sector_colours(pkg)
-    full = sector_names(pkg, lang)
-    src_names = source_names(pkg, lang)
+    known = labels_of(pkg, lang)
+    full, src_names = known["sector_full"], known["source"]
     disputed = _claims_by_event(conflicts)
     no_place = t("timeline_lane_none", lang)
     marks = []
@@ -423,7 +399,7 @@ def read_selection(
 def table(pkg: Package, events: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The events as a sortable table, headers in ``lang``."""
     sectors = event_sectors(pkg)
-    full = sector_names(pkg, lang)
+    full = labels_of(pkg, lang)["sector_full"]
     rows = []
     for rec in events.to_dict("records"):
         start, end = pd.Timestamp(rec["start"]), pd.Timestamp(rec["end"])
@@ -484,6 +460,6 @@ def summary(events: pd.DataFrame, conflicts: pd.DataFrame, lang: str) -> str:
     ]
     if len(disputed):
         titles = events.set_index("event_id")[col("title", lang)]
-        names = [str(titles[e]) for e in dict.fromkeys(disputed["subject_id"])]
-        parts.append(t("timeline_summary_conflicts", lang, events="; ".join(names)))
+        disputed_titles = [str(titles[e]) for e in dict.fromkeys(disputed["subject_id"])]
+        parts.append(t("timeline_summary_conflicts", lang, events="; ".join(disputed_titles)))
     return " ".join(parts)
