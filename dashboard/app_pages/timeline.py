@@ -11,6 +11,7 @@ import streamlit as st
 
 from dashboard import ui
 from dashboard.present.i18n import format_number
+from dashboard.present.labels import plural
 from dashboard.views import event_detail as detail
 from dashboard.views import timeline as tl
 from dashboard.views import timeline_chart
@@ -132,7 +133,7 @@ def body(ctx: ui.Context) -> None:
         drawn,
         lambda picked: _on_select(picked, figure.ids),
         height=figure.height,
-        alt=ctx.t("timeline_chart_alt", n=len(events)),
+        alt=plural("timeline_chart_alt", len(events), ctx.lang),
     )
     table, summary = ctx.cached(_twin)
     st.markdown(ui.md(summary))
