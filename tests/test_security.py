@@ -65,7 +65,7 @@ REVIEWED: dict[tuple[str, str], str] = {
     (
         "app_pages/timeline.py",
         "f\"[{ui.md(ctx.t('timeline_detail_link', url=e.url))}]({e.url})\"",
-    ): "e.url comes from charts.timeline.safe_url: http(s) only, no spaces, parentheses "
+    ): "e.url comes from present.labels.safe_url: http(s) only, no spaces, parentheses "
     "percent-encoded (pinned by test_safe_url_makes_link_targets_inert)",
     (
         "ui/widgets.py",
@@ -670,7 +670,7 @@ def test_reviewed_spans_still_exist() -> None:
 
 def test_safe_url_makes_link_targets_inert() -> None:
     """The link target the timeline puts in markdown is http(s) and cannot close the link."""
-    from dashboard.views.timeline import safe_url
+    from dashboard.present.labels import safe_url
 
     for bad in (
         "javascript:alert(1)",

@@ -11,15 +11,18 @@ import streamlit as st
 
 from dashboard import ui
 from dashboard.present.i18n import format_number
+from dashboard.present.labels import plural
+from dashboard.views import event_detail as detail
 from dashboard.views import timeline as tl
+from dashboard.views import timeline_chart
 
 CHART = "timeline_chart"
 
 
-def _figure(ctx: ui.Context, event: str | None) -> tl.Figure:
+def _figure(ctx: ui.Context, event: str | None) -> timeline_chart.Figure:
     """The chart of the view with ``event`` selected (``ctx.cached``; never mutated)."""
     opts = tl.TimelineOptions(ctx.lang, ctx.state.date_from, ctx.state.date_to, event)
-    return tl.timeline_figure(ctx.pkg, _drawn(ctx), ui.conflicts(ctx.pkg), opts)
+    return timeline_chart.timeline_figure(ctx.pkg, _drawn(ctx), ui.conflicts(ctx.pkg), opts)
 
 
 def _drawn(ctx: ui.Context) -> pd.DataFrame:
@@ -35,15 +38,15 @@ def _twin(ctx: ui.Context) -> tuple[pd.DataFrame, str]:
     return tl.table(ctx.pkg, events, ctx.lang), summary
 
 
-def _detail_of(ctx: ui.Context, event_id: str) -> tl.EventDetail | None:
-    return tl.event_detail(ctx.pkg, event_id, ctx.lang)
+def _detail_of(ctx: ui.Context, event_id: str) -> detail.EventDetail | None:
+    return detail.event_detail(ctx.pkg, event_id, ctx.lang)
 
 
 def _on_select(
     selection: Mapping[str, Any] | None, ids: tuple[tuple[str | None, ...], ...]
 ) -> None:
     """A click selects the event (or clears it); a date brush across the chart sets the
-    dates. ``ids``: the event ids of the drawn chart's items (``tl.Figure.ids``)."""
+    dates. ``ids``: the event ids of the drawn chart's items (``timeline_chart.Figure.ids``)."""
     ctx = ui.context()
     asked = tl.read_selection(selection, ctx.options.first_day, ctx.options.last_day, ids)
     if asked is None:
@@ -88,7 +91,7 @@ def _detail(ctx: ui.Context, event_id: str) -> None:
                 if e.quote:
                     st.markdown("\n".join("> " + ui.md(line) for line in e.quote.splitlines()))
                 if e.claim and e.claimed_value:
-                    st.markdown(ui.md(tl.claim_text(e.claim, e.claimed_value, ctx.lang)))
+                    st.markdown(ui.md(detail.claim_text(e.claim, e.claimed_value, ctx.lang)))
                 if e.note:
                     st.caption(ui.md(ctx.t("timeline_detail_note", note=e.note)))
                 if e.url:
@@ -130,7 +133,7 @@ def body(ctx: ui.Context) -> None:
         drawn,
         lambda picked: _on_select(picked, figure.ids),
         height=figure.height,
-        alt=ctx.t("timeline_chart_alt", n=len(events)),
+        alt=plural("timeline_chart_alt", len(events), ctx.lang),
     )
     table, summary = ctx.cached(_twin)
     st.markdown(ui.md(summary))

@@ -1,4 +1,6 @@
-"""The timeline chart and its helpers, tested by their ECharts spec."""
+"""The Timeline page's plain-Python side: the chart, tested by its ECharts spec
+(``views.timeline_chart``), the lanes, marks, selection and text twin (``views.timeline``),
+and the event detail panel (``views.event_detail``)."""
 
 from __future__ import annotations
 
@@ -12,7 +14,10 @@ import pytest
 
 from dashboard.core import derived as views
 from dashboard.core.package import Package
+from dashboard.present.labels import safe_url
+from dashboard.views import event_detail as detail
 from dashboard.views import timeline as tl
+from dashboard.views import timeline_chart as tc
 
 MS_PER_DAY = 86_400_000
 
@@ -32,8 +37,8 @@ def conflicts(pkg: Package) -> pd.DataFrame:
     return views.conflicts(pkg)
 
 
-def figure(pkg: Package, events: pd.DataFrame, conflicts: pd.DataFrame, **opts: Any) -> tl.Figure:
-    return tl.timeline_figure(pkg, events, conflicts, tl.TimelineOptions(**opts))
+def figure(pkg: Package, events: pd.DataFrame, conflicts: pd.DataFrame, **opts: Any) -> tc.Figure:
+    return tc.timeline_figure(pkg, events, conflicts, tl.TimelineOptions(**opts))
 
 
 def spec(
@@ -145,7 +150,7 @@ def test_every_event_is_drawn_once_and_clickable(
     for event_id in events["event_id"]:
         main = [(name, row) for name, row in where(fig.spec, event_id) if name != "claims"]
         assert len(main) == 1, event_id
-        assert main[0][0] in tl.CLICKABLE
+        assert main[0][0] in tc.CLICKABLE
         assert any(event_id in ids for ids in fig.ids)
 
 
@@ -355,14 +360,14 @@ def test_many_events_stay_bounded(pkg: Package, events: pd.DataFrame) -> None:
         [events.assign(event_id=events["event_id"] + f"_{i}") for i in range(12)],
         ignore_index=True,
     )
-    d = tl.timeline_figure(pkg, many, views.conflicts(pkg)).spec
+    d = tc.timeline_figure(pkg, many, views.conflicts(pkg)).spec
     assert not series(d, "labels")
     assert all(hi - lo <= tl.MAX_ROWS_PER_LANE for _, lo, hi in lanes(d))
 
 
 def test_empty_events_give_an_empty_chart(pkg: Package, conflicts: pd.DataFrame) -> None:
     """No event: a valid chart with no lanes, not an error."""
-    fig = tl.timeline_figure(pkg, views.event_table(pkg).head(0), conflicts)
+    fig = tc.timeline_figure(pkg, views.event_table(pkg).head(0), conflicts)
     assert fig.spec["yAxis"][0]["data"] == [""]
     assert series(fig.spec, "lanes")[0]["markArea"]["data"] == []
     json.dumps(fig.spec, allow_nan=False)
@@ -431,13 +436,13 @@ def test_read_selection(selection: Any, expected: Any) -> None:
 )
 def test_safe_url(url: Any, expected: str | None) -> None:
     """Only http(s) addresses with a host become links; parentheses are encoded."""
-    assert tl.safe_url(url) == expected
+    assert safe_url(url) == expected
 
 
 def test_event_detail_has_every_piece_of_evidence(pkg: Package) -> None:
     """The detail of the Kazan arrival: people with roles, sectors, six pieces of evidence
     with seed/external kinds, both claimed dates, and links only for external sources."""
-    d = tl.event_detail(pkg, "arrival_kazan", "fr")
+    d = detail.event_detail(pkg, "arrival_kazan", "fr")
     assert d is not None
     assert d.when == "25 juin 2025 (jour)"
     assert ("Roustam Minnikhanov", "hôte") in d.people
@@ -452,16 +457,16 @@ def test_event_detail_has_every_piece_of_evidence(pkg: Package) -> None:
         "https://mali.news-pravda.com/mali/2025/06/25/5357.html",
         "https://netafrique.net/",
     }
-    assert tl.event_detail(pkg, "nope", "en") is None
-    assert tl.event_detail(pkg, None, "en") is None
+    assert detail.event_detail(pkg, "nope", "en") is None
+    assert detail.event_detail(pkg, None, "en") is None
 
 
 def test_claim_text() -> None:
     """Claimed values read as sentences, dates spelled out in the language."""
-    assert tl.claim_text("date", "2025-06-24", "fr") == "Indique la date : 24 juin 2025"
-    assert tl.claim_text("date", "2025-06", "en") == "States the date: June 2025"
-    assert tl.claim_text("count", "3", "en") == "States the number: 3"
-    assert tl.claim_text("odd", "x", "en") == "States the odd: x"
+    assert detail.claim_text("date", "2025-06-24", "fr") == "Indique la date : 24 juin 2025"
+    assert detail.claim_text("date", "2025-06", "en") == "States the date: June 2025"
+    assert detail.claim_text("count", "3", "en") == "States the number: 3"
+    assert detail.claim_text("odd", "x", "en") == "States the odd: x"
 
 
 def test_table_and_summary(pkg: Package, events: pd.DataFrame, conflicts: pd.DataFrame) -> None:
