@@ -1,7 +1,7 @@
 """The names every page shows for ids, claimed values and counts: one function for each.
 
-- ``labels``: id -> display name per kind (sector, place, person, organisation, event,
-  item, source), in one language;
+- ``labels`` / ``labels_of`` (once per package): id -> display name per kind (sector,
+  place, person, organisation, event, item, source), in one language;
 - ``source_names``: source id -> its outlet, or "Unnamed outlet (id)";
 - ``claim_value`` / ``claim_name``: a claimed value for display (dates spelled out,
   statuses translated, counts formatted) and the name of what is claimed;
@@ -95,6 +95,12 @@ def labels(pkg: Package, lang: str) -> dict[str, dict[str, str]]:
         "item": _names(pkg["cooperation"], "item_id", col("topic", lang)),
         "source": source_names(pkg, lang),
     }
+
+
+def labels_of(pkg: Package, lang: str) -> dict[str, dict[str, str]]:
+    """``labels`` in ``lang``, built once per package and language (``pkg.memo``): the one
+    table every page and the sidebar read. Never mutate it."""
+    return pkg.memo.get(labels, as_lang(lang), inputs=(pkg,))
 
 
 def _text(value: object) -> str:

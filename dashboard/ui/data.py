@@ -20,7 +20,6 @@ from dashboard.core.filters import FilterState, Options, Selection
 from dashboard.core.load import load_package, resolve_data_dir
 from dashboard.core.package import DataError, Package
 from dashboard.present import labels as names
-from dashboard.present.i18n import as_lang
 
 View = tuple[tuple[str, tuple[str, ...]], ...]
 
@@ -95,7 +94,7 @@ def _source_kinds(pkg: Package) -> dict[str, str]:
 
 def labels(pkg: Package, lang: str) -> dict[str, dict[str, str]]:
     """``present.labels.labels``, once per package and language."""
-    return pkg.memo.get(names.labels, as_lang(lang), inputs=(pkg,))
+    return names.labels_of(pkg, lang)
 
 
 # --- one view (a set of filters), computed once for all sessions ---------------------------

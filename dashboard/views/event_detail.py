@@ -11,8 +11,8 @@ import pandas as pd
 
 from dashboard.core.package import Package
 from dashboard.present.i18n import catalogue, col, t
-from dashboard.present.labels import claim_value, safe_url
-from dashboard.views.timeline import event_sectors, labels_of, when_text
+from dashboard.present.labels import claim_value, labels_of, safe_url
+from dashboard.views.timeline import event_sectors, when_text
 
 
 @dataclass(frozen=True)

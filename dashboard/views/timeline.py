@@ -23,11 +23,10 @@ import pandas as pd
 
 from dashboard.core import derived as views
 from dashboard.core.package import Package
-from dashboard.present import labels as names
 from dashboard.present import palette
 from dashboard.present.echarts import esc, ids_of
-from dashboard.present.i18n import as_lang, col, format_date, format_month, format_span, t
-from dashboard.present.labels import plural
+from dashboard.present.i18n import col, format_date, format_month, format_span, t
+from dashboard.present.labels import labels_of, plural
 
 DAY = pd.Timedelta(days=1)
 MAX_EVENTS = 1500  # marks drawn at most; the page says when more were left out
@@ -66,12 +65,6 @@ def ms(ts: pd.Timestamp) -> float:
 def event_sectors(pkg: Package) -> dict[str, tuple[str, ...]]:
     """``views.event_sector_ids`` of every event, built once per package."""
     return pkg.memo.get(views.event_sector_ids, inputs=(pkg,))
-
-
-def labels_of(pkg: Package, lang: str) -> dict[str, dict[str, str]]:
-    """``present.labels.labels`` in ``lang``, built once per package and language (the same
-    entry as ``ui.labels``, which the sidebar reads on every run)."""
-    return pkg.memo.get(names.labels, as_lang(lang), inputs=(pkg,))
 
 
 def precision_text(precision: str, lang: str) -> str:
