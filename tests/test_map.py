@@ -646,10 +646,15 @@ def test_legs_beyond_the_cap_are_counted_not_drawn(pkg: Package) -> None:
 
 
 def test_deck_json_is_built_once(pkg: Package) -> None:
+    """The deck is written to JSON when it is built: asking for it (Streamlit does on every
+    rerun) returns that same text and writes nothing into the deck."""
     _, _, deck = map_deck.journey_map(pkg, views.event_table(pkg), "en", map_deck.MapOptions())
+    before = dict(vars(deck))
     first = deck.to_json()
     assert deck.to_json() is first
+    assert vars(deck) == before
     assert json.loads(first)["layers"]
+    assert "spec" not in json.loads(first)
 
 
 def test_page_options_use_the_served_files_only_when_served() -> None:

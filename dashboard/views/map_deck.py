@@ -128,19 +128,26 @@ ARROW_MAPPING: Final = {
 
 
 class Deck(pdk.Deck):  # type: ignore[misc]
-    """A pydeck Deck whose JSON is compact (pydeck indents it, tripling what each rerun
-    sends to the browser)."""
+    """A pydeck Deck written once, as compact JSON, when it is built (``build_deck``).
+
+    Streamlit asks a deck for its JSON on every rerun, and a page keeps its deck for a view
+    (``ctx.cached``): written once, the layers are not serialised again on each rerun (a
+    measured cost at many events), and compact, the JSON is a third of pydeck's indented
+    one that each rerun would send to the browser. Never change a deck once built: its
+    JSON would not follow."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        indented = super().to_json()
+        self.spec: Final[str] = json.dumps(
+            json.loads(indented), separators=(",", ":"), ensure_ascii=False
+        )
 
     def to_json(self) -> str:
-        # Memoised: a deck is built once per view and never changed, but Streamlit asks for
-        # its JSON on every rerun (a measured cost at many events).
-        cached = self.__dict__.get("_compact_json")
-        if not isinstance(cached, str):
-            cached = json.dumps(
-                json.loads(super().to_json()), separators=(",", ":"), ensure_ascii=False
-            )
-            self.__dict__["_compact_json"] = cached
-        return cached
+        return self.spec
+
+    def __repr__(self) -> str:  # pydeck's repr is the JSON too
+        return self.spec
 
 
 def _const(value: str) -> Any:
