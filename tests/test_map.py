@@ -6,6 +6,7 @@ import dataclasses
 import itertools
 import json
 import math
+import re
 import struct
 import tomllib
 from datetime import date
@@ -542,7 +543,7 @@ def test_text_twin_lists_legs_and_places(pkg: Package) -> None:
     ]
     data = maps.map_data(pkg, views.event_table(pkg), legs, "en")
     lines = maps.place_lines(data, "en")
-    assert lines[0] == "Kazan (City, somewhere in the city): 7 event(s)"
+    assert lines[0] == "Kazan (City, somewhere in the city): 7 events"
     assert len(lines) == 7
     assert maps.total_km(data) == pytest.approx(6182.8 + 717.9)
 
@@ -622,15 +623,63 @@ def test_summary_follows_the_filters(pkg: Package) -> None:
     only in a region; filtered to 23 June it speaks of Moscow alone."""
     data = maps.map_data(pkg, views.event_table(pkg), views.itinerary(pkg), "en")
     assert maps.summary(data, "en") == (
-        "2 leg(s) shown, 6,901 km in all; 15 event(s) at 7 place(s) on the map. "
-        "5 event(s) are placed only in a region and are listed below, not drawn."
+        "2 legs shown, 6,901 km in all; 15 events at 7 places on the map. "
+        "5 events are placed only in a region and are listed below, not drawn."
     )
     ids = selected(pkg, date_from=date(2025, 6, 23), date_to=date(2025, 6, 23))
     table = views.event_table(pkg)
     data = maps.map_data(pkg, table[table["event_id"].isin(ids)], views.itinerary(pkg, ids), "fr")
     assert maps.summary(data, "fr").startswith(
-        "0 étape(s) affichée(s), 0 km au total ; 3 événement(s) en 1 lieu(x) sur la carte."
+        "0 étape affichée, 0 km au total ; 3 événements en 1 lieu sur la carte."
     )
+    ids = selected(pkg, places=("yadran_refinery",))
+    data = maps.map_data(pkg, table[table["event_id"].isin(ids)], views.itinerary(pkg, ids), "en")
+    assert maps.summary(data, "en") == "0 legs shown, 0 km in all; 1 event at 1 place on the map."
+    assert (
+        maps.summary(data, "fr")
+        == "0 étape affichée, 0 km au total ; 1 événement en 1 lieu sur la carte."
+    )
+    ids = selected(pkg, date_from=date(2025, 6, 24), date_to=date(2025, 6, 30))
+    data = maps.map_data(pkg, table[table["event_id"].isin(ids)], views.itinerary(pkg, ids), "en")
+    assert maps.summary(data, "en").startswith("1 leg shown, 718 km in all; 10 events at 4 places")
+
+
+def test_counts_take_cldr_plural_forms() -> None:
+    """Counts read "1 event", "2 events" (French: "0 événement", "1 événement", "2
+    événements"), never "event(s)"; no label of the page keeps a "(s)" suffix."""
+    assert [maps.n_events(n, "en") for n in (0, 1, 2)] == ["0 events", "1 event", "2 events"]
+    assert [maps.n_events(n, "fr") for n in (0, 1, 2)] == [
+        "0 événement",
+        "1 événement",
+        "2 événements",
+    ]
+    assert maps.n_events(1500, "fr") == "1\u202f500 événements"
+    labels = json.loads((ROOT / "dashboard/present/locales/map.json").read_text(encoding="utf-8"))
+    for lang in ("en", "fr"):
+        for key, text in labels[lang].items():
+            assert not re.search(r"\((s|x|es)\)", text), (lang, key, text)
+
+
+def test_headquarters_lines_agree_with_the_number_of_organisations(pkg: Package) -> None:
+    """The text twin's line for an organisation's base agrees in French with how many
+    organisations are based there ("basée", "basées")."""
+    data = maps.map_data(pkg, views.event_table(pkg), views.itinerary(pkg), "fr")
+    assert "KAMAZ : basée à Siège et usines principales de KAMAZ · quelque part dans la ville" in (
+        maps.hq_lines(data, "fr")
+    )
+    two = dataclasses.replace(data, hq=[{**data.hq[0], "orgs": ["A", "B"], "name": "A, B"}])
+    assert maps.hq_lines(two, "fr")[0].startswith("A, B : basées à ")
+    assert maps.hq_lines(two, "en")[0].startswith("A, B: based at ")
+
+
+def test_place_tooltip_counts_its_events(pkg: Package) -> None:
+    """A place's tooltip gives its kind, its precision and its events in the plural form
+    of their number."""
+    places = _by_id(layer(spec(pkg), "places")["data"])
+    assert places["kazan"]["what"] == "City · somewhere in the city · 7 events"
+    assert places["yadran_refinery"]["what"] == "Plant or factory · neighbourhood only · 1 event"
+    fr = _by_id(layer(spec(pkg, lang="fr"), "places")["data"])
+    assert fr["yadran_refinery"]["what"] == "Usine · quartier seulement · 1 événement"
 
 
 def test_legs_beyond_the_cap_are_counted_not_drawn(pkg: Package) -> None:

@@ -71,7 +71,7 @@ def test_map_and_text_twin_in_both_languages(lang: str) -> None:
     if lang == "en":
         assert at.title[0].value == "Map"
         assert "1. Bamako → Moscow \\(arrival\\: 22 June 2025\\)\\: 6,183 km" in body
-        assert "Kazan \\(City, somewhere in the city\\)\\: 7 event\\(s\\)" in body
+        assert "Kazan \\(City, somewhere in the city\\)\\: 7 events" in body
         assert "Not on the map: events located only in a region" in subheads
         assert "not where an event happened" in legend
         assert "Moscow" in {r["text"] for r in layer(spec, "labels")}
@@ -106,6 +106,18 @@ def test_clicking_a_place_filters_on_it_and_lists_its_events() -> None:
     at.button(key="map_clear_moscow_kremlin").click().run()
     assert "place" not in at.query_params
     assert len(layer(deck(at), "legs")) == 2
+
+
+def test_a_selected_place_reads_in_french_with_plural_forms() -> None:
+    """In French, a place with one event says "1 événement", a city with ten "10
+    événements"; the takeaway has no "(s)"."""
+    at = run({"place": ["yadran_refinery"]}, lang="fr")
+    captions = [str(c.value) for c in at.caption]
+    assert "1 événement ici avec les filtres actuels." in captions
+    assert "0 étape affichée, 0 km au total ; 1 événement en 1 lieu sur la carte\\." in text(at)
+    at = run({"place": ["kazan"]}, lang="fr")
+    assert "10 événements ici avec les filtres actuels." in [str(c.value) for c in at.caption]
+    assert "(s)" not in text(at)
 
 
 def test_presets_and_tile_toggle() -> None:

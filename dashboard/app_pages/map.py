@@ -114,7 +114,7 @@ def body(ctx: ui.Context) -> None:
         with st.container(border=True):
             st.subheader(ui.md(ctx.t("map_selected", place=names.get(place, place))))
             here = maps.events_at(ctx.pkg, ctx.event_columns(maps.EVENT_COLUMNS), place)
-            st.caption(ctx.t("map_selected_events", n=len(here)))
+            st.caption(ctx.t("map_selected_events", events=maps.n_events(len(here), ctx.lang)))
             _events(ctx, here)
             st.button(
                 ctx.t("map_clear_place"),

@@ -166,12 +166,17 @@ def _place_rows(
                     lang,
                     kind=kind_label(kind, lang),
                     precision=precision_label(precision, lang),
-                    n=format_number(n, lang),
+                    events=n_events(n, lang),
                 ),
                 "details": "\n".join(details) if details else t("map_tip_none", lang),
             }
         )
     return rows, hidden, counts
+
+
+def n_events(n: int, lang: str) -> str:
+    """A count of events in CLDR's plural form: 1 event, 2 events (1 événement, 2 événements)."""
+    return present_labels.plural("map_n_events", n, lang)
 
 
 def kind_label(kind: str, lang: str) -> str:
@@ -465,14 +470,20 @@ def place_lines(data: MapData, lang: str) -> list[str]:
             place=r["name"],
             kind=kind_label(r["kind"], lang),
             precision=precision_label(r["precision"], lang),
-            n=format_number(r["n_events"], lang),
+            events=n_events(r["n_events"], lang),
         )
         for r in rows
     ]
 
 
 def hq_lines(data: MapData, lang: str) -> list[str]:
-    return [t("map_twin_hq_line", lang, orgs=r["name"], place=r["details"]) for r in data.hq]
+    """Each home place with the organisations based there (French agrees with their number)."""
+    return [
+        present_labels.plural(
+            "map_twin_hq_line", len(r["orgs"]), lang, orgs=r["name"], place=r["details"]
+        )
+        for r in data.hq
+    ]
 
 
 def total_km(data: MapData) -> float:
@@ -485,13 +496,15 @@ def summary(data: MapData, lang: str) -> str:
     text = t(
         "map_takeaway",
         lang,
-        legs=len(data.legs),
+        legs=present_labels.plural("map_n_legs_shown", len(data.legs), lang),
         km=format_number(total_km(data), lang),
-        events=format_number(sum(r["n_events"] for r in data.places), lang),
-        places=format_number(sum(1 for r in data.places if r["n_events"]), lang),
+        events=n_events(sum(r["n_events"] for r in data.places), lang),
+        places=present_labels.plural(
+            "map_n_places", sum(1 for r in data.places if r["n_events"]), lang
+        ),
     )
     if len(data.unlocated):
-        text += " " + t("map_takeaway_unlocated", lang, n=format_number(len(data.unlocated), lang))
+        text += " " + present_labels.plural("map_takeaway_unlocated", len(data.unlocated), lang)
     return text
 
 
