@@ -706,6 +706,25 @@ def test_deck_json_is_built_once(pkg: Package) -> None:
     assert "spec" not in json.loads(first)
 
 
+@pytest.mark.parametrize(
+    ("state", "place"),
+    [
+        ({"selection": {"objects": {"places": [{"place_id": "kazan"}]}}}, "kazan"),
+        ({"selection": {"indices": {}, "objects": {}}}, None),
+        ({"selection": {"objects": {"hq": [{"place_id": "kamaz"}]}}}, None),
+        ({"selection": {"objects": {"places": ["kazan"]}}}, None),
+        ({"selection": {"objects": {"places": [{"place_id": ""}]}}}, None),
+        ({}, None),
+        (None, None),
+    ],
+)
+def test_a_click_picks_a_place_of_the_places_layer_only(state: Any, place: str | None) -> None:
+    """The chart's state after a click names the place of the clicked dot; a click on a
+    building (where an organisation is based), on nothing, or an unreadable state names
+    none."""
+    assert maps.picked_place(state) == place
+
+
 def test_page_options_use_the_served_files_only_when_served() -> None:
     """Served static files: the outlines, mesh, outlines of Mali and Russia and the theme's
     style are the app's own URLs; without static serving everything is embedded."""

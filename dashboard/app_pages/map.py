@@ -17,10 +17,9 @@ DECK = "map_deck"
 
 def _on_select() -> None:
     """A click on a place sets the place filter, so the sidebar and the URL follow."""
-    selection = getattr(st.session_state.get(DECK), "selection", None) or {}
-    picked = (selection.get("objects") or {}).get("places") or []
-    if picked and isinstance(picked[0], dict) and picked[0].get("place_id"):
-        ui.request_filters(place=[str(picked[0]["place_id"])])
+    place = maps.picked_place(st.session_state.get(DECK))
+    if place:
+        ui.request_filters(place=[place])
 
 
 PER_ROW = ("event_id", "place_id")  # what the map reads of every row of a view

@@ -516,3 +516,15 @@ def events_at(pkg: Package, events: pd.DataFrame, place_id: str) -> pd.DataFrame
     if not row.empty and row.iloc[0]["kind"] == "city":
         mask |= events["city"] == row.iloc[0]["city"]
     return events[mask]
+
+
+def picked_place(state: object) -> str | None:
+    """The place a click on the map picked: from the chart's state as Streamlit keeps it
+    (``{"selection": {"objects": {layer: [row, ...]}}}``), the ``place_id`` of the row of
+    the ``places`` layer; None when nothing, or something else, was picked."""
+    selection = state.get("selection") if isinstance(state, Mapping) else None
+    objects = selection.get("objects") if isinstance(selection, Mapping) else None
+    picked = objects.get("places") if isinstance(objects, Mapping) else None
+    first = picked[0] if isinstance(picked, Sequence) and picked else None
+    place = first.get("place_id") if isinstance(first, Mapping) else None
+    return str(place) if place else None
