@@ -1,5 +1,6 @@
-"""The Map page under AppTest: both languages, a place click, view presets and the tile
-toggle, a date range that drops a leg, filters matching nothing, and a hostile URL."""
+"""The Map page under AppTest: both languages, a place click (its callback, then the
+filter it asks for), view presets and the tile toggle, a date range that drops a leg,
+filters matching nothing, and a hostile URL."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from streamlit.typing import PydeckState
 
+from dashboard.ui.context import PENDING
 from tests.helpers import run_app
 
 PAGE = "app_pages/map.py"
@@ -37,19 +40,27 @@ def text(at: AppTest) -> str:
     return "\n".join(str(m.value) for m in at.markdown)
 
 
-def click_place(at: AppTest, place_id: str) -> None:
-    """Click a dot as the browser does: the chart's selection arrives as its widget state
-    (setting ``at.session_state[key]`` does not run an ``on_select`` callback)."""
-    chart = at.get("deck_gl_json_chart")[0]
-    rows = layer(json.loads(chart.proto.json), "places")
-    index = next(i for i, r in enumerate(rows) if r["place_id"] == place_id)
-    selection = {"indices": {"places": [index]}, "objects": {"places": [rows[index]]}}
-    states = at._tree.get_widget_states()
-    state = states.widgets.add()
-    state.id = chart.proto.id
-    state.string_value = json.dumps({"selection": selection})
-    at._run(widget_state=states)
+def _click_script() -> None:
+    """A script that runs the page's chart callback on the chart state found in session
+    state, as Streamlit does after a click (run by ``AppTest.from_function``)."""
+    from dashboard.app_pages import map as page
+
+    page._on_select()
+
+
+def click(state: Any) -> AppTest:
+    """Run the page's ``on_select`` callback with ``state`` as the chart's state."""
+    at = AppTest.from_function(_click_script, default_timeout=60)
+    at.session_state["map_deck"] = state
+    at.run()
     assert not at.exception, at.exception
+    return at
+
+
+def picked(place_id: str, layer_id: str = "places") -> PydeckState:
+    """The chart's state after a click on a row of a layer, as Streamlit keeps it."""
+    objects = {layer_id: [{"place_id": place_id, "name": place_id}]}
+    return PydeckState({"selection": {"indices": {layer_id: [0]}, "objects": objects}})
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
@@ -71,7 +82,7 @@ def test_map_and_text_twin_in_both_languages(lang: str) -> None:
     if lang == "en":
         assert at.title[0].value == "Map"
         assert "1. Bamako → Moscow \\(arrival\\: 22 June 2025\\)\\: 6,183 km" in body
-        assert "Kazan \\(City, somewhere in the city\\)\\: 7 event\\(s\\)" in body
+        assert "Kazan \\(City, somewhere in the city\\)\\: 7 events" in body
         assert "Not on the map: events located only in a region" in subheads
         assert "not where an event happened" in legend
         assert "Moscow" in {r["text"] for r in layer(spec, "labels")}
@@ -87,25 +98,53 @@ def test_map_and_text_twin_in_both_languages(lang: str) -> None:
     assert all(r["place_id"] != "tatarstan" for r in layer(spec, "places"))
 
 
-def test_clicking_a_place_filters_on_it_and_lists_its_events() -> None:
-    """A click on the Moscow Kremlin puts place=moscow_kremlin in the URL, lists its three
-    events with their sources, and the clear button removes the filter again."""
+def test_a_click_on_a_place_asks_for_its_filter() -> None:
+    """A click on a dot asks for the place filter (applied before the next run's widgets,
+    so the sidebar and the URL follow); a click on a building (an organisation's base) or
+    on nothing asks for nothing. The real click in a browser: tests/browser/test_map.py."""
+    at = click(picked("moscow_kremlin"))
+    assert at.session_state[PENDING] == {"place": ["moscow_kremlin"]}
+    for state in (picked("kamaz", "hq"), PydeckState({"selection": {"objects": {}}}), None):
+        assert PENDING not in click(state).session_state
+
+
+def test_the_asked_place_filters_the_page_and_lists_its_events() -> None:
+    """The place a click asks for puts place=moscow_kremlin in the URL, lists its three
+    events with their sources, and the clear button removes the filter again; a link with
+    place=moscow_kremlin opens the same view."""
     at = run()
-    click_place(at, "moscow_kremlin")
-    assert at.query_params.get("place") == "moscow_kremlin"
-    assert "Selected place\\: Moscow Kremlin \\(Grand Kremlin Palace\\)" in [
-        str(s.value) for s in at.subheader
-    ]
-    body = text(at)
-    for title in ("Talks with Vladimir Putin in the Kremlin", "Three agreements signed"):
-        assert title in body
-    assert body.count("-badge[") >= 3, "each event shows its source badges"
-    assert at.session_state["w_place"] == ["moscow_kremlin"]
-    # the legs no longer match (their arrival events are elsewhere)
-    assert layer(deck(at), "legs") == []
+    at.session_state[PENDING] = {"place": ["moscow_kremlin"]}  # what the click asks for
+    at.run()
+    assert not at.exception, at.exception
+    linked = run({"place": ["moscow_kremlin"]})
+    for view in (at, linked):
+        assert view.query_params.get("place") == "moscow_kremlin"
+        assert "Selected place\\: Moscow Kremlin \\(Grand Kremlin Palace\\)" in [
+            str(s.value) for s in view.subheader
+        ]
+        assert "3 events here under the current filters." in [str(c.value) for c in view.caption]
+        body = text(view)
+        for title in ("Talks with Vladimir Putin in the Kremlin", "Three agreements signed"):
+            assert title in body
+        assert body.count("-badge[") >= 3, "each event shows its source badges"
+        assert view.session_state["w_place"] == ["moscow_kremlin"]
+        # the legs no longer match (their arrival events are elsewhere)
+        assert layer(deck(view), "legs") == []
     at.button(key="map_clear_moscow_kremlin").click().run()
     assert "place" not in at.query_params
     assert len(layer(deck(at), "legs")) == 2
+
+
+def test_a_selected_place_reads_in_french_with_plural_forms() -> None:
+    """In French, a place with one event says "1 événement", a city with ten "10
+    événements"; the takeaway has no "(s)"."""
+    at = run({"place": ["yadran_refinery"]}, lang="fr")
+    captions = [str(c.value) for c in at.caption]
+    assert "1 événement ici avec les filtres actuels." in captions
+    assert "0 étape affichée, 0 km au total ; 1 événement en 1 lieu sur la carte\\." in text(at)
+    at = run({"place": ["kazan"]}, lang="fr")
+    assert "10 événements ici avec les filtres actuels." in [str(c.value) for c in at.caption]
+    assert "(s)" not in text(at)
 
 
 def test_presets_and_tile_toggle() -> None:

@@ -610,9 +610,9 @@ def offenders(path: Path) -> list[Offender]:
 
 # (file, exact source of the argument of an ``.html(...)`` call) -> why its HTML is inert.
 HTML_REVIEWED: dict[tuple[str, str], str] = {
-    ("app_pages/map.py", "maps.legend_html(ctx.lang)"): "catalogue labels and kind names, "
-    "each through html.escape in maps.legend_html; the rest is constant markup "
-    "(pinned by tests/test_maps.py::test_legend_escapes_its_text)",
+    ("app_pages/map.py", "map_deck.legend_html(ctx.lang)"): "catalogue labels and kind names, "
+    "each through html.escape in map_deck.legend_html; the rest is constant markup "
+    "(pinned by tests/test_map.py::test_legend_escapes_its_text)",
 }
 
 

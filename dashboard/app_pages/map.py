@@ -10,25 +10,26 @@ import streamlit as st
 from dashboard import ui
 from dashboard.present.i18n import format_number, format_span
 from dashboard.views import map as maps
+from dashboard.views import map_deck
 
 DECK = "map_deck"
 
 
 def _on_select() -> None:
     """A click on a place sets the place filter, so the sidebar and the URL follow."""
-    selection = getattr(st.session_state.get(DECK), "selection", None) or {}
-    picked = (selection.get("objects") or {}).get("places") or []
-    if picked and isinstance(picked[0], dict) and picked[0].get("place_id"):
-        ui.request_filters(place=[str(picked[0]["place_id"])])
+    place = maps.picked_place(st.session_state.get(DECK))
+    if place:
+        ui.request_filters(place=[place])
 
 
 PER_ROW = ("event_id", "place_id")  # what the map reads of every row of a view
 
 
-def _build(_ctx: ui.Context, opts: maps.MapOptions) -> Any:
-    """Legs, layer data and deck for one view and options (``ctx.cached``; never mutate)."""
+def _build(_ctx: ui.Context, opts: map_deck.MapOptions) -> Any:
+    """Legs, layer data and deck (its JSON written once) for one view and options
+    (``ctx.cached``; never mutate)."""
     names = ui.labels(_ctx.pkg, opts.lang)
-    return maps.journey_map(
+    return map_deck.journey_map(
         _ctx.pkg,
         _ctx.event_columns(PER_ROW),  # every row of the view, the columns counted
         opts.lang,
@@ -82,17 +83,12 @@ def body(ctx: ui.Context) -> None:
     tiles = right.toggle(
         ctx.t("map_tiles"), key="map_tiles", help=ctx.t("map_tiles_help"), wrap=True
     )
-    static = bool(st.get_option("server.enableStaticServing")) and maps.STATIC_BASEMAP.exists()
-    theme = "dark" if getattr(st.context.theme, "type", None) == "dark" else "light"
-    opts = maps.MapOptions(
-        lang=ctx.lang,
-        preset=preset or "journey",
-        tiles=tiles,
-        basemap=maps.BASEMAP_URL if static else None,
-        borders=maps.BORDERS_URL if static else None,
-        outlines=maps.OUTLINES_URL if static else None,
-        theme=theme,
-        style=maps.STYLE_URLS[theme] if static else None,
+    opts = map_deck.page_options(
+        ctx.lang,
+        preset or "journey",
+        tiles,
+        theme="dark" if getattr(st.context.theme, "type", None) == "dark" else "light",
+        static=bool(st.get_option("server.enableStaticServing")),
     )
     legs, data, deck = ctx.cached(_build, opts)
     names = ui.labels(ctx.pkg, ctx.lang)["place"]
@@ -111,13 +107,13 @@ def body(ctx: ui.Context) -> None:
         left.caption(ctx.t("map_hidden", shown=len(data.places), hidden=data.hidden_places))
     if data.hidden_legs:
         left.caption(ctx.t("map_hidden_legs", shown=len(data.legs), hidden=data.hidden_legs))
-    right.html(maps.legend_html(ctx.lang))
+    right.html(map_deck.legend_html(ctx.lang))
 
     for place in ctx.state.places:
         with st.container(border=True):
             st.subheader(ui.md(ctx.t("map_selected", place=names.get(place, place))))
             here = maps.events_at(ctx.pkg, ctx.event_columns(maps.EVENT_COLUMNS), place)
-            st.caption(ctx.t("map_selected_events", n=len(here)))
+            st.caption(ctx.t("map_selected_events", events=maps.n_events(len(here), ctx.lang)))
             _events(ctx, here)
             st.button(
                 ctx.t("map_clear_place"),

@@ -17,6 +17,7 @@ from playwright.sync_api import expect
 from dashboard.core import derived as views
 from dashboard.core.load import load_package
 from dashboard.views import map as maps
+from dashboard.views import map_basemap as basemap
 from tests.browser.helpers import ROOT, SCREENSHOTS, Tab
 
 pytestmark = pytest.mark.browser
@@ -67,7 +68,7 @@ def _projection(canvas: Any, preset: str) -> Callable[[float, float], tuple[floa
 
     def project(lat: float, lon: float) -> tuple[float, float]:
         x = box["width"] / 2 + math.radians(lon - lon0) * scale
-        y = box["height"] / 2 - (maps._mercator_y(lat) - maps._mercator_y(lat0)) * scale
+        y = box["height"] / 2 - (basemap.mercator_y(lat) - basemap.mercator_y(lat0)) * scale
         return x, y
 
     return project
@@ -140,12 +141,12 @@ def _on_the_borders(canvas: Any) -> tuple[float, float]:
     project = _projection(canvas, "journey")
     skip = {
         point
-        for feature in maps.highlighted()["features"]
-        for edge in maps._edges(feature["geometry"], 2)
+        for feature in basemap.highlighted()["features"]
+        for edge in basemap.edges(feature["geometry"], 2)
         for point in edge
     }
     points = []
-    for row in maps.borders():
+    for row in basemap.borders():
         for lon, lat in (row["s"], row["t"]):
             if (lon, lat) in skip or not -60 < lat < 75:
                 continue

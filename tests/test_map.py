@@ -6,6 +6,7 @@ import dataclasses
 import itertools
 import json
 import math
+import re
 import struct
 import tomllib
 from datetime import date
@@ -19,7 +20,10 @@ from dashboard.core import filters
 from dashboard.core.package import Package
 from dashboard.present import palette
 from dashboard.views import map as maps
+from dashboard.views import map_basemap as basemap
+from dashboard.views import map_deck
 from tests.helpers import ROOT
+from tools import basemap as tool
 
 HOSTILE = "<img src=x onerror=alert(1)>{details} $& \u202eevil\x07"
 
@@ -33,8 +37,8 @@ def spec(
     table = views.event_table(pkg)
     if event_ids is not None:
         table = table[table["event_id"].isin(event_ids)]
-    opts = maps.MapOptions(lang=lang, **options)
-    _, _, deck = maps.journey_map(pkg, table, lang, opts)
+    opts = map_deck.MapOptions(lang=lang, **options)
+    _, _, deck = map_deck.journey_map(pkg, table, lang, opts)
     result: dict[str, Any] = json.loads(deck.to_json())
     return result
 
@@ -54,9 +58,9 @@ def test_layers_in_drawing_order_and_only_three_pickable(pkg: Package) -> None:
     """The deck has the documented layers, bottom to top; legs, places and HQs are pickable
     (they carry tooltips and clicks), nothing else is."""
     doc = spec(pkg)
-    assert [lay["id"] for lay in doc["layers"]] == list(maps.LAYER_IDS)
+    assert [lay["id"] for lay in doc["layers"]] == list(map_deck.LAYER_IDS)
     pickable = {lay["id"] for lay in doc["layers"] if lay.get("pickable")}
-    assert pickable == set(maps.PICKABLE) == {"legs", "places", "hq"}
+    assert pickable == set(map_deck.PICKABLE) == {"legs", "places", "hq"}
     types = {lay["id"]: lay["@@type"] for lay in doc["layers"]}
     assert types["countries"] == types["highlight"] == "GeoJsonLayer"
     assert types["borders"] == "ScenegraphLayer"
@@ -87,8 +91,8 @@ def test_tiles_toggle_brings_carto_style(pkg: Package) -> None:
     """With the online basemap on, the deck asks for CARTO's light style (and only then)."""
     doc = spec(pkg, tiles=True)
     assert doc["mapProvider"] == "carto"
-    assert doc["mapStyle"] == maps.TILES_STYLE
-    assert maps.TILES_STYLE.startswith("https://basemaps.cartocdn.com/")
+    assert doc["mapStyle"] == map_deck.TILES_STYLE
+    assert map_deck.TILES_STYLE.startswith("https://basemaps.cartocdn.com/")
     assert layer(doc, "countries")["visible"] is False  # only the borders over the tiles
     assert "visible" not in layer(doc, "borders")
 
@@ -96,15 +100,15 @@ def test_tiles_toggle_brings_carto_style(pkg: Package) -> None:
 def test_spec_is_compact(pkg: Package) -> None:
     """The deck JSON has no indentation and stays small when the outlines are served as a
     file; embedding them puts every country in the spec instead."""
-    served = maps.journey_map(pkg, views.event_table(pkg), "en", maps.MapOptions())[2]
+    served = map_deck.journey_map(pkg, views.event_table(pkg), "en", map_deck.MapOptions())[2]
     text = served.to_json()
     assert "\n" not in text
     assert len(text) < 40_000
-    embedded = maps.journey_map(
+    embedded = map_deck.journey_map(
         pkg,
         views.event_table(pkg),
         "en",
-        maps.MapOptions(basemap=None, borders=None, outlines=None),
+        map_deck.MapOptions(basemap=None, borders=None, outlines=None),
     )[2]
     doc = json.loads(embedded.to_json())
     countries = layer(doc, "countries")["data"]
@@ -112,8 +116,8 @@ def test_spec_is_compact(pkg: Package) -> None:
     assert len(countries["features"]) == 177
     borders = layer(doc, "borders")
     assert borders["@@type"] == "LineLayer"
-    assert len(borders["data"]) == len(maps.borders())
-    assert layer(doc, "highlight-lines")["data"] == maps.highlight_lines()
+    assert len(borders["data"]) == len(basemap.borders())
+    assert layer(doc, "highlight-lines")["data"] == basemap.highlight_lines()
 
 
 def test_other_highlight_embeds_its_outlines(pkg: Package) -> None:
@@ -121,31 +125,35 @@ def test_other_highlight_embeds_its_outlines(pkg: Package) -> None:
     own, in its own colours."""
     doc = spec(pkg, highlight=("MLI",))
     rows = layer(doc, "highlight-lines")["data"]
-    assert rows == maps.highlight_lines(("MLI",))
-    mali = maps.highlighted(("MLI",))["features"][0]
+    assert rows == basemap.highlight_lines(("MLI",))
+    mali = basemap.highlighted(("MLI",))["features"][0]
     assert {tuple(r["c"]) for r in rows} == {tuple(mali["properties"]["line"])}
-    assert len(rows) == len(maps._edges(mali["geometry"], 2))
+    assert len(rows) == len(basemap.edges(mali["geometry"], 2))
 
 
 def test_served_files_are_derived_from_the_outlines() -> None:
     """The border mesh, the highlighted outlines and the basemap styles the app serves are
     derived from the credited outlines and the map's colours, and in step with them
-    (regenerate: ``python -c "from dashboard import maps; maps.write_static()"``)."""
-    assert maps.STATIC_BORDERS.read_bytes() == maps.borders_glb()
-    assert json.loads(maps.STATIC_OUTLINES.read_text(encoding="utf-8")) == (maps.highlight_lines())
-    assert set(maps.STATIC_STYLES) == set(maps.STYLE_URLS) == {"light", "dark"}
-    for theme, path in maps.STATIC_STYLES.items():
-        assert json.loads(path.read_text(encoding="utf-8")) == maps.basemap_style(theme)
-        assert maps.STYLE_URLS[theme] == f"app/static/{path.name}"
+    (regenerate: ``python -m tools.basemap``); the mesh names the tool that wrote it."""
+    assert basemap.STATIC_BORDERS.read_bytes() == tool.borders_glb()
+    assert json.loads(basemap.STATIC_OUTLINES.read_text(encoding="utf-8")) == (
+        basemap.highlight_lines()
+    )
+    assert set(basemap.STATIC_STYLES) == set(basemap.STYLE_URLS) == {"light", "dark"}
+    for theme, path in basemap.STATIC_STYLES.items():
+        assert json.loads(path.read_text(encoding="utf-8")) == tool.basemap_style(theme)
+        assert basemap.STYLE_URLS[theme] == f"app/static/{path.name}"
+    gltf, _ = _read_glb(basemap.STATIC_BORDERS.read_bytes())
+    assert gltf["asset"] == {"version": "2.0", "generator": "tools.basemap.line_mesh_glb"}
 
 
 def test_with_a_served_style_the_deck_leaves_the_basemap_to_it(pkg: Package) -> None:
     """With the served style of its theme, the deck draws the data layers only and names
     the style, the app's own file: nothing outside the app, no token."""
     for theme in ("light", "dark"):
-        doc = spec(pkg, theme=theme, style=maps.STYLE_URLS[theme])
+        doc = spec(pkg, theme=theme, style=basemap.STYLE_URLS[theme])
         ids = [lay["id"] for lay in doc["layers"]]
-        assert ids == [i for i in maps.LAYER_IDS if i not in maps.BASEMAP_LAYER_IDS]
+        assert ids == [i for i in map_deck.LAYER_IDS if i not in map_deck.BASEMAP_LAYER_IDS]
         assert doc["mapProvider"] == "mapbox"
         assert doc["mapStyle"] == f"app/static/basemap_{theme}.json"
         text = json.dumps(doc)
@@ -157,12 +165,12 @@ def test_with_a_served_style_the_deck_leaves_the_basemap_to_it(pkg: Package) -> 
 def test_tiles_or_another_highlight_bring_the_deck_basemap_back(pkg: Package) -> None:
     """The style shows ``HIGHLIGHT`` on no tiles: with the tiles on, or other countries
     highlighted, the deck draws the basemap layers itself, as without a style."""
-    tiles = spec(pkg, tiles=True, style=maps.STYLE_URLS["light"])
+    tiles = spec(pkg, tiles=True, style=basemap.STYLE_URLS["light"])
     assert tiles["mapProvider"] == "carto"
-    assert [lay["id"] for lay in tiles["layers"]] == list(maps.LAYER_IDS)
-    other = spec(pkg, highlight=("MLI",), style=maps.STYLE_URLS["light"])
+    assert [lay["id"] for lay in tiles["layers"]] == list(map_deck.LAYER_IDS)
+    other = spec(pkg, highlight=("MLI",), style=basemap.STYLE_URLS["light"])
     assert "mapProvider" not in other
-    assert [lay["id"] for lay in other["layers"]] == list(maps.LAYER_IDS)
+    assert [lay["id"] for lay in other["layers"]] == list(map_deck.LAYER_IDS)
 
 
 def _paint(style: dict[str, Any], layer_id: str) -> dict[str, Any]:
@@ -181,11 +189,11 @@ def test_basemap_style_draws_the_deck_basemap_offline() -> None:
     what the deck's basemap layers draw, in their colours: the land, Mali and Russia shaded
     and outlined in their colours, and every border in the opaque colour a border shows on
     the land of the page's theme."""
-    light, dark = maps.basemap_style("light"), maps.basemap_style("dark")
+    light, dark = tool.basemap_style("light"), tool.basemap_style("dark")
     for style in (light, dark):
         assert style["version"] == 8
         assert style["sources"] == {
-            "countries": {"type": "geojson", "data": maps.BASEMAP_URL, "maxzoom": 6}
+            "countries": {"type": "geojson", "data": basemap.BASEMAP_URL, "maxzoom": 6}
         }
         assert not {"glyphs", "sprite"} & set(style)
         assert [x["id"] for x in style["layers"]] == [
@@ -196,18 +204,18 @@ def test_basemap_style_draws_the_deck_basemap_offline() -> None:
         ]
         assert "http" not in json.dumps(style)
     land = _css_rgba(_paint(light, "land")["fill-color"])
-    assert land[:3] == tuple(maps.INK["light"]["land"][:3])
-    assert land[3] == pytest.approx(maps.INK["light"]["land"][3] / 255, abs=0.001)
+    assert land[:3] == tuple(basemap.INK["light"]["land"][:3])
+    assert land[3] == pytest.approx(basemap.INK["light"]["land"][3] / 255, abs=0.001)
     # Worked by hand from INK: light, the land (200, 203, 208) at 110/255 on white is
     # (231, 233, 235) and the border (120, 124, 130) at 200/255 on that (144, 148, 153);
     # dark, the land (72, 77, 86) at 190/255 on #0E1117 is (57, 62, 70), the border (138,
     # 143, 152) at 220/255 on that (127, 132, 141).
     assert _css_rgba(_paint(light, "borders")["line-color"]) == (144, 148, 153, 1)
     assert _css_rgba(_paint(dark, "borders")["line-color"]) == (127, 132, 141, 1)
-    shaded = {f["properties"]["ISO_A3"]: f["properties"] for f in maps.highlighted()["features"]}
+    shaded = {f["properties"]["ISO_A3"]: f["properties"] for f in basemap.highlighted()["features"]}
     fill = _paint(light, "highlight")["fill-color"]
     assert fill[:2] == ["match", ["get", "ISO_A3"]]
-    for iso in maps.HIGHLIGHT:
+    for iso in basemap.HIGHLIGHT:
         colour = _css_rgba(fill[fill.index(iso) + 1])
         assert colour[:3] == tuple(shaded[iso]["fill"][:3])
         line = _paint(light, "highlight-lines")["line-color"]
@@ -217,7 +225,7 @@ def test_basemap_style_draws_the_deck_basemap_offline() -> None:
 def test_page_backgrounds_are_the_themes() -> None:
     """The colour the borders are made opaque against is the page's, for each theme."""
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
-    for theme, colour in maps.PAGE_BACKGROUND.items():
+    for theme, colour in tool.PAGE_BACKGROUND.items():
         assert config["theme"][theme]["backgroundColor"].upper() == colour.upper()
 
 
@@ -245,10 +253,10 @@ def _lon_lat(x: float, y: float) -> tuple[float, float]:
 
 def test_border_mesh_holds_every_segment_where_it_is() -> None:
     """The served mesh is one glTF primitive of lines whose vertices, read back from the
-    file and projected back to degrees, are the segments of ``maps.borders()`` in order
+    file and projected back to degrees, are the segments of ``basemap.borders()`` in order
     (float32: within 1e-4 degrees); only Antarctica's edge along the pole, beyond the
     Web-Mercator square, is left out."""
-    gltf, binary = _read_glb(maps.STATIC_BORDERS.read_bytes())
+    gltf, binary = _read_glb(basemap.STATIC_BORDERS.read_bytes())
     (primitive,) = gltf["meshes"][0]["primitives"]
     assert primitive["mode"] == 1  # LINES
     accessor = gltf["accessors"][primitive["attributes"]["POSITION"]]
@@ -259,14 +267,14 @@ def test_border_mesh_holds_every_segment_where_it_is() -> None:
     assert set(values[2::3]) == {0.0}
     expected = [
         (tuple(r["s"]), tuple(r["t"]))
-        for r in maps.borders()
-        if min(abs(r["s"][1]), abs(r["t"][1])) <= maps.MAX_LATITUDE
+        for r in basemap.borders()
+        if min(abs(r["s"][1]), abs(r["t"][1])) <= basemap.MAX_LATITUDE
     ]
-    assert len(maps.borders()) - len(expected) == 6  # the pole's edge
+    assert len(basemap.borders()) - len(expected) == 6  # the pole's edge
     assert accessor["count"] == 2 * len(expected)
     for (a, b), got_a, got_b in zip(expected, points[0::2], points[1::2], strict=True):
         for want, got in ((a, got_a), (b, got_b)):
-            lat = max(-maps.MAX_LATITUDE, min(maps.MAX_LATITUDE, want[1]))
+            lat = max(-basemap.MAX_LATITUDE, min(basemap.MAX_LATITUDE, want[1]))
             assert got == pytest.approx((want[0], lat), abs=1e-4)
     xs, ys = values[0::3], values[1::3]
     assert accessor["min"] == [min(xs), min(ys), 0.0]
@@ -278,7 +286,7 @@ def test_border_mesh_holds_every_segment_where_it_is() -> None:
     [(0, 0, 256, 256), (-180, 0, 0, 256), (180, 0, 512, 256), (90, 0, 384, 256)],
 )
 def test_common_xy_on_the_axes(lon: float, lat: float, x: float, y: float) -> None:
-    assert maps.common_xy(lon, lat) == pytest.approx((x, y))
+    assert basemap.common_xy(lon, lat) == pytest.approx((x, y))
 
 
 def test_common_xy_is_web_mercator() -> None:
@@ -286,24 +294,24 @@ def test_common_xy_is_web_mercator() -> None:
     ends at 85.051129 degrees, where y reaches the world's width."""
     for lat in (-80.0, -33.9, 12.6, 55.75, 70.0):
         want = 256 + 512 * math.asinh(math.tan(math.radians(lat))) / (2 * math.pi)
-        assert maps.common_xy(10.0, lat)[1] == pytest.approx(want)
-    assert maps.common_xy(0, 85.051129)[1] == pytest.approx(512, abs=1e-4)
-    assert maps.common_xy(0, 90)[1] == maps.common_xy(0, 85.051129)[1]  # clamped
+        assert basemap.common_xy(10.0, lat)[1] == pytest.approx(want)
+    assert basemap.common_xy(0, 85.051129)[1] == pytest.approx(512, abs=1e-4)
+    assert basemap.common_xy(0, 90)[1] == basemap.common_xy(0, 85.051129)[1]  # clamped
 
 
 def test_borders_are_every_edge_once() -> None:
     """Every edge of every ring is a segment, and a border two countries share is drawn
     once: Mali's edges are all there, and the world holds fewer segments than edges."""
-    segments = {(tuple(r["s"]), tuple(r["t"])) for r in maps.borders()}
-    assert len(segments) == len(maps.borders())  # no edge twice
+    segments = {(tuple(r["s"]), tuple(r["t"])) for r in basemap.borders()}
+    assert len(segments) == len(basemap.borders())  # no edge twice
     undirected = {frozenset(seg) for seg in segments}
     assert len(undirected) == len(segments)  # nor once each way
-    mali = next(f for f in maps.countries()["features"] if f["properties"]["ISO_A3"] == "MLI")
+    mali = next(f for f in basemap.countries()["features"] if f["properties"]["ISO_A3"] == "MLI")
     ring = [(round(x, 2), round(y, 2)) for x, y in mali["geometry"]["coordinates"][0]]
     for a, b in itertools.pairwise(ring):
         if a != b:
             assert frozenset((a, b)) in undirected
-    total = sum(len(maps._edges(f["geometry"], 2)) for f in maps.countries()["features"])
+    total = sum(len(basemap.edges(f["geometry"], 2)) for f in basemap.countries()["features"])
     assert len(segments) < total  # shared borders were merged
 
 
@@ -497,8 +505,8 @@ def test_tooltips_are_text_and_hostile_names_stay_inert(pkg: Package) -> None:
     """The tooltip is a static text template (written with innerText, never parsed as HTML);
     a hostile name reaches it without control characters and cannot fake a {field}."""
     doc = spec(_hostile(pkg))
-    assert "html" not in maps.TOOLTIP
-    assert maps.TOOLTIP["text"] == "{name}\n{what}\n{details}"
+    assert "html" not in map_deck.TOOLTIP
+    assert map_deck.TOOLTIP["text"] == "{name}\n{what}\n{details}"
     name = _by_id(layer(doc, "places")["data"])["moscow_kremlin"]["name"]
     assert "<img src=x onerror=alert(1)>" in name  # shown as text, not markup
     assert "{details}" not in name
@@ -513,12 +521,12 @@ def test_tooltips_are_text_and_hostile_names_stay_inert(pkg: Package) -> None:
 
 def test_legend_escapes_its_text() -> None:
     """The legend HTML escapes every label, including an unknown kind from the data."""
-    out = maps.legend_html("en", kinds=("city", "<script>alert(1)</script>"))
+    out = map_deck.legend_html("en", kinds=("city", "<script>alert(1)</script>"))
     assert "<script>" not in out
     assert "&lt;script&gt;" in out
     assert "How to read the map" in out
     assert "not where an event happened" in out
-    assert "Lire la carte" in maps.legend_html("fr")
+    assert "Lire la carte" in map_deck.legend_html("fr")
 
 
 # --- text twin and geometry ----------------------------------------------------------------
@@ -535,7 +543,7 @@ def test_text_twin_lists_legs_and_places(pkg: Package) -> None:
     ]
     data = maps.map_data(pkg, views.event_table(pkg), legs, "en")
     lines = maps.place_lines(data, "en")
-    assert lines[0] == "Kazan (City, somewhere in the city): 7 event(s)"
+    assert lines[0] == "Kazan (City, somewhere in the city): 7 events"
     assert len(lines) == 7
     assert maps.total_km(data) == pytest.approx(6182.8 + 717.9)
 
@@ -551,7 +559,7 @@ def _project(lat: float, lon: float, view: tuple[float, float, float]) -> tuple[
     lat0, lon0, zoom = view
     scale = 512 * 2**zoom / (2 * math.pi)
     x = 680 / 2 + math.radians(lon - lon0) * scale
-    y = 560 / 2 - (maps._mercator_y(lat) - maps._mercator_y(lat0)) * scale
+    y = 560 / 2 - (basemap.mercator_y(lat) - basemap.mercator_y(lat0)) * scale
     return x, y
 
 
@@ -600,13 +608,13 @@ def test_empty_selection_draws_no_marks(pkg: Package) -> None:
 def test_dark_theme_lightens_rings_and_outlines(pkg: Package) -> None:
     """On a dark page the rings and dot outlines turn light (dark ones would vanish)."""
     light, dark = spec(pkg), spec(pkg, theme="dark")
-    assert layer(light, "halos")["getLineColor"] == maps.INK["light"]["ring"]
-    assert layer(dark, "halos")["getLineColor"] == maps.INK["dark"]["ring"]
-    assert sum(maps.INK["dark"]["ring"][:3]) > sum(maps.INK["light"]["ring"][:3])
-    assert layer(dark, "places")["getLineColor"] == maps.INK["dark"]["outline"]
+    assert layer(light, "halos")["getLineColor"] == basemap.INK["light"]["ring"]
+    assert layer(dark, "halos")["getLineColor"] == basemap.INK["dark"]["ring"]
+    assert sum(basemap.INK["dark"]["ring"][:3]) > sum(basemap.INK["light"]["ring"][:3])
+    assert layer(dark, "places")["getLineColor"] == basemap.INK["dark"]["outline"]
     # the border mesh takes its colour from the layer, so one file serves both themes
-    assert layer(light, "borders")["getColor"] == maps.INK["light"]["border"]
-    assert layer(dark, "borders")["getColor"] == maps.INK["dark"]["border"]
+    assert layer(light, "borders")["getColor"] == basemap.INK["light"]["border"]
+    assert layer(dark, "borders")["getColor"] == basemap.INK["dark"]["border"]
     assert layer(dark, "borders")["scenegraph"] == layer(light, "borders")["scenegraph"]
 
 
@@ -615,15 +623,63 @@ def test_summary_follows_the_filters(pkg: Package) -> None:
     only in a region; filtered to 23 June it speaks of Moscow alone."""
     data = maps.map_data(pkg, views.event_table(pkg), views.itinerary(pkg), "en")
     assert maps.summary(data, "en") == (
-        "2 leg(s) shown, 6,901 km in all; 15 event(s) at 7 place(s) on the map. "
-        "5 event(s) are placed only in a region and are listed below, not drawn."
+        "2 legs shown, 6,901 km in all; 15 events at 7 places on the map. "
+        "5 events are placed only in a region and are listed below, not drawn."
     )
     ids = selected(pkg, date_from=date(2025, 6, 23), date_to=date(2025, 6, 23))
     table = views.event_table(pkg)
     data = maps.map_data(pkg, table[table["event_id"].isin(ids)], views.itinerary(pkg, ids), "fr")
     assert maps.summary(data, "fr").startswith(
-        "0 étape(s) affichée(s), 0 km au total ; 3 événement(s) en 1 lieu(x) sur la carte."
+        "0 étape affichée, 0 km au total ; 3 événements en 1 lieu sur la carte."
     )
+    ids = selected(pkg, places=("yadran_refinery",))
+    data = maps.map_data(pkg, table[table["event_id"].isin(ids)], views.itinerary(pkg, ids), "en")
+    assert maps.summary(data, "en") == "0 legs shown, 0 km in all; 1 event at 1 place on the map."
+    assert (
+        maps.summary(data, "fr")
+        == "0 étape affichée, 0 km au total ; 1 événement en 1 lieu sur la carte."
+    )
+    ids = selected(pkg, date_from=date(2025, 6, 24), date_to=date(2025, 6, 30))
+    data = maps.map_data(pkg, table[table["event_id"].isin(ids)], views.itinerary(pkg, ids), "en")
+    assert maps.summary(data, "en").startswith("1 leg shown, 718 km in all; 10 events at 4 places")
+
+
+def test_counts_take_cldr_plural_forms() -> None:
+    """Counts read "1 event", "2 events" (French: "0 événement", "1 événement", "2
+    événements"), never "event(s)"; no label of the page keeps a "(s)" suffix."""
+    assert [maps.n_events(n, "en") for n in (0, 1, 2)] == ["0 events", "1 event", "2 events"]
+    assert [maps.n_events(n, "fr") for n in (0, 1, 2)] == [
+        "0 événement",
+        "1 événement",
+        "2 événements",
+    ]
+    assert maps.n_events(1500, "fr") == "1\u202f500 événements"
+    labels = json.loads((ROOT / "dashboard/present/locales/map.json").read_text(encoding="utf-8"))
+    for lang in ("en", "fr"):
+        for key, text in labels[lang].items():
+            assert not re.search(r"\((s|x|es)\)", text), (lang, key, text)
+
+
+def test_headquarters_lines_agree_with_the_number_of_organisations(pkg: Package) -> None:
+    """The text twin's line for an organisation's base agrees in French with how many
+    organisations are based there ("basée", "basées")."""
+    data = maps.map_data(pkg, views.event_table(pkg), views.itinerary(pkg), "fr")
+    assert "KAMAZ : basée à Siège et usines principales de KAMAZ · quelque part dans la ville" in (
+        maps.hq_lines(data, "fr")
+    )
+    two = dataclasses.replace(data, hq=[{**data.hq[0], "orgs": ["A", "B"], "name": "A, B"}])
+    assert maps.hq_lines(two, "fr")[0].startswith("A, B : basées à ")
+    assert maps.hq_lines(two, "en")[0].startswith("A, B: based at ")
+
+
+def test_place_tooltip_counts_its_events(pkg: Package) -> None:
+    """A place's tooltip gives its kind, its precision and its events in the plural form
+    of their number."""
+    places = _by_id(layer(spec(pkg), "places")["data"])
+    assert places["kazan"]["what"] == "City · somewhere in the city · 7 events"
+    assert places["yadran_refinery"]["what"] == "Plant or factory · neighbourhood only · 1 event"
+    fr = _by_id(layer(spec(pkg, lang="fr"), "places")["data"])
+    assert fr["yadran_refinery"]["what"] == "Usine · quartier seulement · 1 événement"
 
 
 def test_legs_beyond_the_cap_are_counted_not_drawn(pkg: Package) -> None:
@@ -639,7 +695,43 @@ def test_legs_beyond_the_cap_are_counted_not_drawn(pkg: Package) -> None:
 
 
 def test_deck_json_is_built_once(pkg: Package) -> None:
-    _, _, deck = maps.journey_map(pkg, views.event_table(pkg), "en", maps.MapOptions())
+    """The deck is written to JSON when it is built: asking for it (Streamlit does on every
+    rerun) returns that same text and writes nothing into the deck."""
+    _, _, deck = map_deck.journey_map(pkg, views.event_table(pkg), "en", map_deck.MapOptions())
+    before = dict(vars(deck))
     first = deck.to_json()
     assert deck.to_json() is first
+    assert vars(deck) == before
     assert json.loads(first)["layers"]
+    assert "spec" not in json.loads(first)
+
+
+@pytest.mark.parametrize(
+    ("state", "place"),
+    [
+        ({"selection": {"objects": {"places": [{"place_id": "kazan"}]}}}, "kazan"),
+        ({"selection": {"indices": {}, "objects": {}}}, None),
+        ({"selection": {"objects": {"hq": [{"place_id": "kamaz"}]}}}, None),
+        ({"selection": {"objects": {"places": ["kazan"]}}}, None),
+        ({"selection": {"objects": {"places": [{"place_id": ""}]}}}, None),
+        ({}, None),
+        (None, None),
+    ],
+)
+def test_a_click_picks_a_place_of_the_places_layer_only(state: Any, place: str | None) -> None:
+    """The chart's state after a click names the place of the clicked dot; a click on a
+    building (where an organisation is based), on nothing, or an unreadable state names
+    none."""
+    assert maps.picked_place(state) == place
+
+
+def test_page_options_use_the_served_files_only_when_served() -> None:
+    """Served static files: the outlines, mesh, outlines of Mali and Russia and the theme's
+    style are the app's own URLs; without static serving everything is embedded."""
+    served = map_deck.page_options("fr", "bamako", False, "dark", static=True)
+    assert served == map_deck.MapOptions(
+        lang="fr", preset="bamako", theme="dark", style="app/static/basemap_dark.json"
+    )
+    bare = map_deck.page_options("en", "journey", True, "light", static=False)
+    assert (bare.basemap, bare.borders, bare.outlines, bare.style) == (None, None, None, None)
+    assert bare.tiles is True
