@@ -41,7 +41,7 @@ from dashboard.present.i18n import (
     format_span,
     t,
 )
-from dashboard.present.links import safe_url
+from dashboard.present.labels import safe_url
 
 DAY = pd.Timedelta(days=1)
 MAX_EVENTS = 1500  # marks drawn at most; the page says when more were left out
