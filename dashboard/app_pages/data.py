@@ -12,7 +12,7 @@ from dashboard import ui
 from dashboard.core import filters
 from dashboard.core.package import Package
 from dashboard.present.i18n import format_number
-from dashboard.views import export
+from dashboard.views import data, export
 
 MAX_ROWS = 1000
 WIDTHS: dict[str, Literal["medium", "large"] | int] = {
@@ -39,8 +39,7 @@ def _maker(fmt: str, pkg: Package, events: Callable[[], pd.DataFrame], lang: str
 
 def _table(ctx: ui.Context) -> pd.DataFrame:
     """The first rows of the view, readable (``ctx.cached``; never mutated)."""
-    head = ctx.events_head(MAX_ROWS)
-    return export.readable(export.events_frame(ctx.pkg, head, ctx.lang), ctx.lang)
+    return data.table(ctx.pkg, ctx.events_head(MAX_ROWS), ctx.lang)
 
 
 def body(ctx: ui.Context) -> None:
