@@ -109,6 +109,16 @@ def test_hostile_query_is_escaped(pkg: Package) -> None:
     assert re.search(r"(?<!\\)<", notice) is None
 
 
+def test_count_reads_in_real_plural_forms() -> None:
+    """'1 événement sur 16', '0 événement', '2 événements' (CLDR's French: 0 and 1 are
+    singular); English keeps 'of 16 events'."""
+    assert data.count_text(1, 16, "fr") == "1 événement sur 16 dans cette vue."
+    assert data.count_text(0, 16, "fr") == "0 événement sur 16 dans cette vue."
+    assert data.count_text(2, 16, "fr") == "2 événements sur 16 dans cette vue."
+    assert data.count_text(1, 16, "en") == "1 of 16 events in this view."
+    assert data.count_text(2000, 16000, "en") == "2,000 of 16,000 events in this view."
+
+
 def test_table_is_the_export_rows_translated(pkg: Package) -> None:
     """The page's table: one row per export row (``export.events_frame``), in the same
     order, with translated kinds and place precisions, and 'not stated' for no place."""

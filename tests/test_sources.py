@@ -477,6 +477,35 @@ def test_a_seed_text_is_normalised_and_searched_once_per_package(
     )
 
 
+def test_counts_read_in_real_plural_forms(pkg: Package) -> None:
+    """Counts agree with their nouns as CLDR says (French: 0 and 1 are singular), never
+    'document(s)'."""
+    table = pd.DataFrame({"n_cited": [3, 1, 0]})
+    assert sv.count_text(table, 1, 16, "en") == (
+        "2 of 16 sources cite what this view shows: 1 seed document, 1 external reference."
+    )
+    assert sv.count_text(table, 1, 16, "fr") == (
+        "2 sources sur 16 citent ce que montre cette vue : 1 document source, 1 référence externe."
+    )
+    one = pd.DataFrame({"n_cited": [4, 0]})
+    assert sv.count_text(one, 1, 16, "fr") == (
+        "1 source sur 16 cite ce que montre cette vue : 1 document source, 0 référence externe."
+    )
+    assert sv.count_text(one, 0, 16, "en").endswith(": 0 seed documents, 1 external reference.")
+    side = {"resolved": True, "n_independent": 1, "value": "x", "sources": "A"}
+    assert sv.conflict_side_markdown(side, "fr", ui.md).endswith("A · 1 source indépendante")
+    side["n_independent"] = 3
+    assert sv.conflict_side_markdown(side, "en", ui.md).endswith("A · 3 independent sources")
+    view = sv.seed_view(pkg, "seed_000", seed_evidence(pkg), "en")
+    lost = dataclasses.replace(view, missing=("ev1",))
+    assert sv.seed_notices(lost, "en") == ["1 quote could not be located in the text: ev1."]
+    lost = dataclasses.replace(view, missing=("ev1", "ev2"))
+    assert sv.seed_notices(lost, "fr") == ["2 citations introuvables dans le texte : ev1, ev2."]
+    facts = pd.DataFrame([{"fact": "F", "n_independent": 2}])
+    assert sv.takeaway(facts, "en").startswith("1 fact in this view is backed by")
+    assert sv.takeaway(pd.concat([facts, facts]), "fr").startswith("2 faits de cette vue sont")
+
+
 def test_published_dates_and_claimed_values_read_as_before(pkg: Package) -> None:
     """Publication dates: spelled out, a year as it is, 'unknown' or empty 'not stated';
     claimed values through ``present.labels.claim_value`` (dates, statuses, counts)."""

@@ -46,9 +46,9 @@ def body(ctx: ui.Context) -> None:
     pkg, lang, t = ctx.pkg, ctx.lang, ctx.t
     st.write(t("data_intro"))
     shown = len(ctx.selection.event_ids)  # the view's rows are copied for a download only
-    n, total = format_number(shown, lang), format_number(ctx.selection.all_events, lang)
-    st.caption(t("data_count", n=n, total=total))
+    st.caption(data.count_text(shown, ctx.selection.all_events, lang))
     if shown > MAX_ROWS:
+        n = format_number(shown, lang)
         st.caption(t("data_capped", n=format_number(MAX_ROWS, lang), total=n))
     table = ctx.cached(_table)
     names = [str(c) for c in table.columns]

@@ -1,4 +1,4 @@
-"""What the Data page shows: the view's events as a readable table.
+"""What the Data page shows: the view's events as a readable table, and how many there are.
 
 The table is built from the export rows (``export.events_frame``), so the page shows what
 the downloads hold, translated. No streamlit here.
@@ -9,7 +9,8 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard.core.package import Package
-from dashboard.present.i18n import t
+from dashboard.present.i18n import format_number, t
+from dashboard.present.labels import plural
 from dashboard.views.export import events_frame
 
 COLUMNS = (
@@ -56,3 +57,8 @@ def readable(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
 def table(pkg: Package, events: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The page's table of ``events`` (rows of ``derived.event_table``)."""
     return readable(events_frame(pkg, events, lang), lang)
+
+
+def count_text(shown: int, total: int, lang: str) -> str:
+    """'n of N events in this view.'"""
+    return plural("data_count", shown, lang, total=format_number(total, lang))

@@ -23,7 +23,8 @@ import pandas as pd
 from dashboard.core.filters import of_subjects
 from dashboard.core.ids import isin, rows_where
 from dashboard.core.package import Package
-from dashboard.present.i18n import t
+from dashboard.present.i18n import format_number, t
+from dashboard.present.labels import plural
 from dashboard.present.quotes import (
     QuoteFinder,
     Segment,
@@ -108,7 +109,7 @@ def conflict_side_markdown(side: Mapping[Any, Any], lang: str, escape: Callable[
         if used
         else f":gray-badge[:material/close: {escape(t('sources_not_used', lang))}]"
     )
-    count = t("sources_independent_n", lang, n=side["n_independent"])
+    count = plural("sources_independent_n", int(side["n_independent"]), lang)
     value = escape(str(side["value"]))
     return f"#### {value}\n\n{badge}\n\n{escape(str(side['sources']) + ' · ' + count)}"
 
@@ -206,7 +207,8 @@ def seed_notices(view: SeedView, lang: str) -> list[str]:
         total = view.hidden + len(view.numbers)
         out.append(t("sources_quotes_capped", lang, n=len(view.numbers), total=total))
     if view.missing:
-        out.append(t("sources_missing", lang, n=len(view.missing), ids=", ".join(view.missing)))
+        ids = ", ".join(view.missing)
+        out.append(plural("sources_missing", len(view.missing), lang, ids=ids))
     return out
 
 
@@ -224,9 +226,16 @@ def meta_text(row: Mapping[Any, Any], lang: str) -> str:
 
 
 def count_text(table: pd.DataFrame, seeds: int, total: int, lang: str) -> str:
-    """'n of N sources cite what this view shows: s seed document(s), e external…'."""
+    """'n of N sources cite what this view shows: s seed documents, e external references'."""
     n = int((table["n_cited"] > 0).sum())
-    return t("sources_count", lang, n=n, total=total, seeds=seeds, external=n - seeds)
+    return plural(
+        "sources_count",
+        n,
+        lang,
+        total=format_number(total, lang),
+        seeds=plural("sources_n_seeds", seeds, lang),
+        external=plural("sources_n_external", n - seeds, lang),
+    )
 
 
 def takeaway(corroboration: pd.DataFrame, lang: str) -> str:
@@ -234,10 +243,10 @@ def takeaway(corroboration: pd.DataFrame, lang: str) -> str:
     if corroboration.empty:
         return ""
     top = corroboration.iloc[0]
-    return t(
+    return plural(
         "sources_corroboration_takeaway",
+        len(corroboration),
         lang,
-        n=len(corroboration),
         fact=top["fact"],
         k=top["n_independent"],
     )
