@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from dashboard.core import model
@@ -115,6 +116,16 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def iso_date(value: str) -> date:
+    """An argparse type: a calendar date written YYYY-MM-DD."""
+    try:
+        if len(value) == 10 and value[4] == "-" and value[7] == "-":
+            return date.fromisoformat(value)
+    except ValueError:
+        pass
+    raise argparse.ArgumentTypeError(f"{value!r} is not a date YYYY-MM-DD")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m dashboard", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -130,8 +141,6 @@ def build_parser() -> argparse.ArgumentParser:
         "--markdown", action="store_true", help="print the column tables of data/README.md"
     )
     p.set_defaults(func=cmd_schema)
-
-    from dashboard.views.export import iso_date
 
     p = sub.add_parser("export", help="write the events of a filtered view (exit 2: bad args)")
     p.add_argument("--format", required=True, choices=("csv", "json", "geojson"))

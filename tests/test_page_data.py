@@ -8,8 +8,9 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.core import filters
+from dashboard.core import derived, filters
 from dashboard.core.package import Package
+from dashboard.views import data, export
 from tests.helpers import run_app
 
 PAGE = "app_pages/data.py"
@@ -106,3 +107,32 @@ def test_hostile_query_is_escaped(pkg: Package) -> None:
     assert len(at.dataframe[0].value) == len(pkg["events"])
     notice = str(at.warning[0].value)
     assert re.search(r"(?<!\\)<", notice) is None
+
+
+def test_count_reads_in_real_plural_forms() -> None:
+    """'1 événement sur 16', '0 événement', '2 événements' (CLDR's French: 0 and 1 are
+    singular); English keeps 'of 16 events'."""
+    assert data.count_text(1, 16, "fr") == "1 événement sur 16 dans cette vue."
+    assert data.count_text(0, 16, "fr") == "0 événement sur 16 dans cette vue."
+    assert data.count_text(2, 16, "fr") == "2 événements sur 16 dans cette vue."
+    assert data.count_text(1, 16, "en") == "1 of 16 events in this view."
+    assert data.count_text(2000, 16000, "en") == "2,000 of 16,000 events in this view."
+
+
+def test_table_is_the_export_rows_translated(pkg: Package) -> None:
+    """The page's table: one row per export row (``export.events_frame``), in the same
+    order, with translated kinds and place precisions, and 'not stated' for no place."""
+    table = derived.event_table(pkg)
+    rows = export.events_frame(pkg, table, "fr")
+    shown = data.table(pkg, table, "fr")
+    assert list(shown.columns) == list(data.COLUMNS)
+    assert shown["event"].tolist() == rows["title"].tolist()
+    assert shown["when"].tolist() == rows["date_text"].tolist()
+    assert "arrivée" in set(shown["kind"])
+    odd = rows.head(1).assign(place=[None], place_precision=[None], kind=["new_kind"])
+    odd_row = data.readable(odd, "fr").iloc[0]
+    assert (odd_row["place"], odd_row["place_precision"], odd_row["kind"]) == (
+        "non indiqué",
+        "non indiqué",
+        "new_kind",
+    )

@@ -13,7 +13,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from dashboard.views import sources as hl
+from dashboard.views import sources as sv
 from tests.helpers import APP, ROOT, qp, run_app, share_link
 
 PAGE = "app_pages/sources.py"
@@ -243,13 +243,13 @@ def test_a_view_computes_only_the_parts_shown(monkeypatch: pytest.MonkeyPatch) -
     only, then each part when it first shows, once per view."""
     built: list[str] = []
     for name in ("seed_view", "external_part", "corroboration_part", "conflicts_part"):
-        real = getattr(hl, name)
+        real = getattr(sv, name)
 
         def spy(*args: Any, _real: Any = real, _name: str = name, **kwargs: Any) -> Any:
             built.append(_name if _name != "seed_view" else str(args[1]))
             return _real(*args, **kwargs)
 
-        monkeypatch.setattr(hl, name, spy)
+        monkeypatch.setattr(sv, name, spy)
     st.cache_resource.clear()  # parts cached by earlier tests would not be computed again
     at = run_app(PAGE)
     assert not at.exception
@@ -297,3 +297,27 @@ def test_chosen_tab_survives_a_language_switch() -> None:
     assert at.session_state[TAB] == "Divergences"
     assert any(m.startswith("#### ") for m in markdown(at))
     assert not at.dataframe
+
+
+def test_seed_markdown_is_built_once_per_view(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The markdown of an open seed text and of its footnotes is built once per view and
+    language (``ctx.cached``), not on every rerun; a new view builds its own."""
+    built: list[str] = []
+    for name in ("seed_text", "seed_notes"):
+        real = getattr(sv, name)
+
+        def spy(*args: Any, _real: Any = real, _name: str = name, **kwargs: Any) -> Any:
+            built.append(_name)
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(sv, name, spy)
+    st.cache_resource.clear()  # a fresh package: nothing cached by earlier tests
+    at = run_app(PAGE)
+    assert not at.exception
+    assert built == ["seed_text", "seed_notes"]  # the first seed text only: the open one
+    at.run()
+    at.run()
+    assert built == ["seed_text", "seed_notes"]
+    at.multiselect(key="w_sector").set_value(["trucks"]).run()
+    assert not at.exception
+    assert built == ["seed_text", "seed_notes"] * 2

@@ -12,7 +12,7 @@ from dashboard import ui
 from dashboard.core import filters
 from dashboard.core.package import Package
 from dashboard.present.i18n import format_number
-from dashboard.views import export
+from dashboard.views import data, export
 
 MAX_ROWS = 1000
 WIDTHS: dict[str, Literal["medium", "large"] | int] = {
@@ -39,17 +39,16 @@ def _maker(fmt: str, pkg: Package, events: Callable[[], pd.DataFrame], lang: str
 
 def _table(ctx: ui.Context) -> pd.DataFrame:
     """The first rows of the view, readable (``ctx.cached``; never mutated)."""
-    head = ctx.events_head(MAX_ROWS)
-    return export.readable(export.events_frame(ctx.pkg, head, ctx.lang), ctx.lang)
+    return data.table(ctx.pkg, ctx.events_head(MAX_ROWS), ctx.lang)
 
 
 def body(ctx: ui.Context) -> None:
     pkg, lang, t = ctx.pkg, ctx.lang, ctx.t
     st.write(t("data_intro"))
     shown = len(ctx.selection.event_ids)  # the view's rows are copied for a download only
-    n, total = format_number(shown, lang), format_number(ctx.selection.all_events, lang)
-    st.caption(t("data_count", n=n, total=total))
+    st.caption(data.count_text(shown, ctx.selection.all_events, lang))
     if shown > MAX_ROWS:
+        n = format_number(shown, lang)
         st.caption(t("data_capped", n=format_number(MAX_ROWS, lang), total=n))
     table = ctx.cached(_table)
     names = [str(c) for c in table.columns]

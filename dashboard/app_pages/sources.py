@@ -10,47 +10,57 @@ import streamlit as st
 from dashboard import ui
 from dashboard.core import derived as views
 from dashboard.present.i18n import format_number
-from dashboard.views import sources as hl
+from dashboard.views import sources as sv
 
-MAX_ROWS = hl.MAX_ROWS
+MAX_ROWS = sv.MAX_ROWS
 MAX_PILLS = 30  # event choices under a document
 WIDE = ("quote", "supports", "fact", "sources", "title")  # the rest stay narrow
 
 
-def _query(ctx: ui.Context) -> hl.SourcesQuery:
+def _query(ctx: ui.Context) -> sv.SourcesQuery:
     sel = ctx.selection
-    return hl.SourcesQuery(sel.event_ids, sel.item_ids, ctx.state.event, ctx.state.sources)
+    return sv.SourcesQuery(sel.event_ids, sel.item_ids, ctx.state.event, ctx.state.sources)
 
 
 # The parts of a view are cached apart (``ctx.cached``), each computed when its tab or fold
-# first shows (hl.SourcesQuery); ``event`` is the selected event. Never mutated.
+# first shows (sv.SourcesQuery); ``event`` is the selected event. Never mutated.
 def _evidence_of(ctx: ui.Context, event: str | None) -> pd.DataFrame:
     return _query(ctx).evidence(ctx.pkg)
 
 
-def _view(ctx: ui.Context, event: str | None) -> hl.SourcesView:
+def _view(ctx: ui.Context, event: str | None) -> sv.SourcesView:
     evidence = ctx.cached(_evidence_of, event)
-    return hl.sources_view(ctx.pkg, _query(ctx), evidence, ctx.lang)
+    return sv.sources_view(ctx.pkg, _query(ctx), evidence, ctx.lang)
 
 
-def _seed_of(ctx: ui.Context, event: str | None, source_id: str) -> hl.SeedView:
+def _seed_of(ctx: ui.Context, event: str | None, source_id: str) -> sv.SeedView:
     evidence = ctx.cached(_evidence_of, event)
     disputed = _query(ctx).at_event(ui.conflicts(ctx.pkg))
-    return hl.seed_view(ctx.pkg, source_id, evidence, ctx.lang, disputed)
+    return sv.seed_view(ctx.pkg, source_id, evidence, ctx.lang, disputed)
 
 
-def _part_of(ctx: ui.Context, event: str | None, part: str) -> hl.Cut:
+# The markdown of a seed text and of its footnotes, cached so that a rerun need not rebuild it.
+def _seed_text(ctx: ui.Context, event: str | None, source_id: str) -> str:
+    return sv.seed_text(ctx.cached(_seed_of, event, source_id), ui.md)
+
+
+def _seed_notes(ctx: ui.Context, event: str | None, source_id: str) -> str:
+    view = ctx.cached(_seed_of, event, source_id)
+    return sv.seed_notes(view, ctx.t("sources_quoted"), ui.md)
+
+
+def _part_of(ctx: ui.Context, event: str | None, part: str) -> sv.Cut:
     """The table of the tab ``part``: external, corroboration or conflicts."""
     pkg, query = ctx.pkg, _query(ctx)
     if part == "external":
-        return hl.external_part(pkg, ctx.cached(_evidence_of, event), ctx.lang)
+        return sv.external_part(pkg, ctx.cached(_evidence_of, event), ctx.lang)
     if part == "corroboration":
         corroboration = pkg.memo.get(views.corroboration, inputs=(pkg,))
-        return hl.corroboration_part(pkg, query, corroboration, ctx.lang)
-    return hl.conflicts_part(pkg, query, ui.conflicts(pkg), ctx.lang)
+        return sv.corroboration_part(pkg, query, corroboration, ctx.lang)
+    return sv.conflicts_part(pkg, query, ui.conflicts(pkg), ctx.lang)
 
 
-def _part(ctx: ui.Context, part: str) -> hl.Cut:
+def _part(ctx: ui.Context, part: str) -> sv.Cut:
     return ctx.cached(_part_of, ctx.state.event, part)
 
 
@@ -81,16 +91,17 @@ def _focus(key: str) -> None:
     ui.select_event(st.session_state.get(key))
 
 
-def _seed(ctx: ui.Context, row: Mapping[Any, Any], view: hl.SeedView) -> None:
-    st.caption(ui.md(hl.meta_text(row, ctx.lang)))
-    for notice in hl.seed_notices(view, ctx.lang):  # quotes capped or not found
+def _seed(ctx: ui.Context, row: Mapping[Any, Any], view: sv.SeedView) -> None:
+    st.caption(ui.md(sv.meta_text(row, ctx.lang)))
+    for notice in sv.seed_notices(view, ctx.lang):  # quotes capped or not found
         st.warning(ui.md(notice))
-    st.markdown(hl.seed_text(view, ui.md))
-    st.markdown(hl.seed_notes(view, ctx.t("sources_quoted"), ui.md))
+    event, sid = ctx.state.event, row["source_id"]
+    st.markdown(ctx.cached(_seed_text, event, sid))
+    st.markdown(ctx.cached(_seed_notes, event, sid))
     key, events = f"sources_focus_{row['source_id']}", view.events[:MAX_PILLS]
     st.session_state[key] = ctx.state.event if ctx.state.event in events else None
     labels = view.event_labels
-    st.pills(hl.focus_label(view, ctx.lang, MAX_PILLS), events, key=key, on_change=_focus,
+    st.pills(sv.focus_label(view, ctx.lang, MAX_PILLS), events, key=key, on_change=_focus,
              args=(key,), format_func=lambda e: ui.md(labels[e]),
              help=ctx.t("sources_focus_help"))  # fmt: skip
 
@@ -104,12 +115,12 @@ def _conflicts(ctx: ui.Context, rows: pd.DataFrame) -> None:
             title = ctx.t("sources_conflict_title", fact=first["fact"], claim=first["claim"])
             st.markdown(f"**{ui.md(title)}**")
             for column, side in zip(st.columns(len(group)), group.to_dict("records"), strict=True):
-                column.markdown(hl.conflict_side_markdown(side, ctx.lang, ui.md))
+                column.markdown(sv.conflict_side_markdown(side, ctx.lang, ui.md))
             if first["reason"]:
                 st.write(ui.md(ctx.t("sources_reason", reason=first["reason"])))
 
 
-def _seeds(ctx: ui.Context, view: hl.SourcesView) -> None:
+def _seeds(ctx: ui.Context, view: sv.SourcesView) -> None:
     """The seed texts, each in a fold (the first open), built only while open."""
     st.caption(ctx.t("sources_highlight_help"))
     if view.seeds.empty:
@@ -124,34 +135,34 @@ def _seeds(ctx: ui.Context, view: hl.SourcesView) -> None:
                 _seed(ctx, row, ctx.cached(_seed_of, ctx.state.event, sid))
 
 
-def _source_list(ctx: ui.Context, view: hl.SourcesView) -> None:
+def _source_list(ctx: ui.Context, view: sv.SourcesView) -> None:
     sources = view.sources.drop(columns=["source_id", "name", "title_given"])
     _table(ctx, sources, "sources_none")
 
 
-def _external(ctx: ui.Context, view: hl.SourcesView) -> None:
+def _external(ctx: ui.Context, view: sv.SourcesView) -> None:
     st.caption(ctx.t("sources_external_intro"))
     external = _part(ctx, "external")
     _table(ctx, external.rows, "sources_none_external", external.total)
 
 
-def _corroboration_tab(ctx: ui.Context, view: hl.SourcesView) -> None:
+def _corroboration_tab(ctx: ui.Context, view: sv.SourcesView) -> None:
     st.caption(ctx.t("sources_corroboration_intro"))
     corroboration = _part(ctx, "corroboration")
     if not corroboration.rows.empty:
-        st.write(ui.md(hl.takeaway(corroboration.rows, ctx.lang)))
+        st.write(ui.md(sv.takeaway(corroboration.rows, ctx.lang)))
     corr = corroboration.rows.drop(columns=["subject_type", "subject_id"])
     _table(ctx, corr, "sources_none_corroboration", corroboration.total)
 
 
-def _disagreements(ctx: ui.Context, view: hl.SourcesView) -> None:
+def _disagreements(ctx: ui.Context, view: sv.SourcesView) -> None:
     st.caption(ctx.t("sources_conflicts_intro"))
     conflicts = _part(ctx, "conflicts")
-    if conflicts.total > hl.MAX_CONFLICTS:
+    if conflicts.total > sv.MAX_CONFLICTS:
         st.caption(
             ctx.t(
                 "sources_capped",
-                n=format_number(hl.MAX_CONFLICTS, ctx.lang),
+                n=format_number(sv.MAX_CONFLICTS, ctx.lang),
                 total=format_number(conflicts.total, ctx.lang),
             )
         )
@@ -159,7 +170,7 @@ def _disagreements(ctx: ui.Context, view: hl.SourcesView) -> None:
 
 
 # Each tab's content, in tab order; only the chosen tab's is built (ui.lazy_tabs).
-TABS: dict[str, Callable[[ui.Context, hl.SourcesView], None]] = {
+TABS: dict[str, Callable[[ui.Context, sv.SourcesView], None]] = {
     "seeds": _seeds,
     "list": _source_list,
     "external": _external,

@@ -2,7 +2,7 @@
 
 Pure functions, no streamlit: the Data page and ``python -m dashboard export`` call the same
 code on the same ``filters.apply`` selection, so the app and the command line export
-identically.
+identically (``command`` is the export command; its arguments are read in ``cli.py``).
 
 - ``events_frame(pkg, table, lang)``: one flat row per event (rows of ``views.event_table``)
   with machine-readable columns (ids, ISO dates, coordinates) and texts in ``lang``.
@@ -17,7 +17,6 @@ identically.
 
 from __future__ import annotations
 
-import argparse
 import io
 import json
 import math
@@ -36,6 +35,7 @@ from dashboard.core.ids import isin
 from dashboard.core.load import load_package
 from dashboard.core.package import DESCRIPTOR, DataError, Package
 from dashboard.present.i18n import col, format_date, format_span, t
+from dashboard.present.labels import source_names
 
 FORMATS: Final = ("csv", "json", "geojson")
 MIME: Final = {
@@ -94,14 +94,6 @@ def _as_list(value: object) -> list[str]:
     tolist = getattr(value, "tolist", None)
     items = tolist() if callable(tolist) else value
     return [str(v) for v in items] if isinstance(items, list | tuple) else []
-
-
-def source_names(pkg: Package, lang: str) -> dict[str, str]:
-    src = pkg["sources"]
-    return {
-        str(sid): _str(outlet) or t("source_unnamed", lang, id=str(sid))
-        for sid, outlet in zip(src["source_id"], src["outlet"], strict=True)
-    }
 
 
 def events_frame(pkg: Package, table: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -467,54 +459,3 @@ def _explain(n: filters.Notice, opts: filters.Options) -> str:
     if n.reason == "too_many":
         return f"too many {n.key} values"
     return f"{n.key}: {n.reason} value {value!r}"
-
-
-# --- the table on the Data page -----------------------------------------------------------
-
-
-def _label(prefix: str, value: object, lang: str) -> str:
-    if not isinstance(value, str) or not value:
-        return t("data_no_place", lang)
-    try:
-        return t(f"{prefix}{value}", lang)
-    except ValueError:
-        return value
-
-
-def readable(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Export rows (``events_frame``) as the Data page shows them: translated columns
-    ``when, event, kind, place, place_precision, sectors, sources, n_independent``."""
-    return pd.DataFrame(
-        {
-            "when": frame["date_text"],
-            "event": frame["title"],
-            "kind": frame["kind"].map(lambda v: _label("data_kind_", v, lang)),
-            "place": frame["place"].map(lambda v: v or t("data_no_place", lang)),
-            "place_precision": frame["place_precision"].map(
-                lambda v: _label("data_precision_", v, lang)
-            ),
-            "sectors": frame["sectors"].map(", ".join),
-            "sources": frame["sources"].map(", ".join),
-            "n_independent": frame["n_independent"],
-        },
-        columns=[
-            "when",
-            "event",
-            "kind",
-            "place",
-            "place_precision",
-            "sectors",
-            "sources",
-            "n_independent",
-        ],
-    )
-
-
-def iso_date(value: str) -> date:
-    """An argparse type: a calendar date written YYYY-MM-DD."""
-    try:
-        if len(value) == 10 and value[4] == "-" and value[7] == "-":
-            return date.fromisoformat(value)
-    except ValueError:
-        pass
-    raise argparse.ArgumentTypeError(f"{value!r} is not a date YYYY-MM-DD")
