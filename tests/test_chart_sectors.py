@@ -18,6 +18,7 @@ from dashboard.core import filters
 from dashboard.core.package import Package
 from dashboard.present import palette
 from dashboard.present.i18n import col
+from dashboard.present.labels import plural
 from dashboard.views import sectors as sc
 from dashboard.views import sectors_charts as charts
 from dashboard.views import sectors_counts as counting
@@ -796,7 +797,61 @@ def test_place_matrix_rules_between_cities(tiny: Package) -> None:
     assert sorted(ends) == [([0, 0.5], [1, 0.5]), ([0, 1.5], [1, 1.5])]  # across the grid
     assert (spec["xAxis"][1]["min"], spec["xAxis"][1]["max"]) == (0, 1)
     assert views.places["top"].height == charts.heat_height(3)
-    assert views.places["top"].notes == ("1 event(s) with no place are not in the matrix.",)
+    assert views.places["top"].notes == ("1 event with no place is not in the matrix.",)
+
+
+@pytest.mark.parametrize(
+    ("key", "lang", "n", "text"),
+    [
+        ("sectors_places_unplaced", "en", 1, "1 event with no place is not in the matrix."),
+        ("sectors_places_unplaced", "en", 2, "2 events with no place are not in the matrix."),
+        (
+            "sectors_places_unplaced",
+            "fr",
+            1,
+            "1 événement sans lieu ne figure pas dans la matrice.",
+        ),
+        (
+            "sectors_places_unplaced",
+            "fr",
+            1234,
+            "1\u202f234 événements sans lieu ne figurent pas dans la matrice.",
+        ),
+        (
+            "sectors_capped_sources",
+            "en",
+            1,
+            "1 more outlet with fewer mentions is left out of the chart.",
+        ),
+        (
+            "sectors_capped_sources",
+            "fr",
+            3,
+            "3 autres médias, moins cités, ne figurent pas sur le graphique.",
+        ),
+        (
+            "sectors_capped_places",
+            "en",
+            1,
+            "1 more place with fewer events is left out of the chart.",
+        ),
+        (
+            "sectors_capped_places",
+            "fr",
+            2,
+            "2 autres lieux, avec moins d'événements, ne figurent pas sur le graphique.",
+        ),
+    ],
+)
+def test_notes_take_the_plural_form_of_their_count(key: str, lang: str, n: int, text: str) -> None:
+    """The notes under a chart say "1 event", "2 events", never "event(s)" (CLDR's forms)."""
+    assert plural(key, n, lang) == text
+
+
+def test_place_notes_in_french(tiny: Package) -> None:
+    """The note on events with no place is in the reader's language, in the singular for one."""
+    views = sc.build(tiny, ALL_EVENTS, ALL_ITEMS, names_of(tiny, "fr"), "fr")
+    assert views.places["top"].notes == ("1 événement sans lieu ne figure pas dans la matrice.",)
 
 
 def test_items_table_is_capped_furthest_along_first(tiny: Package) -> None:

@@ -23,6 +23,7 @@ import pandas as pd
 from dashboard.core.package import Package
 from dashboard.present.echarts import picked
 from dashboard.present.i18n import format_number, t
+from dashboard.present.labels import plural
 from dashboard.views import sectors_counts as counts
 from dashboard.views import sectors_tables as tables
 from dashboard.views.sectors_charts import (
@@ -128,7 +129,7 @@ def outlets_chart(pkg: Package, q: Query, names: Names, lang: str) -> Chart:
         else None,
         _twin(om, t("sectors_col_outlet", lang)),
         tables.sources_takeaway(om, lang),
-        (t("sectors_capped_sources", lang, n=om.left_out),) if om.left_out else (),
+        (plural("sectors_capped_sources", om.left_out, lang),) if om.left_out else (),
         heat_height(len(om.row_labels)),
     )
 
@@ -144,9 +145,9 @@ def places_charts(pkg: Package, q: Query, names: Names, lang: str) -> dict[str, 
         pm, rows = tables.place_matrix(links, pkg, names, lang)
         if level == "top":
             text = tables.places_takeaway(links, rows, pkg, names, lang)
-        notes = [t("sectors_places_unplaced", lang, n=n_unplaced)] if n_unplaced else []
+        notes = [plural("sectors_places_unplaced", n_unplaced, lang)] if n_unplaced else []
         if pm.left_out:
-            notes.append(t("sectors_capped_places", lang, n=pm.left_out))
+            notes.append(plural("sectors_capped_places", pm.left_out, lang))
         fig = heatmap(
             pm.counts,
             pm.col_labels,
