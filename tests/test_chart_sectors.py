@@ -714,6 +714,36 @@ def test_nothing_to_draw(tiny: Package) -> None:
     assert views.items.takeaway == "No cooperation item matches these filters."
 
 
+def test_a_section_selects_the_view_tags_once(
+    tiny: Package, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each section selects the sector tags of its view once and hands them to every count
+    it draws; nothing is kept from one call to the next (the page caches whole sections,
+    per view, in the package's memo)."""
+    selected: list[object] = []
+    real = counting.tags
+
+    def spy(*args: Any, **kwargs: Any) -> pd.DataFrame:
+        selected.append(args[1])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(counting, "tags", spy)
+    q = sc.Query(ALL_EVENTS, ALL_ITEMS)
+    names = names_of(tiny, "en")
+    per_section = {}
+    for section in ("breakdown_chart", "outlets_chart", "places_charts", "items_chart"):
+        selected.clear()
+        for _ in range(2):  # twice: the second call selects them again
+            getattr(sc, section)(tiny, q, names, "en")
+        per_section[section] = len(selected)
+    assert per_section == {
+        "breakdown_chart": 2,
+        "outlets_chart": 2,
+        "places_charts": 2,
+        "items_chart": 0,
+    }
+
+
 # --- the embedded package, against hand counts ---------------------------------------------
 
 

@@ -15,7 +15,7 @@ from dashboard.views.sectors_counts import MEASURES, Measure
 BREAKDOWN = "sectors_breakdown"
 
 
-def _on_click(selection: Mapping[str, Any] | None, ids: Sequence[str | None]) -> None:
+def react_to_click(selection: Mapping[str, Any] | None, ids: Sequence[str | None]) -> None:
     """A click on a box filters the whole dashboard (sidebar, URL) to its sector. ``ids``:
     the node ids of the treemap the reader clicked, in ECharts' data-index order."""
     sector = sc.clicked_sector(selection, ids)
@@ -58,8 +58,14 @@ def _show(ctx: ui.Context, chart: sc.Chart, twin: str, clickable: bool = False) 
         return
     if clickable:
         ids = chart.ids
-        ui.selectable_chart(chart.figure, BREAKDOWN, ids, lambda picked: _on_click(picked, ids),
-                            height=chart.height, alt=chart.takeaway)  # fmt: skip
+        ui.selectable_chart(
+            chart.figure,
+            BREAKDOWN,
+            ids,
+            lambda picked: react_to_click(picked, ids),
+            height=chart.height,
+            alt=chart.takeaway,
+        )
     else:
         st.echarts_chart(chart.figure, height=chart.height, renderer="svg", alt=chart.takeaway)
     fold = ui.lazy_expander(ctx.t("sectors_table_twin"), twin, icon=":material/table:")
