@@ -7,7 +7,7 @@ counts made by hand from data/event_sectors.csv and data/cooperation.csv.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,11 @@ from dashboard.core import filters
 from dashboard.core.package import Package
 from dashboard.present import palette
 from dashboard.present.i18n import col
+from dashboard.present.labels import plural
 from dashboard.views import sectors as sc
+from dashboard.views import sectors_charts as charts
+from dashboard.views import sectors_counts as counting
+from dashboard.views import sectors_tables as tables
 
 # --- a tiny package -----------------------------------------------------------------------
 
@@ -234,13 +238,56 @@ def values(nodes: pd.DataFrame) -> dict[str, int]:
     return {str(k): int(v) for k, v in zip(nodes["id"], nodes["value"], strict=True)}
 
 
+# The counts below take the view's tags (``counting.tags``), which a section of the page
+# selects once and hands down; these select them from event ids, as the tests did before.
+
+
+def units(
+    pkg: Package,
+    event_ids: Collection[str],
+    item_ids: Collection[str],
+    measure: counting.Measure = "events",
+    only: Collection[str] | None = None,
+    source_ids: Collection[str] | None = None,
+) -> pd.DataFrame:
+    view_tags = counting.tags(pkg, event_ids, only)
+    return counting.units(pkg, view_tags, item_ids, measure, only, source_ids)
+
+
+def place_links(
+    pkg: Package,
+    event_ids: Collection[str],
+    level: counting.Level = "top",
+    only: Collection[str] | None = None,
+) -> pd.DataFrame:
+    return counting.place_links(pkg, counting.tags(pkg, event_ids, only), level)
+
+
+def events_per_top(
+    pkg: Package, event_ids: Collection[str], only: Collection[str] | None = None
+) -> pd.Series:
+    return counting.events_per_top(pkg, counting.tags(pkg, event_ids, only))
+
+
+def breakdown_takeaway(
+    pkg: Package,
+    event_ids: Collection[str],
+    names: Mapping[str, Mapping[str, str]],
+    lang: str,
+    only: Collection[str] | None = None,
+) -> str:
+    view_tags = counting.tags(pkg, event_ids, only)
+    per_top = counting.events_per_top(pkg, view_tags)
+    return tables.breakdown_takeaway(pkg, view_tags, per_top, len(event_ids), names, lang)
+
+
 # --- the breakdown --------------------------------------------------------------------------
 
 
 def test_breakdown_counts_events_and_items_by_hand(tiny: Package) -> None:
     """Events count once per sector tag, items once each; a top-level tag sits under its
     sector; a parent's value is the sum of its children."""
-    nodes = sc.hierarchy(tiny, sc.units(tiny, ALL_EVENTS, ALL_ITEMS), names_of(tiny, "en"), "en")
+    nodes = charts.hierarchy(tiny, units(tiny, ALL_EVENTS, ALL_ITEMS), names_of(tiny, "en"), "en")
     assert values(nodes) == {
         "*": 7,  # the frame around all sectors
         "defence": 3,
@@ -263,8 +310,8 @@ def test_breakdown_counts_events_and_items_by_hand(tiny: Package) -> None:
 def test_breakdown_counts_mentions_by_hand(tiny: Package) -> None:
     """In mentions, each evidence row counts; an event's rows count in each of its sectors;
     an event no source cites weighs nothing."""
-    counted = sc.units(tiny, ALL_EVENTS, ALL_ITEMS, "mentions")
-    nodes = sc.hierarchy(tiny, counted, names_of(tiny, "en"), "en", "mentions")
+    counted = units(tiny, ALL_EVENTS, ALL_ITEMS, "mentions")
+    nodes = charts.hierarchy(tiny, counted, names_of(tiny, "en"), "en", "mentions")
     got = values(nodes)
     assert got["defence/events"] == 1  # e1: a
     assert got["defence/armour/events"] == 2  # e2: a, b
@@ -277,8 +324,8 @@ def test_breakdown_counts_mentions_by_hand(tiny: Package) -> None:
 
 def test_mentions_follow_the_source_kind_filter(tiny: Package) -> None:
     """Only the mentions by the allowed sources count."""
-    counted = sc.units(tiny, ALL_EVENTS, ALL_ITEMS, "mentions", source_ids={"b"})
-    got = values(sc.hierarchy(tiny, counted, names_of(tiny, "en"), "en", "mentions"))
+    counted = units(tiny, ALL_EVENTS, ALL_ITEMS, "mentions", source_ids={"b"})
+    got = values(charts.hierarchy(tiny, counted, names_of(tiny, "en"), "en", "mentions"))
     assert got == {
         "*": 4,
         "defence": 1,
@@ -295,8 +342,8 @@ def test_sector_filter_leaves_out_other_tags(tiny: Package) -> None:
     """With the sector filter on Defence (sub-sectors included), e2's Trucks tag is left out."""
     only = {"defence", "armour"}
     got = values(
-        sc.hierarchy(
-            tiny, sc.units(tiny, {"e1", "e2"}, {"i2"}, only=only), names_of(tiny, "en"), "en"
+        charts.hierarchy(
+            tiny, units(tiny, {"e1", "e2"}, {"i2"}, only=only), names_of(tiny, "en"), "en"
         )
     )
     assert set(got) == {
@@ -326,15 +373,15 @@ def test_treemap_spec_ids_parents_values_colours(tiny: Package) -> None:
     """The treemap nests the nodes as computed (ids, parents, values; ECharts' data indices
     in ``tree_ids`` order), and paints each sector in its shared colour (lighter rings, same
     hue); every box is labelled, so colour is not the only cue."""
-    nodes = sc.hierarchy(tiny, sc.units(tiny, ALL_EVENTS, ALL_ITEMS), names_of(tiny, "en"), "en")
-    spec = sc.treemap(nodes, "en")
+    nodes = charts.hierarchy(tiny, units(tiny, ALL_EVENTS, ALL_ITEMS), names_of(tiny, "en"), "en")
+    spec = charts.treemap(nodes, "en")
     series = spec["series"][0]
     assert series["type"] == "treemap"
     assert series["nodeClick"] is False
     assert series["selectedMode"] == "single"
     tree = _tree(spec)
     assert [item["id"] for item, _ in tree] == list(nodes["id"])
-    assert sc.tree_ids(spec) == [None, *nodes["id"]]
+    assert charts.tree_ids(spec) == [None, *nodes["id"]]
     assert [parent for _, parent in tree] == list(nodes["parent"])
     assert [item["value"] for item, _ in tree] == [7, 3, 1, 2, 1, 1, 4, 4, 3, 1]
     for item, _ in tree:  # a parent is the sum of its children
@@ -344,7 +391,7 @@ def test_treemap_spec_ids_parents_values_colours(tiny: Package) -> None:
     shared = palette.sector_colours(tiny)
     assert colours["defence"] == shared["defence"] == "#D55E00"
     assert colours["industry"] == "#0072B2"
-    assert colours["defence/armour"] == sc._tint("#D55E00", "subsector") != colours["industry"]
+    assert colours["defence/armour"] == charts.tint("#D55E00", "subsector") != colours["industry"]
     trucks = next(item for item, _ in tree if item["id"] == "industry/trucks")
     assert trucks["label"]["formatter"] == f"{trucks['name']}\n{trucks['value']}"
     assert trucks["upperLabel"]["formatter"] == f"{trucks['name']} · {trucks['value']}"
@@ -355,38 +402,38 @@ def test_label_templates_show_names_as_written() -> None:
     start an ECharts placeholder or style (they become full-width braces)."""
     row = {"id": "x", "parent": "", "label": "{b} {a|x}", "value": 12345, "colour": "#0072B2"}
     nodes = pd.DataFrame([{**row, "kind": "sector", "hover": "h"}])
-    item = sc.treemap(nodes, "fr")["series"][0]["data"][0]
+    item = charts.treemap(nodes, "fr")["series"][0]["data"][0]
     assert item["label"]["formatter"] == "\uff5bb\uff5d \uff5ba|x\uff5d\n12\u202f345"
     assert "{" not in item["upperLabel"]["formatter"]
-    spec = sc.heatmap(pd.DataFrame([[1]]), ["{c}"], ["{a|b}"], "t", "en")
+    spec = charts.heatmap(pd.DataFrame([[1]]), ["{c}"], ["{a|b}"], "t", "en")
     assert spec["xAxis"][0]["data"] == ["\uff5bc\uff5d"]
     assert spec["yAxis"][0]["data"] == ["\uff5ba|b\uff5d"]
 
 
 def test_label_text_is_readable_on_its_colour() -> None:
     """White text on dark boxes and cells, black on light ones."""
-    assert sc._text_on("#08306B") == "#FFFFFF"
-    assert sc._text_on("#F7FBFF") == "#000000"
-    assert sc._text_on(sc.ROOT_COLOUR) == "#000000"
-    assert sc.heat_colour(0, 4) == "#F7FBFF"
-    assert sc.heat_colour(4, 4) == "#08306B"
-    assert sc.heat_colour(2, 4) == "#6BAED6"
-    assert sc.heat_colour(3, 0) == "#F7FBFF"  # nothing to scale by
+    assert charts.text_on("#08306B") == "#FFFFFF"
+    assert charts.text_on("#F7FBFF") == "#000000"
+    assert charts.text_on(charts.ROOT_COLOUR) == "#000000"
+    assert charts.heat_colour(0, 4) == "#F7FBFF"
+    assert charts.heat_colour(4, 4) == "#08306B"
+    assert charts.heat_colour(2, 4) == "#6BAED6"
+    assert charts.heat_colour(3, 0) == "#F7FBFF"  # nothing to scale by
 
 
 def test_labels_are_plain_text_hovers_escaped_and_french(tiny: Package) -> None:
     """ECharts draws names as plain text, so they stay as written; the hover text is HTML,
     so data in it is escaped. Under lang=fr the labels are French."""
-    nodes = sc.hierarchy(tiny, sc.units(tiny, ALL_EVENTS, ALL_ITEMS), names_of(tiny, "en"), "en")
-    tree = [item for item, _ in _tree(sc.treemap(nodes, "en"))]
+    nodes = charts.hierarchy(tiny, units(tiny, ALL_EVENTS, ALL_ITEMS), names_of(tiny, "en"), "en")
+    tree = [item for item, _ in _tree(charts.treemap(nodes, "en"))]
     names = [item["name"] for item in tree]
     assert "<b>Armour</b> deal" in names
     hovers = [item["tooltip"]["formatter"] for item in tree]
     deal = next(h for h in hovers if "Armour&lt;/b&gt; deal" in h)
     assert deal.startswith("<b>&lt;b&gt;Armour&lt;/b&gt; deal</b>")
     assert not any("<b>Armour</b> deal" in h for h in hovers)
-    fr = sc.hierarchy(tiny, sc.units(tiny, ALL_EVENTS, ALL_ITEMS), names_of(tiny, "fr"), "fr")
-    spec = sc.treemap(fr, "fr")
+    fr = charts.hierarchy(tiny, units(tiny, ALL_EVENTS, ALL_ITEMS), names_of(tiny, "fr"), "fr")
+    spec = charts.treemap(fr, "fr")
     assert {
         "Tous les secteurs",
         "Défense",
@@ -400,7 +447,7 @@ def test_labels_are_plain_text_hovers_escaped_and_french(tiny: Package) -> None:
 
 def test_item_hover_states_status_and_partners(tiny: Package) -> None:
     """An item's hover text gives its status and its partners on each side."""
-    nodes = sc.hierarchy(tiny, sc.units(tiny, ALL_EVENTS, ALL_ITEMS), names_of(tiny, "fr"), "fr")
+    nodes = charts.hierarchy(tiny, units(tiny, ALL_EVENTS, ALL_ITEMS), names_of(tiny, "fr"), "fr")
     hover = nodes.set_index("id").at["industry/trucks/item:i1", "hover"]
     events = nodes.set_index("id").at["industry/trucks/events", "hover"]
     assert events == "<b>Événements</b><br>3 événements<br>43 % du graphique"  # said once
@@ -414,7 +461,7 @@ def test_items_beyond_the_cap_are_grouped(tiny: Package) -> None:
     the total."""
     counted = pd.concat(
         [
-            sc.units(tiny, set(), ALL_ITEMS),
+            units(tiny, set(), ALL_ITEMS),
             pd.DataFrame(
                 [
                     {
@@ -430,7 +477,7 @@ def test_items_beyond_the_cap_are_grouped(tiny: Package) -> None:
         ],
         ignore_index=True,
     )
-    nodes = sc.hierarchy(tiny, counted, names_of(tiny, "en"), "en", max_items=1)
+    nodes = charts.hierarchy(tiny, counted, names_of(tiny, "en"), "en", max_items=1)
     got = values(nodes)
     assert got["industry/trucks/item:i9"] == 5  # the heaviest item is kept
     assert got["industry/trucks/other"] == 1
@@ -454,21 +501,21 @@ def test_items_beyond_the_cap_are_grouped(tiny: Package) -> None:
 )
 def test_a_click_gives_the_sector_of_the_node(node: object, sector: str | None) -> None:
     """Any node of the breakdown maps back to its sector id; junk gives nothing."""
-    assert sc.sector_of_node(node) == sector
+    assert charts.sector_of_node(node) == sector
 
 
 def test_a_click_gives_the_sector_of_the_box(tiny: Package) -> None:
     """A selection's data index is read off the drawn tree: index 0 is ECharts' own root,
     then the boxes depth first."""
-    nodes = sc.hierarchy(tiny, sc.units(tiny, ALL_EVENTS, ALL_ITEMS), names_of(tiny, "en"), "en")
-    ids = sc.tree_ids(sc.treemap(nodes, "en"))
+    nodes = charts.hierarchy(tiny, units(tiny, ALL_EVENTS, ALL_ITEMS), names_of(tiny, "en"), "en")
+    ids = charts.tree_ids(charts.treemap(nodes, "en"))
 
     def clicked(*indices: object) -> str | None:
         picked = {"series_index": 0, "data_type": "main", "data_indices": list(indices)}
         return sc.clicked_sector({"selected": [picked], "areas": []}, ids)
 
     for index, node in enumerate(ids):
-        assert clicked(index) == sc.sector_of_node(node)
+        assert clicked(index) == charts.sector_of_node(node)
     assert clicked(ids.index("defence/armour/item:i2")) == "armour"
     assert clicked(ids.index("industry")) == "industry"
     assert clicked(1) is None  # the frame around all sectors
@@ -492,8 +539,8 @@ def test_a_click_without_points_gives_nothing() -> None:
 
 def test_breakdown_table_twin(tiny: Package) -> None:
     """The table twin lists every leaf with its sector, sub-sector and count."""
-    nodes = sc.hierarchy(tiny, sc.units(tiny, ALL_EVENTS, ALL_ITEMS), names_of(tiny, "en"), "en")
-    table = sc.hierarchy_table(nodes, names_of(tiny, "en"), "en", "events")
+    nodes = charts.hierarchy(tiny, units(tiny, ALL_EVENTS, ALL_ITEMS), names_of(tiny, "en"), "en")
+    table = charts.hierarchy_table(nodes, names_of(tiny, "en"), "en", "events")
     assert list(table.columns) == ["Sector", "Sub-sector", "Events or item", "Events and items"]
     rows = [tuple(r) for r in table.itertuples(index=False)]
     assert ("Defence", "—", "1 event", 1) in rows
@@ -504,9 +551,9 @@ def test_breakdown_table_twin(tiny: Package) -> None:
 
 def test_breakdown_takeaway_counts_distinct_events(tiny: Package) -> None:
     """The takeaway names the two sectors touching most events and counts each event once."""
-    text = sc.breakdown_takeaway(tiny, ALL_EVENTS, names_of(tiny, "en"), "en")
+    text = breakdown_takeaway(tiny, ALL_EVENTS, names_of(tiny, "en"), "en")
     assert text.startswith("“Industry” and “Defence” account for 4 of the 4 events shown")
-    text = sc.breakdown_takeaway(tiny, {"e1"}, names_of(tiny, "fr"), "fr")
+    text = breakdown_takeaway(tiny, {"e1"}, names_of(tiny, "fr"), "fr")
     assert text == "« Défense » concerne 1 des 1 événement affichés."
 
 
@@ -515,7 +562,7 @@ def test_breakdown_takeaway_counts_distinct_events(tiny: Package) -> None:
 
 def test_mentions_per_outlet_by_hand(tiny: Package) -> None:
     """An event's mention counts once per top-level sector; an item's in its sector."""
-    counts = sc.source_sector_counts(tiny, ALL_EVENTS, ALL_ITEMS)
+    counts = counting.source_sector_counts(tiny, ALL_EVENTS, ALL_ITEMS)
     got = {(r.source_id, r.sector_id): r.n for r in counts.itertuples()}
     # a: e1 (defence), e2 (defence, industry), i1 (industry), i2 (defence)
     # b: e2 (defence, industry), e3 (industry), i1 (industry)
@@ -525,11 +572,11 @@ def test_mentions_per_outlet_by_hand(tiny: Package) -> None:
         ("b", "defence"): 1,
         ("b", "industry"): 3,
     }
-    m = sc.source_matrix(counts, tiny, names_of(tiny, "en"))
+    m = tables.source_matrix(counts, tiny, names_of(tiny, "en"))
     assert m.row_labels == ["Outlet A (5)", "Outlet B (4)"]
     assert m.col_labels == ["Defence", "Industry"]
     assert m.counts.to_numpy().tolist() == [[3, 2], [1, 3]]
-    assert sc.sources_takeaway(m, "en") == (
+    assert tables.sources_takeaway(m, "en") == (
         "What each outlet stressed most: Outlet A, Defence (3 of its 5 mentions); "
         "Outlet B, Industry (3 of its 4 mentions)."
     )
@@ -537,8 +584,8 @@ def test_mentions_per_outlet_by_hand(tiny: Package) -> None:
 
 def test_outlets_are_capped_and_say_so(tiny: Package) -> None:
     """Beyond the cap, outlets with fewer mentions are left out and counted."""
-    counts = sc.source_sector_counts(tiny, ALL_EVENTS, ALL_ITEMS)
-    m = sc.source_matrix(counts, tiny, names_of(tiny, "en"), max_rows=1)
+    counts = counting.source_sector_counts(tiny, ALL_EVENTS, ALL_ITEMS)
+    m = tables.source_matrix(counts, tiny, names_of(tiny, "en"), max_rows=1)
     assert m.row_labels == ["Outlet A (5)"]
     assert m.left_out == 1
 
@@ -551,9 +598,9 @@ def _cells(spec: Mapping[str, Any]) -> dict[tuple[int, int], dict[str, Any]]:
 def test_heatmap_spec_in_french(tiny: Package) -> None:
     """The outlet heatmap has one cell per non-zero count, its number written in it, French
     sector names on the x axis and outlets on the y axis; the hover text is escaped HTML."""
-    counts = sc.source_sector_counts(tiny, {"e1"}, set())
-    m = sc.source_matrix(counts, tiny, names_of(tiny, "fr"))
-    spec = sc.heatmap(
+    counts = counting.source_sector_counts(tiny, {"e1"}, set())
+    m = tables.source_matrix(counts, tiny, names_of(tiny, "fr"))
+    spec = charts.heatmap(
         m.counts, m.col_labels, m.row_labels, "Mentions", "fr", "sectors_unit_mentions"
     )
     assert spec["series"][0]["type"] == "heatmap"
@@ -563,7 +610,7 @@ def test_heatmap_spec_in_french(tiny: Package) -> None:
     assert cell["value"] == [0, 0, 1]
     assert cell["label"]["formatter"] == "1"
     assert cell["tooltip"]["formatter"] == "Outlet A (1)<br>Défense : 1 mention"
-    hostile = sc.heatmap(pd.DataFrame([[2]]), ["<i>x</i>"], ["<img src=x>"], "<b>t</b>", "en")
+    hostile = charts.heatmap(pd.DataFrame([[2]]), ["<i>x</i>"], ["<img src=x>"], "<b>t</b>", "en")
     assert hostile["yAxis"][0]["data"] == ["<img src=x>"]  # plain text to ECharts
     assert hostile["title"]["text"] == "<b>t</b>"
     hover = _cells(hostile)[(0, 0)]["tooltip"]["formatter"]
@@ -579,8 +626,8 @@ def test_heatmap_spec_in_french(tiny: Package) -> None:
 def test_place_matrix_by_hand_in_french(tiny: Package) -> None:
     """Places are grouped by city in order of their first event, the region last; a place
     known only to its city or region is its own row; cells count distinct events."""
-    links = sc.place_links(tiny, ALL_EVENTS)
-    m, _ = sc.place_matrix(links, tiny, names_of(tiny, "fr"), "fr")
+    links = place_links(tiny, ALL_EVENTS)
+    m, _ = tables.place_matrix(links, tiny, names_of(tiny, "fr"), "fr")
     assert m.row_labels == [
         "Moscou · Kremlin de Moscou",
         "Kazan (ville ; site non précisé)",
@@ -588,14 +635,14 @@ def test_place_matrix_by_hand_in_french(tiny: Package) -> None:
     ]
     assert m.col_labels == ["Défense", "Industrie"]
     assert m.counts.to_numpy().tolist() == [[1, 0], [1, 1], [0, 1]]
-    assert sc.unplaced(tiny, ALL_EVENTS) == 1  # e4 has no place
-    spec = sc.heatmap(m.counts, m.col_labels, m.row_labels, "t", "fr")
+    assert counting.unplaced(tiny, ALL_EVENTS) == 1  # e4 has no place
+    spec = charts.heatmap(m.counts, m.col_labels, m.row_labels, "t", "fr")
     assert spec["yAxis"][0]["data"] == m.row_labels
     assert spec["yAxis"][0]["inverse"] is True  # first place on top
     written = {k: c["label"]["formatter"] for k, c in _cells(spec).items()}
     assert written == {(0, 0): "1", (1, 0): "1", (1, 1): "1", (2, 1): "1"}  # blank for 0
-    _, rows_en = sc.place_matrix(links, tiny, names_of(tiny, "en"), "en")
-    text = sc.places_takeaway(links, rows_en, tiny, names_of(tiny, "en"), "en")
+    _, rows_en = tables.place_matrix(links, tiny, names_of(tiny, "en"), "en")
+    text = tables.places_takeaway(links, rows_en, tiny, names_of(tiny, "en"), "en")
     assert text == (
         "The sector that came up at most events: Moscow, Defence (1 event); "
         "Kazan, Defence / Industry (1 event); Tatarstan (place not stated), Industry (1 event)."
@@ -607,7 +654,7 @@ def test_place_links_carry_each_events_place_and_start(tiny: Package) -> None:
     leave out events with no place, and follow the event filter."""
     ev = tiny["events"].set_index("event_id")
     for ids in (ALL_EVENTS, {"e1"}):
-        links = sc.place_links(tiny, ids, "sub")
+        links = place_links(tiny, ids, "sub")
         assert set(links["event_id"]) == {e for e in ids if pd.notna(ev.at[e, "place_id"])}
         for e, place, start in zip(
             links["event_id"], links["place_id"], links["start"], strict=True
@@ -617,8 +664,8 @@ def test_place_links_carry_each_events_place_and_start(tiny: Package) -> None:
 
 def test_place_matrix_sub_level(tiny: Package) -> None:
     """At sub-sector level the columns are the tags themselves."""
-    m, _ = sc.place_matrix(
-        sc.place_links(tiny, ALL_EVENTS, "sub"), tiny, names_of(tiny, "en"), "en"
+    m, _ = tables.place_matrix(
+        place_links(tiny, ALL_EVENTS, "sub"), tiny, names_of(tiny, "en"), "en"
     )
     assert m.col_labels == ["Defence", "Armour", "Trucks"]
     assert m.counts.to_numpy().tolist() == [[1, 0, 0], [0, 1, 1], [0, 0, 1]]
@@ -630,7 +677,7 @@ def test_place_matrix_sub_level(tiny: Package) -> None:
 def test_items_table_in_french(tiny: Package) -> None:
     """One row per item, furthest along first: topic, status translated, sector, partners on
     each side, the outlets that cite it."""
-    table = sc.items_table(tiny, ALL_ITEMS, names_of(tiny, "fr"), "fr")
+    table = tables.items_table(tiny, ALL_ITEMS, names_of(tiny, "fr"), "fr")
     assert list(table.columns) == [
         "Sujet",
         "Statut",
@@ -652,7 +699,7 @@ def test_items_table_in_french(tiny: Package) -> None:
     ]
     assert table.iloc[1]["Statut"] == "évoqué"
     assert table.iloc[1]["Partenaires, Mali"] == "—"
-    assert sc.items_takeaway(tiny, ALL_ITEMS, "fr") == (
+    assert tables.items_takeaway(tiny, ALL_ITEMS, "fr") == (
         "2 volets de coopération : 1 signé, 1 évoqué."
     )
 
@@ -665,6 +712,36 @@ def test_nothing_to_draw(tiny: Package) -> None:
     assert views.places["top"].figure is None
     assert views.items.table.empty
     assert views.items.takeaway == "No cooperation item matches these filters."
+
+
+def test_a_section_selects_the_view_tags_once(
+    tiny: Package, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each section selects the sector tags of its view once and hands them to every count
+    it draws; nothing is kept from one call to the next (the page caches whole sections,
+    per view, in the package's memo)."""
+    selected: list[object] = []
+    real = counting.tags
+
+    def spy(*args: Any, **kwargs: Any) -> pd.DataFrame:
+        selected.append(args[1])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(counting, "tags", spy)
+    q = sc.Query(ALL_EVENTS, ALL_ITEMS)
+    names = names_of(tiny, "en")
+    per_section = {}
+    for section in ("breakdown_chart", "outlets_chart", "places_charts", "items_chart"):
+        selected.clear()
+        for _ in range(2):  # twice: the second call selects them again
+            getattr(sc, section)(tiny, q, names, "en")
+        per_section[section] = len(selected)
+    assert per_section == {
+        "breakdown_chart": 2,
+        "outlets_chart": 2,
+        "places_charts": 2,
+        "items_chart": 0,
+    }
 
 
 # --- the embedded package, against hand counts ---------------------------------------------
@@ -680,8 +757,8 @@ def test_embedded_industry_by_hand(pkg: Package, everything: filters.Selection) 
     trucks 4 (talks_kazan, statement_goita_industry, visit_helicopters, visit_kamaz) + KAMAZ
     trucks; technology 5 (talks_kazan, statement_minnikhanov_africa, visit_eidos,
     statement_camara, statement_zainutdinov) + technology transfer: 14 in all."""
-    counted = sc.units(pkg, everything.event_ids, everything.item_ids)
-    got = values(sc.hierarchy(pkg, counted, names_of(pkg, "en"), "en"))
+    counted = units(pkg, everything.event_ids, everything.item_ids)
+    got = values(charts.hierarchy(pkg, counted, names_of(pkg, "en"), "en"))
     assert got["industry/helicopters/events"] == 2
     assert got["industry/trucks/events"] == 4
     assert got["industry/technology/events"] == 5
@@ -691,9 +768,9 @@ def test_embedded_industry_by_hand(pkg: Package, everything: filters.Selection) 
 
 def test_embedded_parents_sum_their_children(pkg: Package, everything: filters.Selection) -> None:
     """Whatever the measure, every parent's value is exactly the sum of its children."""
-    for measure in sc.MEASURES:
-        counted = sc.units(pkg, everything.event_ids, everything.item_ids, measure)
-        nodes = sc.hierarchy(pkg, counted, names_of(pkg, "en"), "en", measure)
+    for measure in counting.MEASURES:
+        counted = units(pkg, everything.event_ids, everything.item_ids, measure)
+        nodes = charts.hierarchy(pkg, counted, names_of(pkg, "en"), "en", measure)
         sums = nodes.groupby("parent")["value"].sum()
         value = values(nodes)
         for parent, total in sums.items():
@@ -705,17 +782,17 @@ def test_embedded_parents_sum_their_children(pkg: Package, everything: filters.S
 def test_embedded_takeaway_by_hand(pkg: Package, everything: filters.Selection) -> None:
     """Industry touches 8 events and Mining & energy 7; together 12 of the 20 (talks_kazan,
     statement_goita_industry and statement_minnikhanov_africa are in both)."""
-    per = sc.events_per_top(pkg, everything.event_ids)
+    per = events_per_top(pkg, everything.event_ids)
     assert int(per["industry"]) == 8
     assert int(per["mining_energy"]) == 7
-    text = sc.breakdown_takeaway(pkg, everything.event_ids, names_of(pkg, "en"), "en")
+    text = breakdown_takeaway(pkg, everything.event_ids, names_of(pkg, "en"), "en")
     assert text.startswith("“Industry” and “Mining & energy” account for 12 of the 20 events")
 
 
 def test_embedded_gold_refinery_row(pkg: Package, everything: filters.Selection) -> None:
     """The Sénou refinery: under construction, Yadran on the Russian side, SOROMA-SA with the
     Malian government, cited by four outlets."""
-    table = sc.items_table(pkg, everything.item_ids, names_of(pkg, "en"), "en")
+    table = tables.items_table(pkg, everything.item_ids, names_of(pkg, "en"), "en")
     row = table.set_index("Topic").loc["Gold refinery at Sénou (Bamako)"]
     assert row["Status"] == "under construction"
     assert row["Partners, Russia"] == "Yadran"
@@ -727,8 +804,8 @@ def test_embedded_gold_refinery_row(pkg: Package, everything: filters.Selection)
 
 def test_embedded_tatarstan_is_its_own_place(pkg: Package, everything: filters.Selection) -> None:
     """The events placed only in Tatarstan form their own row, last, never a Kazan site."""
-    m, rows = sc.place_matrix(
-        sc.place_links(pkg, everything.event_ids), pkg, names_of(pkg, "en"), "en"
+    m, rows = tables.place_matrix(
+        place_links(pkg, everything.event_ids), pkg, names_of(pkg, "en"), "en"
     )
     assert m.row_labels[-1] == "Tatarstan (place not stated)"
     assert rows[-1].place_id == "tatarstan"
@@ -749,15 +826,69 @@ def test_place_matrix_rules_between_cities(tiny: Package) -> None:
     ends = [(a["coord"], b["coord"]) for a, b in rules["markLine"]["data"]]
     assert sorted(ends) == [([0, 0.5], [1, 0.5]), ([0, 1.5], [1, 1.5])]  # across the grid
     assert (spec["xAxis"][1]["min"], spec["xAxis"][1]["max"]) == (0, 1)
-    assert views.places["top"].height == sc.heat_height(3)
-    assert views.places["top"].notes == ("1 event(s) with no place are not in the matrix.",)
+    assert views.places["top"].height == charts.heat_height(3)
+    assert views.places["top"].notes == ("1 event with no place is not in the matrix.",)
+
+
+@pytest.mark.parametrize(
+    ("key", "lang", "n", "text"),
+    [
+        ("sectors_places_unplaced", "en", 1, "1 event with no place is not in the matrix."),
+        ("sectors_places_unplaced", "en", 2, "2 events with no place are not in the matrix."),
+        (
+            "sectors_places_unplaced",
+            "fr",
+            1,
+            "1 événement sans lieu ne figure pas dans la matrice.",
+        ),
+        (
+            "sectors_places_unplaced",
+            "fr",
+            1234,
+            "1\u202f234 événements sans lieu ne figurent pas dans la matrice.",
+        ),
+        (
+            "sectors_capped_sources",
+            "en",
+            1,
+            "1 more outlet with fewer mentions is left out of the chart.",
+        ),
+        (
+            "sectors_capped_sources",
+            "fr",
+            3,
+            "3 autres médias, moins cités, ne figurent pas sur le graphique.",
+        ),
+        (
+            "sectors_capped_places",
+            "en",
+            1,
+            "1 more place with fewer events is left out of the chart.",
+        ),
+        (
+            "sectors_capped_places",
+            "fr",
+            2,
+            "2 autres lieux, avec moins d'événements, ne figurent pas sur le graphique.",
+        ),
+    ],
+)
+def test_notes_take_the_plural_form_of_their_count(key: str, lang: str, n: int, text: str) -> None:
+    """The notes under a chart say "1 event", "2 events", never "event(s)" (CLDR's forms)."""
+    assert plural(key, n, lang) == text
+
+
+def test_place_notes_in_french(tiny: Package) -> None:
+    """The note on events with no place is in the reader's language, in the singular for one."""
+    views = sc.build(tiny, ALL_EVENTS, ALL_ITEMS, names_of(tiny, "fr"), "fr")
+    assert views.places["top"].notes == ("1 événement sans lieu ne figure pas dans la matrice.",)
 
 
 def test_items_table_is_capped_furthest_along_first(tiny: Package) -> None:
     """Beyond the row cap the table keeps the items furthest along, and the page says so."""
-    table = sc.items_table(tiny, ALL_ITEMS, names_of(tiny, "en"), "en", max_rows=1)
+    table = tables.items_table(tiny, ALL_ITEMS, names_of(tiny, "en"), "en", max_rows=1)
     assert table["Topic"].tolist() == ["Truck plant"]  # signed beats discussed
-    table = sc.items_table(tiny, ALL_ITEMS, names_of(tiny, "en"), "en")
+    table = tables.items_table(tiny, ALL_ITEMS, names_of(tiny, "en"), "en")
     assert table["Status"].tolist() == ["signed", "discussed"]
 
 
@@ -838,7 +969,7 @@ def test_mentions_per_outlet_match_the_counts_joined_by_id(
     if "source_kinds" in state:
         s = p["sources"]
         srcs = set(s.loc[s["kind"].isin(state["source_kinds"]), "source_id"])
-    counts = sc.source_sector_counts(p, selection.event_ids, selection.item_ids, only, srcs)
+    counts = counting.source_sector_counts(p, selection.event_ids, selection.item_ids, only, srcs)
     assert list(counts.columns) == ["source_id", "sector_id", "n"]
     keys = list(zip(counts["source_id"], counts["sector_id"], strict=True))
     assert keys == sorted(keys)
@@ -859,20 +990,20 @@ def test_places_match_the_counts_joined_by_id(
     the places with most events kept (ties by id), and distinct events per city."""
     p = pkg if which == "embedded" else synthetic
     selection, only = _top_view(p, tops)
-    links = sc.place_links(p, selection.event_ids, level, only)  # type: ignore[arg-type]
+    links = place_links(p, selection.event_ids, level, only)  # type: ignore[arg-type]
     assert not links.duplicated(["event_id", "place_id", "sector_id"]).any()
     assert (p["events"]["event_id"].to_numpy()[links["row"].to_numpy()] == links["event_id"]).all()
     by_id = links.groupby(["place_id", "sector_id"])["event_id"].nunique()
     totals = links.groupby("place_id")["event_id"].nunique()
-    for cap in (3, sc.MAX_PLACES):
-        m, rows = sc.place_matrix(links, p, names_of(p, "en"), "en", max_rows=cap)
+    for cap in (3, tables.MAX_PLACES):
+        m, rows = tables.place_matrix(links, p, names_of(p, "en"), "en", max_rows=cap)
         kept = sorted(totals.index, key=lambda q: (-int(totals[q]), str(q)))[:cap]
         assert set(m.counts.index) == set(kept)
         assert m.left_out == len(totals) - len(kept)
         for place in m.counts.index:
             for sector in m.counts.columns:
                 assert m.counts.at[place, sector] == by_id.get((place, sector), 0)
-        groups, got = sc.group_sector_events(links, rows)
+        groups, got = tables.group_sector_events(links, rows)
         group_of = {r.place_id: r.group for r in rows}
         in_rows = links[links["place_id"].isin(group_of)]
         expected = (
@@ -898,7 +1029,7 @@ def test_breakdown_units_match_the_counts_joined_by_id(
     those of a group-by on the event ids."""
     p = pkg if which == "embedded" else synthetic
     selection, only = _top_view(p, tops)
-    got = sc.units(p, selection.event_ids, selection.item_ids, measure, only)  # type: ignore[arg-type]
+    got = units(p, selection.event_ids, selection.item_ids, measure, only)  # type: ignore[arg-type]
     events = got[got["leaf"] == "events"]
     assert list(events["sector_id"]) == sorted(events["sector_id"])
     tags = p["event_sectors"]
@@ -920,7 +1051,7 @@ def test_breakdown_units_match_the_counts_joined_by_id(
         for s, w, n in zip(events["sector_id"], events["weight"], events["n_events"], strict=True)
     } == expected
     assert expected
-    per_top = sc.events_per_top(p, selection.event_ids, only)
+    per_top = events_per_top(p, selection.event_ids, only)
     by_top = tags.groupby(tags["sector_id"].map(palette.top_sector(p)))["event_id"].nunique()
     assert per_top.to_dict() == {str(s): int(n) for s, n in by_top.items()}
     assert list(per_top) == sorted(per_top, reverse=True)

@@ -1,4 +1,9 @@
-"""The Sectors page run with AppTest: both languages, a click on the breakdown, bad input."""
+"""The Sectors page run with AppTest: both languages, a click on the breakdown, bad input.
+
+A click on the breakdown is tested in two halves: the page's callback (``react_to_click``)
+run with the selection the browser sends, in a script of its own, and the filters it asks
+for handed to the app's next run. The real click in Chromium is tests/browser/test_sectors.py.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +16,10 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from dashboard.present.i18n import t
+from dashboard.ui.context import PENDING
 from dashboard.views import sectors as sc
-from tests.helpers import APP, qp, send_selection, share_link
+from dashboard.views.sectors_charts import tree_ids as spec_tree_ids
+from tests.helpers import APP, qp, share_link
 
 PAGE = "app_pages/sectors.py"
 BREAKDOWN = "sectors_breakdown"
@@ -49,12 +56,28 @@ def breakdown(at: AppTest) -> Any:
 
 
 def tree_ids(at: AppTest) -> list[str | None]:
-    return sc.tree_ids(json.loads(breakdown(at).proto.spec))
+    return spec_tree_ids(json.loads(breakdown(at).proto.spec))
 
 
-def click(at: AppTest, node_id: str, index: int | None = None) -> AppTest:
-    """Click a box of the breakdown (the browser reports its data index in ECharts' tree),
-    and rerun. ``index`` overrides the box's index."""
+def _react(selection: object, ids: object) -> None:
+    """A script of its own: the page's reaction to a click on the breakdown, as the chart's
+    selection callback runs it (``ui.selectable_chart``). Run as a script's source, where
+    only builtins name the parameters' types."""
+    from dashboard.app_pages.sectors import react_to_click
+
+    react_to_click(selection, ids)  # type: ignore[arg-type]
+
+
+def react(selection: dict[str, Any], ids: list[str | None]) -> dict[str, Any]:
+    """The filters the page's click callback asks for (for the app's next run); {}: none."""
+    at = AppTest.from_function(_react, args=(selection, ids), default_timeout=30).run()
+    assert not at.exception
+    return dict(at.session_state[PENDING]) if PENDING in at.session_state else {}
+
+
+def selection_of(at: AppTest, node_id: str, index: int | None = None) -> dict[str, Any]:
+    """The selection the browser sends for a click on a box of the breakdown: its data index
+    in ECharts' tree (``index`` overrides it)."""
     picked = {
         "series_index": 0,
         "series_id": None,
@@ -62,7 +85,17 @@ def click(at: AppTest, node_id: str, index: int | None = None) -> AppTest:
         "data_type": "main",
         "data_indices": [tree_ids(at).index(node_id) if index is None else index],
     }
-    return send_selection(at, breakdown(at), {"selected": [picked], "areas": []})
+    return {"selected": [picked], "areas": []}
+
+
+def click(at: AppTest, node_id: str, index: int | None = None) -> AppTest:
+    """Click a box of the breakdown and rerun: the page's callback, given the click's
+    selection and the node ids of the drawn treemap, asks for filters, which the app's next
+    run applies (as after a click in the browser)."""
+    asked = react(selection_of(at, node_id, index), tree_ids(at))
+    if asked:
+        at.session_state[PENDING] = asked
+    return at.run()
 
 
 def names(spec: dict[str, Any]) -> list[str]:
@@ -121,7 +154,7 @@ def test_page_renders_in_both_languages(lang: str, title: str, takeaway: str, se
 
 def test_only_the_chosen_tab_is_built() -> None:
     """A hidden tab is not built (three SVG charts and a data grid on one page cost the
-    browser about 100 ms more on every filter change): each tab holds its own section only,
+    browser more on every filter change): each tab holds its own section only,
     and the measure control belongs to the breakdown, the only chart it sizes."""
     at = open_page()
     assert [m.key for m in at.get("segmented_control") if m.key == "sectors_measure"]
@@ -139,9 +172,9 @@ def test_only_the_chosen_tab_is_built() -> None:
 
 
 def test_a_view_builds_only_the_sections_shown(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The counts of a hidden tab are not computed (at a million events the four sections
-    together took 605 ms for a new view): each section is built when its tab first shows,
-    once per view."""
+    """The counts of a hidden tab are not computed (the four sections together are slow to
+    build at a million events): each section is built when its tab first shows, once per
+    view."""
     built: list[str] = []
     for name in ("breakdown_chart", "outlets_chart", "places_charts", "items_chart"):
         real = getattr(sc, name)
@@ -244,9 +277,11 @@ def test_charts_are_svg_and_described() -> None:
 
 def test_click_on_a_sector_filters_the_dashboard() -> None:
     """Clicking the Trucks box sets the shared sector filter: the sidebar and the URL show
-    sector=trucks, and the page follows it; 'Show all sectors' clears it again."""
+    sector=trucks, and the page follows it (a link with that address too); 'Show all
+    sectors' clears it again."""
     at = open_page()
     assert at.multiselect(key="w_sector").value == []
+    assert react(selection_of(at, "industry/trucks"), tree_ids(at)) == {"sector": ["trucks"]}
     at = click(at, "industry/trucks")
     assert not at.exception
     assert at.multiselect(key="w_sector").value == ["trucks"]
@@ -257,6 +292,9 @@ def test_click_on_a_sector_filters_the_dashboard() -> None:
     assert not any(i and i.startswith("defence") for i in ids)  # the breakdown follows it
     show_all = [b for b in at.button if b.label == "Show all sectors"]
     assert len(show_all) == 1
+    linked = open_page(sector="trucks")  # the address after the click opens the same view
+    assert tree_ids(linked) == ids
+    assert takeaways(linked) == takeaways(at)
     at = show_all[0].click().run()
     assert at.multiselect(key="w_sector").value == []
     assert "sector" not in at.query_params
@@ -281,15 +319,18 @@ def test_click_on_a_top_level_sector_includes_its_sub_sectors() -> None:
 def test_a_junk_selection_changes_nothing(index: int) -> None:
     """A selection of no sector (ECharts' root, the frame around all sectors, an index out
     of the tree) is ignored, without an error."""
-    at = click(open_page(), "*", index=index)
+    at = open_page()
+    assert react(selection_of(at, "*", index), tree_ids(at)) == {}  # no filter asked for
+    at = click(at, "*", index=index)
     assert not at.exception
     assert at.multiselect(key="w_sector").value == []
     assert "sector" not in at.query_params
 
 
 def test_a_new_view_starts_with_nothing_selected() -> None:
-    """After a click the filtered breakdown is a new chart (a new key): the box index of the
-    click does not carry over to a box of another tree."""
+    """After a click the filtered breakdown is a new chart (a new key) that starts with
+    nothing selected, and the old chart's state is dropped: the box index of the click does
+    not carry over to a box of another tree."""
     at = open_page()
     first = breakdown(at).proto.id
     at = click(at, "industry/trucks")

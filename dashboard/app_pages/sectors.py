@@ -10,11 +10,12 @@ import streamlit as st
 from dashboard import ui
 from dashboard.core import filters
 from dashboard.views import sectors as sc
+from dashboard.views.sectors_counts import MEASURES, Measure
 
 BREAKDOWN = "sectors_breakdown"
 
 
-def _on_click(selection: Mapping[str, Any] | None, ids: Sequence[str | None]) -> None:
+def react_to_click(selection: Mapping[str, Any] | None, ids: Sequence[str | None]) -> None:
     """A click on a box filters the whole dashboard (sidebar, URL) to its sector. ``ids``:
     the node ids of the treemap the reader clicked, in ECharts' data-index order."""
     sector = sc.clicked_sector(selection, ids)
@@ -31,9 +32,9 @@ def _query(ctx: ui.Context) -> sc.Query:
     return sc.Query(ctx.selection.event_ids, ctx.selection.item_ids, only, srcs)
 
 
-# One cache per section, so that a view builds only the sections a reader opens: at a million
-# events the four together took 605 ms for a new view (docs/performance.md). Not mutated.
-def _breakdown_of(ctx: ui.Context, measure: sc.Measure) -> sc.Chart:
+# One cache per section, so that a view builds only the sections a reader opens: the four
+# together are slow to build for a new view at a million events. Not mutated.
+def _breakdown_of(ctx: ui.Context, measure: Measure) -> sc.Chart:
     return sc.breakdown_chart(ctx.pkg, _query(ctx), ctx.names, ctx.lang, measure)
 
 
@@ -49,7 +50,7 @@ def _places_of(ctx: ui.Context) -> Mapping[str, sc.Chart]:
 def _show(ctx: ui.Context, chart: sc.Chart, twin: str, clickable: bool = False) -> None:
     """A written takeaway, the chart (SVG, so its labels are text; an SVG download from its
     toolbar) and, folded, its table twin (``twin``: the fold's key), built only while the fold
-    is open: a data grid costs the browser about 50 ms on every filter change even folded."""
+    is open: a data grid costs the browser time on every filter change, even folded."""
     st.markdown(":material/lightbulb: " + ui.md(chart.takeaway))
     if chart.notes:
         st.caption(ui.md(" ".join(chart.notes)))
@@ -57,8 +58,14 @@ def _show(ctx: ui.Context, chart: sc.Chart, twin: str, clickable: bool = False) 
         return
     if clickable:
         ids = chart.ids
-        ui.selectable_chart(chart.figure, BREAKDOWN, ids, lambda picked: _on_click(picked, ids),
-                            height=chart.height, alt=chart.takeaway)  # fmt: skip
+        ui.selectable_chart(
+            chart.figure,
+            BREAKDOWN,
+            ids,
+            lambda picked: react_to_click(picked, ids),
+            height=chart.height,
+            alt=chart.takeaway,
+        )
     else:
         st.echarts_chart(chart.figure, height=chart.height, renderer="svg", alt=chart.takeaway)
     fold = ui.lazy_expander(ctx.t("sectors_table_twin"), twin, icon=":material/table:")
@@ -71,7 +78,7 @@ def _breakdown(ctx: ui.Context) -> None:
     st.caption(ctx.t("sectors_breakdown_how"))
     measure = st.segmented_control(
         ctx.t("sectors_measure"),
-        sc.MEASURES,
+        MEASURES,
         default="events",
         required=True,
         key="sectors_measure",
@@ -86,7 +93,7 @@ def _breakdown(ctx: ui.Context) -> None:
             kwargs={"sector": []},
             icon=":material/filter_alt_off:",
         )
-    m = measure if measure in sc.MEASURES else "events"
+    m = measure if measure in MEASURES else "events"
     _show(ctx, ctx.cached(_breakdown_of, m), "sectors_twin_breakdown", clickable=True)
 
 
@@ -126,7 +133,7 @@ def _items(ctx: ui.Context) -> None:
 
 # Each tab's content, in tab order; only the chosen tab's is built (ui.lazy_tabs): with all
 # four sections on one page, every filter change laid out and painted three SVG charts and a
-# data grid, p95 339 ms against 239 ms with one section at a time (docs/performance.md).
+# data grid, measurably slower than one section at a time (docs/performance.md).
 TABS: dict[str, Callable[[ui.Context], None]] = {
     "breakdown": _breakdown,
     "outlets": _outlets,
