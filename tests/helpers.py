@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
 
 from streamlit.testing.v1 import AppTest
 
@@ -46,17 +44,3 @@ def run_app(
         at.switch_page(page)
         at.run()
     return at
-
-
-def send_selection(at: AppTest, chart: Any, selection: dict[str, Any]) -> AppTest:
-    """Send an ECharts chart's new selection as the browser does, and rerun.
-
-    The browser reports it as the chart's widget state; that is what runs the page's
-    on_select callback. (Assigning ``at.session_state[key]`` does not: Streamlit lets no
-    script or test write a chart's selection, and runs no callback for it.) AppTest has no
-    public way to send one, so the widget state is built here. Asserts nothing itself."""
-    states = at._tree.get_widget_states()
-    state = states.widgets.add()
-    state.id = chart.proto.id
-    state.string_value = json.dumps({"selection": selection})
-    return at._run(states)

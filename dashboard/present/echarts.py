@@ -56,3 +56,8 @@ def ids_of(selection: Mapping[str, Any] | None, ids: Sequence[Sequence[str | Non
             if found:
                 out.append(found)
     return out
+
+
+def short(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters for a chart label, an ellipsis ending it when cut."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

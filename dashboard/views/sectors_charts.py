@@ -17,7 +17,7 @@ import pandas as pd
 
 from dashboard.core.package import Package
 from dashboard.present import palette
-from dashboard.present.echarts import esc, literal
+from dashboard.present.echarts import esc, literal, short
 from dashboard.present.i18n import format_number, t
 from dashboard.present.labels import plural
 from dashboard.views.sectors_counts import (
@@ -43,10 +43,6 @@ HEAT_SCALE: Final[tuple[tuple[float, str], ...]] = (
     (0.5, "#6BAED6"),
     (1.0, "#08306B"),
 )
-
-
-def short(text: str, limit: int = LABEL_CHARS) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def sector_of_node(node_id: object) -> str | None:
@@ -154,7 +150,7 @@ def hierarchy(
                 parent,
                 sector,
                 kind,
-                short(label),
+                short(label, LABEL_CHARS),
                 label,
                 value,
                 ne,

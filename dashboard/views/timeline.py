@@ -24,7 +24,7 @@ import pandas as pd
 from dashboard.core import derived as views
 from dashboard.core.package import Package
 from dashboard.present import palette
-from dashboard.present.echarts import esc, ids_of
+from dashboard.present.echarts import esc, ids_of, short
 from dashboard.present.i18n import col, format_date, format_month, format_span, t
 from dashboard.present.labels import labels_of, plural
 
@@ -50,11 +50,6 @@ class TimelineOptions:
 
 
 # --- small helpers -------------------------------------------------------------------------
-
-
-def short(text: str, limit: int = LABEL_CHARS) -> str:
-    """``text`` cut to ``limit`` characters, an ellipsis ending it when cut."""
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def ms(ts: pd.Timestamp) -> float:
@@ -165,7 +160,7 @@ class Mark:
         return max([self.end, *(c[0] + DAY for c in self.claims)])
 
     def label_width(self, px_per_day: float) -> pd.Timedelta:
-        return DAY * ((len(short(self.title)) * CHAR_PX + 18) / px_per_day)
+        return DAY * ((len(short(self.title, LABEL_CHARS)) * CHAR_PX + 18) / px_per_day)
 
     def label_at(
         self, x0: pd.Timestamp, x1: pd.Timestamp, px_per_day: float

@@ -23,11 +23,12 @@ import pandas as pd
 
 from dashboard.core.package import Package
 from dashboard.present import palette
-from dashboard.present.echarts import item_ids, literal
+from dashboard.present.echarts import item_ids, literal, short
 from dashboard.present.i18n import col, format_day_month, format_month, t
 from dashboard.views.timeline import (
     DAY,
     EPOCH,
+    LABEL_CHARS,
     MAX_LABELS,
     Mark,
     TimelineOptions,
@@ -37,7 +38,6 @@ from dashboard.views.timeline import (
     ms,
     pack_rows,
     px_per_day,
-    short,
     x_range,
 )
 
@@ -293,7 +293,7 @@ def _labels(marks: Sequence[Mark], x0: pd.Timestamp, x1: pd.Timestamp) -> list[S
                 m,
                 label={"position": "right" if rightwards else "left"},
                 tooltip={"formatter": m.hover},
-                name=literal(short(m.title)),
+                name=literal(short(m.title, LABEL_CHARS)),
             )
         )
     return [
