@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from dashboard import ui
 from dashboard.core import derived as views
+from dashboard.core.normalise import normalise
 from dashboard.core.package import Package
-from dashboard.core.quotes import normalise
 from dashboard.present import quotes
 from dashboard.present.labels import claim_name, claim_value, safe_url
 from dashboard.views import sources as sv

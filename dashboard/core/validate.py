@@ -16,8 +16,8 @@ import pandas as pd
 from dashboard.core import model
 from dashboard.core.derived import conflicts
 from dashboard.core.ids import first_rows, group_codes, member_of
+from dashboard.core.normalise import normalise
 from dashboard.core.package import DESCRIPTOR, Package, Problem
-from dashboard.core.quotes import normalise
 
 Rule = Callable[[Package, Mapping[str, str]], list[Problem]]
 

@@ -1,6 +1,6 @@
 """Evidence quotes located in a text, and the text cut and marked up around them.
 
-``QuoteFinder`` locates a quote the way validation checks it (``core.quotes.normalise``:
+``QuoteFinder`` locates a quote the way validation checks it (``core.normalise.normalise``:
 folded typographic quotes, dashes and spaces, case), then maps the match back to offsets in
 the *original* text; ``spans_frame`` does so for a frame of evidence rows, each distinct
 quote once. ``segments`` cuts a text at every quote boundary, so overlapping or
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from dashboard.core.quotes import _QUOTE_SPACE, _SPACE, _TYPOGRAPHIC, normalise
+from dashboard.core.normalise import _QUOTE_SPACE, _SPACE, _TYPOGRAPHIC, normalise
 
 # One character of a normalised text, with the span of original text it came from.
 _Char = tuple[str, int, int]
