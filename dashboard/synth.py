@@ -116,6 +116,9 @@ def synthesize(n_events: int, seed: int = 0) -> Package:
             "seed_file": pd.Series([f"seeds/{sid}.txt" for sid in seed_ids] + [pd.NA] * N_EXTERNAL),
             "independence_group": pd.Series(groups),
             "note": "Invented for scale benchmarks.",
+            "found": True,
+            "label_en": pd.Series([f"Invented document {k}" for k in range(n_src)]),
+            "label_fr": pd.Series([f"Document inventé {k}" for k in range(n_src)]),
         },
         n_src,
     )
@@ -391,6 +394,7 @@ def synthesize(n_events: int, seed: int = 0) -> Package:
         "item_partners": item_partners,
         "evidence": evidence,
         "resolutions": resolutions,
+        "seed_furniture": _frame(model.SEED_FURNITURE, {}, 0),
     }
     meta: dict[str, Any] = {
         "name": f"synthetic-{n}",

@@ -71,7 +71,7 @@ def test_map_and_text_twin_in_both_languages(lang: str) -> None:
     if lang == "en":
         assert at.title[0].value == "Map"
         assert "1. Bamako → Moscow \\(arrival\\: 22 June 2025\\)\\: 6,183 km" in body
-        assert "Kazan \\(City, somewhere in the city\\)\\: 7 event\\(s\\)" in body
+        assert "Kazan \\(City, somewhere in the city\\)\\: 8 event\\(s\\)" in body
         assert "Not on the map: events located only in a region" in subheads
         assert "not where an event happened" in legend
         assert "Moscow" in {r["text"] for r in layer(spec, "labels")}
@@ -93,9 +93,7 @@ def test_clicking_a_place_filters_on_it_and_lists_its_events() -> None:
     at = run()
     click_place(at, "moscow_kremlin")
     assert at.query_params.get("place") == "moscow_kremlin"
-    assert "Selected place\\: Moscow Kremlin \\(Grand Kremlin Palace\\)" in [
-        str(s.value) for s in at.subheader
-    ]
+    assert "Selected place\\: Moscow Kremlin" in [str(s.value) for s in at.subheader]
     body = text(at)
     for title in ("Talks with Vladimir Putin in the Kremlin", "Three agreements signed"):
         assert title in body

@@ -217,7 +217,8 @@ def half_a_point(data: Path) -> Problem:
 
 
 def month_mid_start(data: Path) -> Problem:
-    line = set_cell(data, "events", "start", "2025-06-15", event_id="visit_eidos")
+    """A range (25-27 June) relabelled as a month: it does not span its month."""
+    line = set_cell(data, "events", "date_precision", "month", event_id="visit_eidos")
     return Problem(
         "events.csv",
         line,
@@ -232,7 +233,7 @@ def end_before_start(data: Path) -> Problem:
 
 
 def range_of_one_day(data: Path) -> Problem:
-    line = set_cell(data, "events", "end", "2025-06-24", event_id="joint_position")
+    line = set_cell(data, "events", "end", "2025-06-25", event_id="joint_position")
     return Problem(
         "events.csv",
         line,
