@@ -58,6 +58,11 @@ def _text(n: int, template_en: str, template_fr: str, ids: pd.Series) -> dict[st
     return {"en": before_en + ids + after_en, "fr": before_fr + ids + after_fr}
 
 
+def _only(mask: np.ndarray, value: str, n: int) -> pd.Series:
+    """``value`` where ``mask`` holds, missing elsewhere."""
+    return pd.Series(value, index=range(n), dtype="string").where(mask)
+
+
 def _frame(table: model.Table, columns: dict[str, Any], n: int) -> pd.DataFrame:
     """A frame with the table's columns in order, typed as ``load_package`` types them."""
     out: dict[str, pd.Series] = {}
@@ -122,6 +127,9 @@ def synthesize(n_events: int, seed: int = 0) -> Package:
             "seed_file": pd.Series([f"seeds/{sid}.txt" for sid in seed_ids] + [pd.NA] * N_EXTERNAL),
             "independence_group": pd.Series(groups),
             "note": "Invented for scale benchmarks.",
+            "found": True,
+            "label_en": pd.Series([f"Invented document {k}" for k in range(n_src)]),
+            "label_fr": pd.Series([f"Document inventé {k}" for k in range(n_src)]),
         },
         n_src,
     )
@@ -238,6 +246,10 @@ def synthesize(n_events: int, seed: int = 0) -> Package:
             "summary_en": summaries["en"],
             "summary_fr": summaries["fr"],
             "key_fact": pd.Series(rng.random(n) < 0.01),
+            # No source states a range's dates (their evidence claims none): they name a basis.
+            "date_basis_en": _only(is_range, "Invented range.", n),
+            "date_basis_fr": _only(is_range, "Intervalle inventé.", n),
+            "bounded_by": _only(is_range, seed_ids[0], n),
         },
         n,
     )
@@ -350,6 +362,9 @@ def synthesize(n_events: int, seed: int = 0) -> Package:
                 "subject_type": "item",
                 "subject_id": item_ids,
                 "quote": sentences[item_seed, item_sentence],
+                # Each item's status is the one its evidence claims.
+                "claim": "status",
+                "claimed_value": cooperation["status"],
             }
         ),
         pd.DataFrame(
@@ -397,6 +412,7 @@ def synthesize(n_events: int, seed: int = 0) -> Package:
         "item_partners": item_partners,
         "evidence": evidence,
         "resolutions": resolutions,
+        "seed_furniture": _frame(model.SEED_FURNITURE, {}, 0),
     }
     meta: dict[str, Any] = {
         "name": f"synthetic-{n}",

@@ -756,14 +756,15 @@ def test_embedded_industry_by_hand(pkg: Package, everything: filters.Selection) 
     """Industry: helicopters 2 events (talks_kazan, visit_helicopters) + Mi helicopters;
     trucks 4 (talks_kazan, statement_goita_industry, visit_helicopters, visit_kamaz) + KAMAZ
     trucks; technology 5 (talks_kazan, statement_minnikhanov_africa, visit_eidos,
-    statement_camara, statement_zainutdinov) + technology transfer: 14 in all."""
+    statement_camara, statement_zainutdinov) + technology transfer + industrial innovation:
+    15 in all."""
     counted = units(pkg, everything.event_ids, everything.item_ids)
     got = values(charts.hierarchy(pkg, counted, names_of(pkg, "en"), "en"))
     assert got["industry/helicopters/events"] == 2
     assert got["industry/trucks/events"] == 4
     assert got["industry/technology/events"] == 5
     assert got["industry/trucks/item:kamaz_trucks"] == 1
-    assert got["industry"] == 14
+    assert got["industry"] == 15
 
 
 def test_embedded_parents_sum_their_children(pkg: Package, everything: filters.Selection) -> None:
@@ -780,13 +781,16 @@ def test_embedded_parents_sum_their_children(pkg: Package, everything: filters.S
 
 
 def test_embedded_takeaway_by_hand(pkg: Package, everything: filters.Selection) -> None:
-    """Industry touches 8 events and Mining & energy 7; together 12 of the 20 (talks_kazan,
-    statement_goita_industry and statement_minnikhanov_africa are in both)."""
+    """Diplomacy touches 9 events and Industry 8; together 16 of the 22 (talks_kazan is the
+    only event in both); Mining & energy touches 7."""
     per = events_per_top(pkg, everything.event_ids)
+    assert int(per["diplomacy"]) == 9
     assert int(per["industry"]) == 8
     assert int(per["mining_energy"]) == 7
     text = breakdown_takeaway(pkg, everything.event_ids, names_of(pkg, "en"), "en")
-    assert text.startswith("“Industry” and “Mining & energy” account for 12 of the 20 events")
+    assert text.startswith(
+        "“Diplomacy & geopolitics” and “Industry” account for 16 of the 22 events"
+    )
 
 
 def test_embedded_gold_refinery_row(pkg: Package, everything: filters.Selection) -> None:

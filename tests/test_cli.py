@@ -37,7 +37,7 @@ def test_validate_embedded_package_exits_0() -> None:
     result = run("validate", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.startswith(f"OK: {ROOT / 'data'} is valid")
-    assert "20 events" in result.stdout
+    assert "22 events" in result.stdout
 
 
 def test_validate_follows_dashboard_data() -> None:

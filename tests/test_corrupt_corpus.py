@@ -94,6 +94,10 @@ def _duplicate_first_row(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([frame, frame.iloc[:1]], ignore_index=True)
 
 
+def _drop_date_bases(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.assign(date_basis_en="", date_basis_fr="")
+
+
 def _drop_column(name: str, column: str) -> Corrupt:
     return _edit_csv(name, lambda frame: frame.drop(columns=[column]))
 
@@ -120,6 +124,11 @@ CORPUS: dict[str, tuple[Corrupt, str]] = {
     "duplicate_key": (_edit_csv("events.csv", _duplicate_first_row), "events.csv"),
     "missing_column": (_drop_column("events.csv", "title_fr"), "events.csv"),
     "html_in_values": (_set("places.csv", "lat", "<script>alert(1)</script>"), "places.csv"),
+    # the audit's rules (issue 30): a status no evidence claims, an id shown to a reader,
+    # a narrowed date with no basis
+    "status_not_claimed": (_set("cooperation.csv", "status", "signed"), "cooperation.csv"),
+    "id_in_reader_text": (_set("evidence.csv", "note_en", "Seed 000 says so."), "evidence.csv"),
+    "date_without_basis": (_edit_csv("events.csv", _drop_date_bases), "events.csv"),
 }
 
 # case -> words the problem must contain (what is wrong, in plain words)
@@ -144,6 +153,9 @@ SAYS = {
     "duplicate_key": "duplicate",
     "missing_column": "missing",
     "html_in_values": "not a valid number",
+    "status_not_claimed": "backed by no evidence",
+    "id_in_reader_text": "internal identifier",
+    "date_without_basis": "give the basis",
 }
 
 

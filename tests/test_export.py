@@ -62,7 +62,7 @@ def test_csv_round_trips_through_pandas(pkg: Package) -> None:
         frame.loc[located, "lat"].astype(float).tolist()
     )
     assert (back.loc[~located.to_numpy(), "lat"] == "").all()
-    assert "juin 2025" in set(back["date_text"])
+    assert "entre le 25 et le 27 juin 2025" in set(back["date_text"])
 
 
 def test_csv_defuses_spreadsheet_formulas(pkg: Package) -> None:
@@ -128,7 +128,11 @@ def test_geojson_follows_filters(pkg: Package) -> None:
     ids = {f["id"] for f in doc["features"]}
     assert "event:arrival_moscow" in ids
     assert "event:arrival_kazan" not in ids
-    assert {i for i in ids if i.startswith("place:")} <= {"place:moscow", "place:moscow_kremlin"}
+    assert {i for i in ids if i.startswith("place:")} <= {
+        "place:moscow",
+        "place:moscow_kremlin",
+        "place:tomb_unknown_soldier",
+    }
 
 
 def test_zip_is_the_whole_package(pkg: Package, tmp_path: Path) -> None:

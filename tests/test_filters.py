@@ -122,13 +122,13 @@ APPLY_CASES = [
         {"refinery_foundation", "meeting_yadran"},
         {"visit_helicopters"},
     ),
-    # dates overlap; a month-precision event may fall in any range inside June
+    # dates overlap: the events of that day are kept, the others dropped
     (
         FilterState(date_from=date(2025, 6, 23), date_to=date(2025, 6, 23)),
-        {"talks_putin", "visit_kamaz"},
+        {"talks_putin", "wreath_moscow"},
         {"arrival_moscow", "arrival_kazan"},
     ),
-    # a range-precision event (24-26 June) is kept while it may fall inside
+    # a range-precision event (25-26 June) is kept while it may fall inside
     (
         FilterState(date_from=date(2025, 6, 26), date_to=date(2025, 6, 30)),
         {"forum_invitation", "visit_helicopters"},

@@ -389,14 +389,14 @@ def test_dots_sized_by_filtered_events_and_coloured_by_kind(pkg: Package) -> Non
     ids = selected(pkg, date_from=date(2025, 6, 23), date_to=date(2025, 6, 23))
     places = _by_id(layer(spec(pkg, ids), "places")["data"])
     kremlin, kazan = places["moscow_kremlin"], places["kazan_kremlin"]
-    assert kremlin["n_events"] == 3
+    assert kremlin["n_events"] == 2
     assert kazan["n_events"] == 0
     assert kremlin["radius"] == maps.DOT_MAX_PX
     assert kremlin["fill"][:3] == palette.hex_to_rgb(maps.KIND_COLOURS["landmark"])
     assert kazan["radius"] == maps.DOT_EMPTY_PX
     assert kazan["fill"][:3] == palette.hex_to_rgb(palette.NEUTRAL)
     full = _by_id(layer(spec(pkg), "places")["data"])
-    assert full["kazan"]["radius"] > full["moscow"]["radius"]  # 7 events vs 1
+    assert full["kazan"]["radius"] > full["moscow"]["radius"]  # 8 events vs 2
 
 
 def test_region_without_coordinates_is_never_drawn(pkg: Package) -> None:
@@ -488,7 +488,7 @@ def test_labels_in_the_chosen_language(pkg: Package) -> None:
 def test_too_many_places_are_capped_and_counted(pkg: Package) -> None:
     """Beyond max_places, the places with the fewest events are left off and counted."""
     data = maps.map_data(pkg, views.event_table(pkg), views.itinerary(pkg), "en", max_places=2)
-    assert [r["place_id"] for r in data.places] == ["kazan", "moscow_kremlin"]
+    assert [r["place_id"] for r in data.places] == ["kazan", "moscow"]
     assert data.hidden_places > 0
 
 
@@ -543,15 +543,15 @@ def test_text_twin_lists_legs_and_places(pkg: Package) -> None:
     ]
     data = maps.map_data(pkg, views.event_table(pkg), legs, "en")
     lines = maps.place_lines(data, "en")
-    assert lines[0] == "Kazan (City, somewhere in the city): 7 events"
-    assert len(lines) == 7
+    assert lines[0] == "Kazan (City, somewhere in the city): 8 events"
+    assert len(lines) == 8
     assert maps.total_km(data) == pytest.approx(6182.8 + 717.9)
 
 
 def test_events_at_a_city_include_its_sites(pkg: Package) -> None:
     """Selecting Kazan lists the events at every Kazan site; a site lists only its own."""
     table = views.event_table(pkg)
-    assert len(maps.events_at(pkg, table, "kazan")) == 10
+    assert len(maps.events_at(pkg, table, "kazan")) == 11
     assert set(maps.events_at(pkg, table, "moscow_kremlin")["place_id"]) == {"moscow_kremlin"}
 
 
@@ -620,17 +620,18 @@ def test_dark_theme_lightens_rings_and_outlines(pkg: Package) -> None:
 
 def test_summary_follows_the_filters(pkg: Package) -> None:
     """The takeaway counts legs, kilometres, drawn events and places, and the events placed
-    only in a region; filtered to 23 June it speaks of Moscow alone."""
+    only in a region; filtered to 23 June it speaks of Moscow alone (the Kremlin and the
+    Alexander Garden)."""
     data = maps.map_data(pkg, views.event_table(pkg), views.itinerary(pkg), "en")
     assert maps.summary(data, "en") == (
-        "2 legs shown, 6,901 km in all; 15 events at 7 places on the map. "
+        "2 legs shown, 6,901 km in all; 17 events at 8 places on the map. "
         "5 events are placed only in a region and are listed below, not drawn."
     )
     ids = selected(pkg, date_from=date(2025, 6, 23), date_to=date(2025, 6, 23))
     table = views.event_table(pkg)
     data = maps.map_data(pkg, table[table["event_id"].isin(ids)], views.itinerary(pkg, ids), "fr")
     assert maps.summary(data, "fr").startswith(
-        "0 étape affichée, 0 km au total ; 3 événements en 1 lieu sur la carte."
+        "0 étape affichée, 0 km au total ; 3 événements en 2 lieux sur la carte."
     )
     ids = selected(pkg, places=("yadran_refinery",))
     data = maps.map_data(pkg, table[table["event_id"].isin(ids)], views.itinerary(pkg, ids), "en")

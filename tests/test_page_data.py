@@ -25,8 +25,14 @@ def run(query: dict[str, list[str]] | None = None, lang: str = "en") -> AppTest:
 @pytest.mark.parametrize(
     ("lang", "month", "kind", "region", "download"),
     [
-        ("en", "June 2025", "arrival", "the region (no point)", "Events (CSV)"),
-        ("fr", "juin 2025", "arrivée", "à la région près (sans point)", "Événements (CSV)"),
+        ("en", "between 25 and 27 June 2025", "arrival", "the region (no point)", "Events (CSV)"),
+        (
+            "fr",
+            "entre le 25 et le 27 juin 2025",
+            "arrivée",
+            "à la région près (sans point)",
+            "Événements (CSV)",
+        ),
     ],
 )
 def test_table_and_downloads_in_both_languages(
@@ -60,7 +66,7 @@ def test_table_and_downloads_in_both_languages(
 
 def test_table_follows_filters(pkg: Package) -> None:
     """The table holds exactly the events the filters keep."""
-    at = run({"sector": ["gold"], "dates": ["2025-06-01", "2025-06-30"]})
+    at = run({"sector": ["gold"], "dates": ["2025-06-16", "2025-06-30"]})
     state = filters.FilterState(sectors=("gold",))
     kept = filters.apply(state, pkg).event_ids
     titles = set(pkg["events"].set_index("event_id").loc[sorted(kept), "title_en"])

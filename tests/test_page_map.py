@@ -82,7 +82,7 @@ def test_map_and_text_twin_in_both_languages(lang: str) -> None:
     if lang == "en":
         assert at.title[0].value == "Map"
         assert "1. Bamako → Moscow \\(arrival\\: 22 June 2025\\)\\: 6,183 km" in body
-        assert "Kazan \\(City, somewhere in the city\\)\\: 7 events" in body
+        assert "Kazan \\(City, somewhere in the city\\)\\: 8 events" in body
         assert "Not on the map: events located only in a region" in subheads
         assert "not where an event happened" in legend
         assert "Moscow" in {r["text"] for r in layer(spec, "labels")}
@@ -119,9 +119,7 @@ def test_the_asked_place_filters_the_page_and_lists_its_events() -> None:
     linked = run({"place": ["moscow_kremlin"]})
     for view in (at, linked):
         assert view.query_params.get("place") == "moscow_kremlin"
-        assert "Selected place\\: Moscow Kremlin \\(Grand Kremlin Palace\\)" in [
-            str(s.value) for s in view.subheader
-        ]
+        assert "Selected place\\: Moscow Kremlin" in [str(s.value) for s in view.subheader]
         assert "3 events here under the current filters." in [str(c.value) for c in view.caption]
         body = text(view)
         for title in ("Talks with Vladimir Putin in the Kremlin", "Three agreements signed"):

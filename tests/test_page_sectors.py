@@ -122,8 +122,8 @@ def takeaways(at: AppTest) -> list[str]:
 @pytest.mark.parametrize(
     ("lang", "title", "takeaway", "sector"),
     [
-        ("en", "Sectors", "account for 12 of the 20 events shown", "Industry"),
-        ("fr", "Secteurs", "concernent 12 des 20 événements affichés", "Industrie"),
+        ("en", "Sectors", "account for 16 of the 22 events shown", "Industry"),
+        ("fr", "Secteurs", "concernent 16 des 22 événements affichés", "Industrie"),
     ],
 )
 def test_page_renders_in_both_languages(lang: str, title: str, takeaway: str, sector: str) -> None:
@@ -149,7 +149,7 @@ def test_page_renders_in_both_languages(lang: str, title: str, takeaway: str, se
     assert sector in seen["outlets"][0][0]["xAxis"][0]["data"]
     assert takeaway in seen["breakdown"][1][0].replace("\\", "")
     items = at.dataframe[-1].value
-    assert len(items) == 16  # every cooperation item of the embedded package
+    assert len(items) == 20  # every cooperation item of the embedded package
 
 
 def test_only_the_chosen_tab_is_built() -> None:

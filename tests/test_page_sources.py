@@ -91,7 +91,7 @@ def test_tables_as_shown() -> None:
     frames = tables(run(lang="fr"))
     assert list(frames) == ["Toutes les sources", "Références externes", "Recoupements"]
     sources, external, corroboration = frames.values()
-    assert len(sources) == 16
+    assert len(sources) == 25
     assert sources["n_cited"].iloc[0] > 0
     assert set(sources["kind"]) == {"Document source", "Référence externe"}
     assert external["url"].dropna().str.match(r"^https?://").all()

@@ -48,16 +48,16 @@ def text(at: AppTest) -> str:
 
 
 def test_page_in_english() -> None:
-    """The chart, the written summary, the hint to click, and the 20-row table."""
+    """The chart, the written summary, the hint to click, and the 22-row table."""
     at = run()
     spec = chart(at)
     assert "Kazan" in spec["yAxis"][0]["data"]
     body = text(at)
-    assert "20 events" in body
+    assert "22 events" in body
     assert "Click an event on the chart" in body
     assert "Select dates" in body
-    assert at.dataframe[0].value.shape[0] == 20
-    assert alt(at).startswith("Timeline of 20 events by place and date.")
+    assert at.dataframe[0].value.shape[0] == 22
+    assert alt(at).startswith("Timeline of 22 events by place and date.")
 
 
 def test_page_in_french() -> None:
@@ -67,7 +67,7 @@ def test_page_in_french() -> None:
     assert all("juin" in t for t in spec["xAxis"][1]["data"] if t)
     assert "Moscou" in spec["yAxis"][0]["data"]
     body = text(at)
-    assert "20 événements" in body
+    assert "22 événements" in body
     assert "Les événements en tableau" in body
     assert "Événement" in at.dataframe[0].value.columns
     assert alt(at).startswith("Chronologie de 20 événements par lieu et par date.")
@@ -100,7 +100,7 @@ def test_event_in_url_opens_detail_with_both_claims() -> None:
     assert "Evidence \\(6\\)" in body
     assert "seed document, quote verified" in body
     assert "external reference" in body
-    assert "(https://netafrique.net/)" in body
+    assert "(https://netafrique.net/?p=6395598328)" in body
     names = [s.get("name") for s in chart(at)["series"]]
     assert "selected" in names
 
@@ -232,7 +232,7 @@ def test_date_filter_sets_the_chart_range() -> None:
     days = (spec["xAxis"][0]["min"], spec["xAxis"][0]["max"])
     assert days == (tl.ms(pd.Timestamp("2025-06-22")), tl.ms(pd.Timestamp("2025-06-24")))
     assert "Bamako" not in spec["yAxis"][0]["data"]
-    assert at.dataframe[0].value.shape[0] == 9  # 4 in Moscow + the 5 month-only events
+    assert at.dataframe[0].value.shape[0] == 4  # the 4 in Moscow; none is dated by month only
 
 
 def test_hidden_selected_event_says_so() -> None:

@@ -330,7 +330,7 @@ def test_sources_parts_follow_the_view(pkg: Package) -> None:
     assert facts.total == len(corr) == len(facts.rows) > 0
     kazan = sv.SourcesQuery(ev_ids, item_ids, "arrival_kazan")
     assert view(kazan, "fr").seeds["source_id"].tolist() == ["seed_000", "seed_003"]
-    assert view(kazan, "fr").summary.startswith("4 sources sur 16 citent")
+    assert view(kazan, "fr").summary.startswith("4 sources sur 25 citent")
     disputes = sv.conflicts_part(pkg, kazan, conflicts, "fr")
     assert set(disputes.rows["subject_id"]) == {"arrival_kazan"}
     assert disputes.total == 1
@@ -412,9 +412,9 @@ def test_seed_view_caps_highlights_and_says_so(pkg: Package) -> None:
     the page is told how many there are in all; the event choice says when it is cut."""
     view = sv.seed_view(pkg, "seed_000", seed_evidence(pkg), "en", limit=5)
     assert sorted(view.numbers.values()) == [1, 2, 3, 4, 5]
-    assert view.hidden == 19 - 5
+    assert view.hidden == 27 - 5
     assert sv.seed_notices(view, "fr") == [
-        "Les 5 premières citations sur 19 sont surlignées : resserrez les filtres ou "
+        "Les 5 premières citations sur 27 sont surlignées : resserrez les filtres ou "
         "sélectionnez un événement pour voir les autres."
     ]
     assert sv.focus_label(view, "en", 2) == "Show the evidence of one event (the first 2)"

@@ -37,6 +37,19 @@ def conflicts(pkg: Package) -> pd.DataFrame:
     return views.conflicts(pkg)
 
 
+MONTH_ONLY = ("visit_kamaz", "visit_remdizel", "visit_eidos", "statement_camara")
+
+
+def as_month(events: pd.DataFrame) -> pd.DataFrame:
+    """The package dates no event by its month alone any more: these four, as if it did."""
+    month = events["event_id"].isin(MONTH_ONLY)
+    return events.assign(
+        start=events["start"].mask(month, pd.Timestamp("2025-06-01")),
+        end=events["end"].mask(month, pd.Timestamp("2025-06-30")),
+        date_precision=events["date_precision"].mask(month, "month"),
+    )
+
+
 def figure(pkg: Package, events: pd.DataFrame, conflicts: pd.DataFrame, **opts: Any) -> tc.Figure:
     return tc.timeline_figure(pkg, events, conflicts, tl.TimelineOptions(**opts))
 
@@ -159,9 +172,9 @@ def test_month_precision_spans_the_whole_month(
 ) -> None:
     """A date known only to the month is a dotted, see-through bar from 1 June across the
     30 days, with a dotted outline; never a marker on a day."""
-    d = spec(pkg, events, conflicts)
+    d = spec(pkg, as_month(events), conflicts)
     drawn = spans(d)
-    for event_id in ("visit_kamaz", "visit_remdizel", "visit_eidos", "statement_camara"):
+    for event_id in MONTH_ONLY:
         start, end, item = drawn[event_id]
         assert start == at("2025-06-01")
         assert end - start == 30 * MS_PER_DAY
@@ -175,9 +188,9 @@ def test_month_precision_spans_the_whole_month(
 def test_range_precision_is_an_uncertain_span(
     pkg: Package, events: pd.DataFrame, conflicts: pd.DataFrame
 ) -> None:
-    """'Some day between 24 and 26 June' is a hatched bar over the three days, dashed."""
+    """'Some day between 25 and 26 June' is a hatched bar over the two days, dashed."""
     start, end, item = spans(spec(pkg, events, conflicts))["joint_position"]
-    assert (start, end - start) == (at("2025-06-24"), 3 * MS_PER_DAY)
+    assert (start, end - start) == (at("2025-06-25"), 2 * MS_PER_DAY)
     assert item["itemStyle"]["borderType"] == "dashed"
     assert item["itemStyle"]["decal"]["symbol"] == "rect"  # hatching
 
@@ -228,6 +241,7 @@ def test_disputed_arrival_shows_both_claims(
 
 def test_french_month_names(pkg: Package, events: pd.DataFrame, conflicts: pd.DataFrame) -> None:
     """Under lang=fr, day labels, axis title and hover dates use French month names."""
+    events = as_month(events)
     d = spec(pkg, events, conflicts, lang="fr")
     days = d["xAxis"][1]
     shown = [x for x in days["data"] if x]
@@ -262,7 +276,7 @@ def test_hover_lists_everything(
         "Bilateral relations",
         "Trade & economic cooperation",
         "Energy (incl. nuclear)",
-        "4 sources",
+        "6 sources",
     ):
         assert part.replace("&", "&amp;") in hover["formatter"], part
 
@@ -311,13 +325,13 @@ def test_x_range_follows_the_date_filter(
     pkg: Package, events: pd.DataFrame, conflicts: pd.DataFrame
 ) -> None:
     """With a date filter the x-range is exactly its days, one day label each; without,
-    the events' extent (the month-only events span June)."""
+    the events' extent (from the refinery, 16 June, to the last possible day, 30 June)."""
     d = spec(pkg, events, conflicts, date_from=date(2025, 6, 22), date_to=date(2025, 6, 26))
     assert (d["xAxis"][0]["min"], d["xAxis"][0]["max"]) == (at("2025-06-22"), at("2025-06-27"))
     assert d["xAxis"][1]["data"][0] == "22 Jun\n2025"
     assert len(d["xAxis"][1]["data"]) == 5
     full = spec(pkg, events, conflicts)["xAxis"][0]
-    assert (full["min"], full["max"]) == (at("2025-06-01"), at("2025-07-01"))
+    assert (full["min"], full["max"]) == (at("2025-06-16"), at("2025-07-01"))
 
 
 def test_selected_event_is_outlined(
@@ -455,7 +469,7 @@ def test_event_detail_has_every_piece_of_evidence(pkg: Package) -> None:
     assert all(e.url is None for e in d.evidence if e.kind == "seed")
     assert {e.url for e in d.evidence if e.kind == "external"} == {
         "https://mali.news-pravda.com/mali/2025/06/25/5357.html",
-        "https://netafrique.net/",
+        "https://netafrique.net/?p=6395598328",
     }
     assert detail.event_detail(pkg, "nope", "en") is None
     assert detail.event_detail(pkg, None, "en") is None
@@ -482,14 +496,17 @@ def test_table_and_summary(pkg: Package, events: pd.DataFrame, conflicts: pd.Dat
         "Secteurs",
         "Sources",
     ]
-    assert len(table) == 20
+    assert len(table) == 22
     row = table[table["Événement"] == "KAMAZ au programme"].iloc[0]
-    assert (row["Quand (tel que connu)"], row["Précision"]) == ("juin 2025", "mois seulement")
+    assert (row["Quand (tel que connu)"], row["Précision"]) == (
+        "entre le 25 et le 27 juin 2025",
+        "jour exact inconnu",
+    )
     text = tl.summary(events, conflicts, "fr")
-    assert text.startswith("20 événements, 16–26 juin 2025.")
-    assert "jour près : 9" in text
-    assert "jour exact inconnu : 6" in text
-    assert "seulement au mois : 5" in text
+    assert text.startswith("22 événements, 16–30 juin 2025.")
+    assert "jour près : 11" in text
+    assert "jour exact inconnu : 11" in text
+    assert "seulement au mois : 0" in text
     assert "Accueil à Kazan par Roustam Minnikhanov" in text
     one = tl.summary(events[events["event_id"] == "talks_putin"], conflicts, "en")
     assert one.startswith("1 event, 23 June 2025.")

@@ -218,7 +218,8 @@ def half_a_point(data: Path) -> Problem:
 
 
 def month_mid_start(data: Path) -> Problem:
-    line = set_cell(data, "events", "start", "2025-06-15", event_id="visit_eidos")
+    """A range (25-27 June) relabelled as a month: it does not span its month."""
+    line = set_cell(data, "events", "date_precision", "month", event_id="visit_eidos")
     return Problem(
         "events.csv",
         line,
@@ -233,7 +234,7 @@ def end_before_start(data: Path) -> Problem:
 
 
 def range_of_one_day(data: Path) -> Problem:
-    line = set_cell(data, "events", "end", "2025-06-24", event_id="joint_position")
+    line = set_cell(data, "events", "end", "2025-06-25", event_id="joint_position")
     return Problem(
         "events.csv",
         line,
@@ -393,6 +394,286 @@ def month_claim_is_no_conflict(data: Path) -> Problem:
     return external_without_url(data)
 
 
+# --- the audit's rules (issue 30) -----------------------------------------------------------
+
+
+def status_claimed_by_no_evidence(data: Path) -> Problem:
+    """(a) Remdizel's readiness to engage is not an announcement."""
+    line = set_cell(data, "cooperation", "status", "announced", item_id="remdizel_partnership")
+    return Problem(
+        "cooperation.csv",
+        line,
+        "status",
+        "'announced' is backed by no evidence that claims it (its evidence claims discussed): "
+        "cite a source with claim 'status' and this value",
+    )
+
+
+def status_claim_removed(data: Path) -> Problem:
+    """(a) An item whose only status claim is dropped has no backing for its status."""
+    set_cell(data, "evidence", "claim", "", evidence_id="ev013")
+    set_cell(data, "evidence", "claimed_value", "", evidence_id="ev013")
+    line = row_of(data, "cooperation", item_id="culture_exchanges")
+    return Problem(
+        "cooperation.csv",
+        line,
+        "status",
+        "'discussed' is backed by no evidence that claims it (none of its evidence claims a "
+        "status): cite a source with claim 'status' and this value",
+    )
+
+
+def narrowed_date_without_basis(data: Path) -> Problem:
+    """(b) KAMAZ narrowed from June to 25-27 June must say what bounds it."""
+    set_cell(data, "events", "date_basis_en", "", event_id="visit_kamaz")
+    line = set_cell(data, "events", "date_basis_fr", "", event_id="visit_kamaz")
+    return Problem(
+        "events.csv",
+        line,
+        "date_basis_en",
+        "2025-06-25 to 2025-06-27 is not a date its sources state (its sources state "
+        "2025-06): give the basis (date_basis_en, date_basis_fr, bounded_by)",
+    )
+
+
+def undated_event_without_basis(data: Path) -> Problem:
+    """(b) No source dates the joint position: its range needs a basis too."""
+    set_cell(data, "events", "date_basis_en", "", event_id="joint_position")
+    line = set_cell(data, "events", "date_basis_fr", "", event_id="joint_position")
+    return Problem(
+        "events.csv",
+        line,
+        "date_basis_en",
+        "2025-06-25 to 2025-06-26 is not a date its sources state (no source states a date): "
+        "give the basis (date_basis_en, date_basis_fr, bounded_by)",
+    )
+
+
+def basis_without_bounds(data: Path) -> Problem:
+    line = set_cell(data, "events", "bounded_by", "", event_id="visit_eidos")
+    return Problem(
+        "events.csv",
+        line,
+        "bounded_by",
+        "a date with a basis names the events and sources that bound it",
+    )
+
+
+def unknown_bound(data: Path) -> Problem:
+    line = set_cell(
+        data, "events", "bounded_by", "arrival_kazan return_paris", event_id="visit_eidos"
+    )
+    return Problem(
+        "events.csv", line, "bounded_by", "'return_paris' is not another event's id nor a source id"
+    )
+
+
+def date_beyond_its_source(data: Path) -> Problem:
+    """(b) Narrowing keeps within what the sources state: June, not July."""
+    line = set_cell(data, "events", "end", "2025-07-02", event_id="visit_remdizel")
+    return Problem(
+        "events.csv",
+        line,
+        "start, end",
+        "2025-06-25 to 2025-07-02 goes beyond the date its sources state (2025-06)",
+    )
+
+
+def id_in_a_note(data: Path) -> Problem:
+    """(c) The note the fact-check found: 'Seed 000 puts the welcome on 24 June.'"""
+    line = set_cell(
+        data, "evidence", "note_en", "Seed 000 puts the welcome on 24 June.", evidence_id="ev001"
+    )
+    return Problem(
+        "evidence.csv",
+        line,
+        "note_en",
+        "'Seed 000' is an internal identifier: name the source as a reader knows it "
+        "(outlet, title)",
+    )
+
+
+def id_in_a_french_note(data: Path) -> Problem:
+    line = set_cell(
+        data,
+        "evidence",
+        "note_fr",
+        "Le document 000 situe l'accueil au 24 juin.",
+        evidence_id="ev001",
+    )
+    return Problem(
+        "evidence.csv",
+        line,
+        "note_fr",
+        "'document 000' is an internal identifier: name the source as a reader knows it "
+        "(outlet, title)",
+    )
+
+
+def id_in_a_label(data: Path) -> Problem:
+    line = set_cell(data, "sources", "label_en", "Unnamed outlet (seed_002)", source_id="seed_002")
+    return Problem(
+        "sources.csv",
+        line,
+        "label_en",
+        "'seed_002' is an internal identifier: name the source as a reader knows it "
+        "(outlet, title)",
+    )
+
+
+def source_id_in_a_summary(data: Path) -> Problem:
+    line = set_cell(
+        data,
+        "events",
+        "summary_en",
+        "As ext_lessor_kazan reports, a tête-à-tête at the Kazan Kremlin.",
+        event_id="talks_kazan",
+    )
+    return Problem(
+        "events.csv",
+        line,
+        "summary_en",
+        "'ext_lessor_kazan' is an internal identifier: name the source as a reader knows it "
+        "(outlet, title)",
+    )
+
+
+def not_found_source_alone(data: Path) -> Problem:
+    """(d) A source that could not be found never carries an event alone."""
+    for evidence_id in ("ev053", "ev084", "ev088"):
+        drop_rows(data, "evidence", evidence_id=evidence_id)
+    line = row_of(data, "evidence", evidence_id="ev054")
+    return Problem(
+        "evidence.csv",
+        line,
+        "source_id",
+        "'ext_timeslive_reuters' could not be found, and the event 'talks_putin' rests on it "
+        "alone: cite a source that was read",
+    )
+
+
+def not_found_source_claims_alone(data: Path) -> Problem:
+    line = set_cell(data, "evidence", "claimed_value", "2025-06-24", evidence_id="ev054")
+    return Problem(
+        "evidence.csv",
+        line,
+        "claimed_value",
+        "only a source that could not be found claims date '2025-06-24': cite a source that "
+        "was read",
+    )
+
+
+def home_page_as_article(data: Path) -> Problem:
+    """(d) A found source points at its article, not at the outlet's home page."""
+    line = set_cell(data, "sources", "url", "https://www.lessor.ml/", source_id="ext_lessor")
+    return Problem(
+        "sources.csv",
+        line,
+        "url",
+        "a home page, not the article: give the article's address, or set found to false",
+    )
+
+
+def seed_marked_not_found(data: Path) -> Problem:
+    line = set_cell(data, "sources", "found", "false", source_id="seed_003")
+    return Problem("sources.csv", line, "found", "a seed's text is in the package: found is true")
+
+
+def two_sources_one_label(data: Path) -> Problem:
+    """(d) The two L'Essor articles stay two sources a reader can tell apart."""
+    line = set_cell(
+        data,
+        "sources",
+        "label_fr",
+        "L'Essor : gerbe au Jardin Alexandre (24 juin 2025)",
+        source_id="ext_lessor_kazan",
+    )
+    return Problem(
+        "sources.csv",
+        line,
+        "label_fr",
+        '"L\'Essor : gerbe au Jardin Alexandre (24 juin 2025)" also names another source: '
+        "give each source its own label",
+    )
+
+
+def furniture_text_mismatch(data: Path) -> Problem:
+    line = set_cell(
+        data, "seed_furniture", "text", "top of the page", source_id="seed_000", start="0"
+    )
+    return Problem("seed_furniture.csv", line, "text", "the text at 0-11 is 'top of page'")
+
+
+def furniture_outside_text(data: Path) -> Problem:
+    line = set_cell(data, "seed_furniture", "end", "99999", source_id="seed_000", start="0")
+    return Problem(
+        "seed_furniture.csv",
+        line,
+        "start, end",
+        "0-99999 is not a span of the text (2444 characters)",
+    )
+
+
+def furniture_overlap(data: Path) -> Problem:
+    line = append_row(
+        data,
+        "seed_furniture",
+        source_id="seed_000",
+        start="4",
+        end="11",
+        kind="page_chrome",
+        text="of page",
+    )
+    return Problem("seed_furniture.csv", line, "start", "overlaps the span 0-11")
+
+
+def furniture_of_an_external(data: Path) -> Problem:
+    line = set_cell(data, "seed_furniture", "source_id", "ext_lessor", source_id="seed_002")
+    return Problem("seed_furniture.csv", line, "source_id", "'ext_lessor' is not a seed document")
+
+
+def quote_from_furniture(data: Path) -> Problem:
+    """(d) The capture's date line is not the article: no quote may take it."""
+    line = set_cell(
+        data,
+        "evidence",
+        "quote",
+        "date 2025-06 Le programme de cette visite incluait l'usine de fabrication "
+        "d'hélicoptères de Kazan",
+        evidence_id="ev020",
+    )
+    return Problem(
+        "evidence.csv",
+        line,
+        "quote",
+        "quotes the page's furniture ('date 2025-06'), not the article",
+    )
+
+
+AUDIT_CASES = [
+    Case("status_claimed_by_no_evidence", status_claimed_by_no_evidence),
+    Case("status_claim_removed", status_claim_removed),
+    Case("narrowed_date_without_basis", narrowed_date_without_basis),
+    Case("undated_event_without_basis", undated_event_without_basis),
+    Case("basis_without_bounds", basis_without_bounds),
+    Case("unknown_bound", unknown_bound),
+    Case("date_beyond_its_source", date_beyond_its_source),
+    Case("id_in_a_note", id_in_a_note),
+    Case("id_in_a_french_note", id_in_a_french_note),
+    Case("id_in_a_label", id_in_a_label),
+    Case("source_id_in_a_summary", source_id_in_a_summary),
+    Case("not_found_source_alone", not_found_source_alone),
+    Case("not_found_source_claims_alone", not_found_source_claims_alone),
+    Case("home_page_as_article", home_page_as_article),
+    Case("seed_marked_not_found", seed_marked_not_found),
+    Case("two_sources_one_label", two_sources_one_label),
+    Case("furniture_text_mismatch", furniture_text_mismatch),
+    Case("furniture_outside_text", furniture_outside_text),
+    Case("furniture_overlap", furniture_overlap),
+    Case("furniture_of_an_external", furniture_of_an_external),
+    Case("quote_from_furniture", quote_from_furniture),
+]
+
 CASES = [
     Case("missing_file", missing_file),
     Case("bad_utf8", bad_utf8),
@@ -436,6 +717,7 @@ CASES = [
     Case("event_date_against_resolution", event_date_against_resolution),
     Case("new_conflict", new_conflict),
     Case("month_claim_is_no_conflict", month_claim_is_no_conflict),
+    *AUDIT_CASES,
 ]
 
 

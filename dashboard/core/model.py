@@ -180,6 +180,25 @@ SOURCES = Table(
             "corroboration is measured.",
         ),
         _text("note", "What a reader should know about this source.", required=False),
+        Field(
+            "found",
+            "boolean",
+            "true: the document itself was read (a seed's text, or the article's page in a "
+            "stored copy); false: the article could not be found, url is then the outlet's "
+            "home page, and no fact may rest on this source alone.",
+        ),
+        _text(
+            "label_en",
+            "How a reader sees the source named, in English: outlet and what the piece is, "
+            "never an identifier; unique in the package.",
+        ),
+        _text("label_fr", "The same in French."),
+        _text(
+            "online_at",
+            "For a seed document: the public page where the same text can be read (found in "
+            "a stored copy); empty when none was found.",
+            required=False,
+        ),
     ),
     ("source_id",),
 )
@@ -301,6 +320,23 @@ EVENTS = Table(
         _text("summary_en", "Summary in English."),
         _text("summary_fr", "Summary in French."),
         Field("key_fact", "boolean", "Shown among the key facts on the overview."),
+        _text(
+            "date_basis_en",
+            "Why start and end are what they are, when no source states them as such (a date "
+            "narrowed by other sourced facts, or a date no source gives): which events or "
+            "sources bound it, named as a reader knows them. Empty when a source states the "
+            "dates.",
+            required=False,
+        ),
+        _text("date_basis_fr", "The same in French.", required=False),
+        Field(
+            "bounded_by",
+            "string",
+            "The event_ids and source_ids the date basis rests on, separated by spaces; given "
+            "with the basis.",
+            required=False,
+            pattern=r"^[a-z0-9][a-z0-9_\-]*( [a-z0-9][a-z0-9_\-]*)*$",
+        ),
     ),
     ("event_id",),
     (ForeignKey(("place_id",), "places", ("place_id",)),),
@@ -423,6 +459,43 @@ RESOLUTIONS = Table(
     ("subject_type", "subject_id", "claim"),
 )
 
+SEED_FURNITURE_KINDS: Final = (
+    "date_line",
+    "page_chrome",
+    "comments",
+    "outlet_link",
+    "subscription",
+)
+
+SEED_FURNITURE = Table(
+    "seed_furniture",
+    "Parts of a seed document's text that are the captured page's furniture, not the "
+    "article: the capture's date line, the site's 'top of page', a comment or rating widget, "
+    "a newsletter prompt. The seed files stay byte for byte as captured; a reader is shown "
+    "these spans apart from the article (greyed or folded), and no quote may come from them.",
+    (
+        _id("source_id", "The seed document (sources.kind = seed)."),
+        Field(
+            "start",
+            "integer",
+            "First character of the span in the seed's text (0-based, in characters of the "
+            "UTF-8-decoded file).",
+            minimum=0,
+        ),
+        Field("end", "integer", "Character just after the span (exclusive).", minimum=1),
+        _enum(
+            "kind",
+            SEED_FURNITURE_KINDS,
+            "What it is: date_line (a date line added by the capture), page_chrome (the "
+            "site's 'top/bottom of page'), comments (a comment or rating widget), outlet_link "
+            "('more on this outlet'), subscription (a newsletter prompt).",
+        ),
+        _text("text", "The span's text, exactly as in the file (checked)."),
+    ),
+    ("source_id", "start"),
+    (ForeignKey(("source_id",), "sources", ("source_id",)),),
+)
+
 TABLES: Final[tuple[Table, ...]] = (
     SOURCES,
     PLACES,
@@ -437,16 +510,18 @@ TABLES: Final[tuple[Table, ...]] = (
     ITEM_PARTNERS,
     EVIDENCE,
     RESOLUTIONS,
+    SEED_FURNITURE,
 )
 TABLES_BY_NAME: Final = {t.name: t for t in TABLES}
 
 # Columns that carry a French/English pair: (table, stem) -> stem_en / stem_fr.
 BILINGUAL: Final[dict[str, tuple[str, ...]]] = {
+    "sources": ("label",),
     "places": ("name",),
     "sectors": ("label",),
     "organisations": ("name", "description"),
     "people": ("name", "role"),
-    "events": ("title", "summary"),
+    "events": ("title", "summary", "date_basis"),
     "cooperation": ("topic", "summary"),
     "evidence": ("note",),
     "resolutions": ("reason",),

@@ -7,49 +7,18 @@ all, so one run reports every problem at once.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from dashboard.core import model
+from dashboard.core.audit import AUDIT_RULES
 from dashboard.core.derived import conflicts
 from dashboard.core.ids import first_rows, group_codes, member_of
 from dashboard.core.normalise import normalise
-from dashboard.core.package import DESCRIPTOR, Package, Problem
-
-Rule = Callable[[Package, Mapping[str, str]], list[Problem]]
-
-
-def _report(
-    rel: str,
-    frame: pd.DataFrame,
-    mask: pd.Series | np.ndarray,
-    column: str | None,
-    message: str | Callable[[Mapping[str, Any]], str],
-) -> list[Problem]:
-    """One problem per row of ``frame`` where ``mask`` holds (missing counts as False).
-
-    The rule itself is a vectorised mask; only the failing rows are visited here, so a
-    million valid rows cost one pass of numpy, not a million Python iterations.
-    """
-    if isinstance(mask, pd.Series):
-        mask = mask.to_numpy(dtype=bool, na_value=False)
-    if not mask.any():
-        return []
-    bad = frame[mask]
-    lines = (bad.index.to_numpy() + 2).tolist()
-    if isinstance(message, str):
-        return [Problem(rel, line, column, message) for line in lines]
-    records = bad.to_dict("records")
-    return [
-        Problem(rel, line, column, message({str(k): v for k, v in rec.items()}))
-        for line, rec in zip(lines, records, strict=True)
-    ]
-
-
-Message = Callable[[Mapping[str, Any]], str]
+from dashboard.core.package import DESCRIPTOR, Message, Package, Problem, Rule, report
 
 
 def _unknown_key(cols: list[str], table: str) -> Message:
@@ -81,7 +50,7 @@ def foreign_keys(pkg: Package, paths: Mapping[str, str]) -> list[Problem]:
                 keys = pd.MultiIndex.from_frame(frame[cols])
                 targets = pd.MultiIndex.from_frame(target[list(fk.reference)])
                 known = pd.Series(keys.isin(targets), index=frame.index)
-            out += _report(
+            out += report(
                 paths[table.name],
                 frame,
                 present & ~known,
@@ -95,7 +64,7 @@ def sector_levels(pkg: Package, paths: Mapping[str, str]) -> list[Problem]:
     sectors = pkg["sectors"]
     parent_of = pd.Series(sectors["parent_id"].to_numpy(), index=sectors["sector_id"])
     grandparent = sectors["parent_id"].map(parent_of)
-    return _report(
+    return report(
         paths["sectors"],
         sectors,
         sectors["parent_id"].notna() & grandparent.notna(),
@@ -108,13 +77,13 @@ def place_coordinates(pkg: Package, paths: Mapping[str, str]) -> list[Problem]:
     places = pkg["places"]
     has_lat, has_lon = places["lat"].notna(), places["lon"].notna()
     no_point = (places["precision"] != "region") & ~(has_lat & has_lon)
-    return _report(
+    return report(
         paths["places"],
         places,
         no_point,
         "lat, lon",
         lambda rec: f"a place of precision {rec['precision']!r} needs coordinates",
-    ) + _report(paths["places"], places, has_lat != has_lon, "lat, lon", "give both or neither")
+    ) + report(paths["places"], places, has_lat != has_lon, "lat, lon", "give both or neither")
 
 
 def event_dates(pkg: Package, paths: Mapping[str, str]) -> list[Problem]:
@@ -129,15 +98,15 @@ def event_dates(pkg: Package, paths: Mapping[str, str]) -> list[Problem]:
         & (end.dt.day == start.dt.days_in_month)
     )
     return (
-        _report(rel, events, backwards, "end", "ends before it starts")
-        + _report(
+        report(rel, events, backwards, "end", "ends before it starts")
+        + report(
             rel,
             events,
             (precision == "month") & ~backwards & ~whole_month,
             "start, end",
             "precision 'month' needs start on the 1st and end on the last day of the same month",
         )
-        + _report(
+        + report(
             rel,
             events,
             (precision == "range") & (end == start),
@@ -165,7 +134,7 @@ def evidence_subjects(pkg: Package, paths: Mapping[str, str]) -> list[Problem]:
     out: list[Problem] = []
     for name in ("evidence", "resolutions"):
         frame = pkg[name]
-        out += _report(
+        out += report(
             paths[name],
             frame,
             ~_known_subject(frame, ids),
@@ -183,7 +152,7 @@ def everything_has_evidence(pkg: Package, paths: Mapping[str, str]) -> list[Prob
         backed = member_of(
             frame[key], ev.loc[(ev["subject_type"] == kind).fillna(False), "subject_id"]
         )
-        out += _report(
+        out += report(
             paths[name],
             frame,
             ~backed,
@@ -196,13 +165,13 @@ def everything_has_evidence(pkg: Package, paths: Mapping[str, str]) -> list[Prob
 def sources_complete(pkg: Package, paths: Mapping[str, str]) -> list[Problem]:
     src = pkg["sources"]
     rel = paths["sources"]
-    return _report(
+    return report(
         rel,
         src,
         (src["kind"] == "external") & src["url"].isna(),
         "url",
         "an external reference needs a URL",
-    ) + _report(
+    ) + report(
         rel,
         src,
         (src["kind"] == "seed") & src["seed_file"].isna(),
@@ -218,7 +187,7 @@ def seed_quotes(pkg: Package, paths: Mapping[str, str]) -> list[Problem]:
     from_seed = member_of(ev["source_id"], src.loc[src["kind"] == "seed", "source_id"])
     quote = ev["quote"]
     no_quote = quote.isna() | (quote.str.strip() == "")
-    out = _report(
+    out = report(
         rel,
         ev,
         from_seed & no_quote,
@@ -246,7 +215,7 @@ def seed_quotes(pkg: Package, paths: Mapping[str, str]) -> list[Problem]:
     )
     missing = np.zeros(len(ev), dtype=bool)
     missing[rows] = ~found[pair_codes]
-    return out + _report(
+    return out + report(
         rel,
         ev,
         missing,
@@ -268,13 +237,13 @@ def claimed_values(pkg: Package, paths: Mapping[str, str]) -> list[Problem]:
         & has_value
         & ~ev["claimed_value"].str.match(_DATE_VALUE.pattern).astype("boolean")
     )
-    return _report(
+    return report(
         rel,
         ev,
         has_claim != has_value,
         "claim, claimed_value",
         "give both a claim and its value, or neither",
-    ) + _report(rel, ev, bad_date, "claimed_value", "a claimed date must be YYYY-MM-DD or YYYY-MM")
+    ) + report(rel, ev, bad_date, "claimed_value", "a claimed date must be YYYY-MM-DD or YYYY-MM")
 
 
 def bilingual_pairs(pkg: Package, paths: Mapping[str, str]) -> list[Problem]:
@@ -286,11 +255,11 @@ def bilingual_pairs(pkg: Package, paths: Mapping[str, str]) -> list[Problem]:
             has_en, has_fr = frame[en].notna(), frame[fr].notna()
             for col, has in ((en, has_en), (fr, has_fr)):
                 blank = has & (frame[col].str.strip() == "")
-                out += _report(paths[name], frame, blank, col, "label is blank")
-            out += _report(
+                out += report(paths[name], frame, blank, col, "label is blank")
+            out += report(
                 paths[name], frame, has_en & ~has_fr, fr, "label given in one language only"
             )
-            out += _report(
+            out += report(
                 paths[name], frame, has_fr & ~has_en, en, "label given in one language only"
             )
     return out
@@ -400,6 +369,7 @@ RULES: tuple[Rule, ...] = (
     claimed_values,
     bilingual_pairs,
     metadata,
+    *AUDIT_RULES,
 )
 
 
