@@ -230,3 +230,12 @@ def test_broken_package_shows_problem_list(broken_data: Path) -> None:
     table = at.dataframe[0].value
     assert set(table["File"]) >= {"events.csv", "people.csv"}
     assert any("file not found" in m for m in table["Problem"])
+
+
+def test_a_link_with_dates_before_the_first_event_opens() -> None:
+    """An older share link whose dates start before the package's first day opens the view
+    (the sidebar's date picker would refuse a day outside the data)."""
+    at = run_app(None, {"dates": ["2025-06-01", "2025-06-30"]})
+    assert not at.exception, at.exception
+    first, last = at.date_input[0].value
+    assert "2025-06-01" < first.isoformat() <= last.isoformat() <= "2025-06-30"

@@ -308,3 +308,12 @@ def test_isin_on_codes_is_isin(pkg: Package, column: list[str | None], wanted: s
     key = f"test.isin_few.{next(_KEYS)}"  # a key per frame: the codes belong to that frame
     got = filters.isin_few(pkg, frame, "sector_id", key, wanted)
     assert list(got) == [v is not None and v in wanted for v in column]
+
+
+def test_a_range_reaching_past_the_data_is_cut_to_its_days(pkg: Package) -> None:
+    """A link made when the data had earlier dates (``dates=2025-06-01..2025-06-30``) keeps
+    its events, cut to the package's first and last day, with no notice."""
+    opts = filters.Options.from_package(pkg)
+    state, notices = filters.parse({"dates": ["2000-01-01", "2099-12-31"]}, opts)
+    assert (state.date_from, state.date_to) == (opts.first_day, opts.last_day)
+    assert notices == []

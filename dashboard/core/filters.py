@@ -191,7 +191,9 @@ def _parse_dates(
     if end < options.first_day or start > options.last_day:
         notices.append(Notice("dates", shown, "out_of_range"))
         return None, None
-    return start, end
+    # A range reaching past the package's days keeps the same events once cut to them (an
+    # older link, made when the data had earlier dates); the date picker accepts no other.
+    return max(start, options.first_day), min(end, options.last_day)
 
 
 def parse(
