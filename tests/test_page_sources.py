@@ -79,7 +79,7 @@ def test_all_seed_documents_highlighted_in_both_languages(lang: str) -> None:
         assert [e.label for e in at.expander][1:4] == [
             "Malikunafoni — Assimi Goïta au Tatarstan \\: cap sur une coopération "
             "industrielle et stratégique renforcée",
-            "Média non nommé \\(seed\\_002\\)",
+            "Article non signé, juin 2025 \\(aussi sur Alwihda Info\\)",
             "Sahel Tribune",
         ]
     else:

@@ -2,7 +2,7 @@
 
 - ``labels`` / ``labels_of`` (once per package): id -> display name per kind (sector,
   place, person, organisation, event, item, source), in one language;
-- ``source_names``: source id -> its outlet, or "Unnamed outlet (id)";
+- ``source_names``: source id -> the name a reader knows it by (never an id);
 - ``claim_value`` / ``claim_name``: a claimed value for display (dates spelled out,
   statuses translated, counts formatted) and the name of what is claimed;
 - ``plural``: a catalogue label in the plural form CLDR gives for ``n`` (Babel);
@@ -11,9 +11,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date
-from typing import Any
 from urllib.parse import quote, urlsplit
 
 import pandas as pd
@@ -56,20 +54,11 @@ def plural(key: str, n: int, lang: str, **kw: object) -> str:
     return t(f"{key}_{'one' if form == 'one' else 'other'}", lang, n=format_number(n, lang), **kw)
 
 
-def _outlet(rec: Mapping[str, Any], lang: str) -> str:
-    outlet = rec.get("outlet")
-    if isinstance(outlet, str) and outlet:
-        return outlet
-    return t("source_unnamed", lang, id=str(rec["source_id"]))
-
-
 def source_names(pkg: Package, lang: str) -> dict[str, str]:
-    """source_id -> its outlet, or 'Unnamed outlet (id)'."""
-    src = pkg["sources"][["source_id", "outlet"]]
-    return {
-        str(r["source_id"]): _outlet({str(k): v for k, v in r.items()}, lang)
-        for r in src.to_dict("records")
-    }
+    """source_id -> how a reader knows the source (``label_en`` / ``label_fr``: outlet and
+    piece, never an id)."""
+    src = pkg["sources"]
+    return dict(zip(src["source_id"].astype(str), src[col("label", lang)].astype(str), strict=True))
 
 
 def _names(frame: pd.DataFrame, key: str, column: str) -> dict[str, str]:
@@ -129,6 +118,8 @@ def claim_value(claim: object, value: object, lang: str) -> str:
         return t(key, lang) if key in catalogue()["en"] else v
     if claim == "count" and v.isdigit():
         return format_number(int(v), lang)
+    if claim == "count" and v.startswith(">") and v[1:].isdigit():
+        return t("count_more_than", lang, n=format_number(int(v[1:]), lang))
     if claim in ("date", None):
         return date_value(v, lang) or v
     return v
