@@ -83,13 +83,16 @@ def itinerary(pkg: Package, event_ids: Collection[str]) -> pd.DataFrame:
 
 
 def source_kinds(pkg: Package) -> dict[str, str]:
-    """source_id -> kind (seed, external), once per package."""
+    """source_id -> how its badge reads: ``seed``, ``external``, or ``not_found`` (an
+    article the dataset names but could not read), once per package."""
     return pkg.memo.get(_source_kinds, inputs=(pkg,))
 
 
 def _source_kinds(pkg: Package) -> dict[str, str]:
     src = pkg["sources"]
-    return dict(zip(src["source_id"].astype(str), src["kind"].astype(str), strict=True))
+    found = src["found"].fillna(True).astype(bool)
+    kinds = src["kind"].astype(str).where(found, "not_found")
+    return dict(zip(src["source_id"].astype(str), kinds, strict=True))
 
 
 def labels(pkg: Package, lang: str) -> dict[str, dict[str, str]]:

@@ -165,8 +165,8 @@ def show_data_error(err: DataError, lang: str) -> None:
 
 
 def badges(ctx: Context, source_ids: Sequence[str]) -> str:
-    """Markdown: one badge per source, its name and whether it is a checked seed or an
-    external page."""
+    """Markdown: one badge per source, its name and whether it is a checked seed, an
+    external page, or an article the dataset names but could not read."""
     kinds, names = ctx.source_kinds, ctx.names["source"]
     parts = []
     for sid in source_ids:
@@ -174,6 +174,8 @@ def badges(ctx: Context, source_ids: Sequence[str]) -> str:
         text = f"{names.get(sid, sid)} · {t('badge_' + kind, ctx.lang)}"
         if kind == "seed":
             parts.append(f":blue-badge[:material/verified: {md(text)}]")
+        elif kind == "not_found":
+            parts.append(f":gray-badge[:material/link_off: {md(text)}]")
         else:
             parts.append(f":orange-badge[:material/link: {md(text)}]")
     return " ".join(parts)
