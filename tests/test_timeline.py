@@ -511,3 +511,22 @@ def test_table_and_summary(pkg: Package, events: pd.DataFrame, conflicts: pd.Dat
     one = tl.summary(events[events["event_id"] == "talks_putin"], conflicts, "en")
     assert one.startswith("1 event, 23 June 2025.")
     assert "disagree" not in one
+
+
+def test_a_narrowed_date_shows_its_basis_and_what_bounds_it(pkg: Package) -> None:
+    """visit_kamaz is dated by other facts, not by a source: the panel says how, in both
+    languages, and names the event and the sources it rests on, never their ids."""
+    en, fr = (
+        detail.event_detail(pkg, "visit_kamaz", "en"),
+        detail.event_detail(pkg, "visit_kamaz", "fr"),
+    )
+    assert en is not None
+    assert fr is not None
+    assert en.date_basis.startswith("On the Tatarstan leg")
+    assert fr.date_basis.startswith("Pendant l'étape du Tatarstan")
+    assert len(en.bounded_by) == 3
+    assert not [n for n in en.bounded_by if "_" in n]
+    stated = detail.event_detail(pkg, "arrival_kazan", "en")
+    assert stated is not None
+    assert stated.date_basis == ""
+    assert stated.bounded_by == ()

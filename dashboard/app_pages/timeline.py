@@ -77,6 +77,10 @@ def _detail(ctx: ui.Context, event_id: str) -> None:
             ("sectors", "; ".join(d.sectors) or none),
         ):
             st.markdown(f"**{ui.md(ctx.t('timeline_detail_' + label))}** · {ui.md(value)}")
+            if label == "when" and d.date_basis:
+                st.caption(ui.md(ctx.t("timeline_detail_basis", basis=d.date_basis)))
+                if d.bounded_by:
+                    st.caption(ui.md(ctx.t("timeline_detail_bounds", by="; ".join(d.bounded_by))))
         st.write(ui.md(d.summary))
         disputed = ui.conflicts(ctx.pkg)
         disputed = disputed[

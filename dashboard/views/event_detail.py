@@ -39,6 +39,10 @@ class EventDetail:
     organisations: list[tuple[str, str]]
     sectors: list[str]
     evidence: list[EvidenceItem]
+    # How a date no source states was worked out (``events.date_basis_*``), and the
+    # events and sources that bound it, by name; empty when the sources state the date.
+    date_basis: str = ""
+    bounded_by: tuple[str, ...] = ()
 
 
 def _text(value: object) -> str | None:
@@ -106,7 +110,20 @@ def event_detail(pkg: Package, event_id: str | None, lang: str) -> EventDetail |
         organisations=_roles(eo[eo["event_id"] == event_id], "org_id", named["org"], lang),
         sectors=[named["sector_full"].get(s, s) for s in event_sectors(pkg).get(str(event_id), ())],
         evidence=evidence,
+        date_basis=_text(rec.get(col("date_basis", lang))) or "",
+        bounded_by=tuple(_bound_names(rec.get("bounded_by"), named)),
     )
+
+
+def _bound_names(value: object, named: dict[str, dict[str, str]]) -> list[str]:
+    """The events and sources a narrowed date rests on (``bounded_by``: ids separated by
+    spaces or commas), by the names a reader knows them by."""
+    out = []
+    for ref in str(value).replace(",", " ").split() if isinstance(value, str) else []:
+        name = named["event"].get(ref) or named["source"].get(ref)
+        if name:
+            out.append(name)
+    return out
 
 
 def claim_text(claim: str, value: str, lang: str) -> str:
