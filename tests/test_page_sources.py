@@ -77,10 +77,9 @@ def test_all_seed_documents_highlighted_in_both_languages(lang: str) -> None:
         assert "non indiqué" in captions
         assert "juin 2025" in captions
         assert [e.label for e in at.expander][1:4] == [
-            "Malikunafoni — Assimi Goïta au Tatarstan \\: cap sur une coopération "
-            "industrielle et stratégique renforcée",
+            "Malikunafoni \\(Oura Kanté\\) \\: Assimi Goïta au Tatarstan",
             "Article non signé, juin 2025 \\(aussi sur Alwihda Info\\)",
-            "Sahel Tribune",
+            "Sahel Tribune \\(A\\.D\\) \\: Assimi Goïta à Kazan",
         ]
     else:
         assert "Outlet\\: not stated · Author\\: not stated · Published\\: June 2025" in captions

@@ -70,7 +70,7 @@ def test_page_in_french() -> None:
     assert "22 événements" in body
     assert "Les événements en tableau" in body
     assert "Événement" in at.dataframe[0].value.columns
-    assert alt(at).startswith("Chronologie de 20 événements par lieu et par date.")
+    assert alt(at).startswith("Chronologie de 22 événements par lieu et par date.")
 
 
 @pytest.mark.parametrize(

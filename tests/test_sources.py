@@ -263,7 +263,10 @@ def test_corroboration_table_as_shown(pkg: Package) -> None:
     assert fr.loc["gold_refinery", "fact"] == coop.at["gold_refinery", "topic_fr"]
     assert fr.loc["gold_refinery", "type"] == "Piste de coopération"
     assert fr.loc["students_kazan", "type"] == "Événement"
-    assert fr.loc["students_kazan", "sources"] == "Malikunafoni, Sahel Tribune"
+    assert fr.loc["students_kazan", "sources"] == (
+        "Malikunafoni (Oura Kanté) : Assimi Goïta au Tatarstan, "
+        "Sahel Tribune (A.D) : Assimi Goïta à Kazan"
+    )
     en = tables.corroboration_table(pkg, facts, {"students_kazan"}, set(), "en")
     assert en["subject_id"].tolist() == ["students_kazan"]
     assert "Education" in sv.takeaway(en, "en")
@@ -277,7 +280,7 @@ def test_conflict_table_kazan_arrival(pkg: Package) -> None:
     assert rows["value"].tolist() == ["25 juin 2025", "24 juin 2025"]
     assert rows["resolved"].tolist() == [True, False]
     assert rows["n_independent"].tolist() == [3, 1]
-    assert rows.iloc[1]["sources"] == "Malikunafoni"
+    assert rows.iloc[1]["sources"] == "Malikunafoni (Oura Kanté) : Assimi Goïta au Tatarstan"
     assert "Sahel Tribune" in rows.iloc[0]["sources"]
     assert rows.iloc[0]["claim"] == "date"
     assert rows.iloc[0]["reason"].startswith("Le 25 juin")
@@ -523,3 +526,30 @@ def test_published_dates_and_claimed_values_read_as_before(pkg: Package) -> None
     assert claim_name("count", "fr") == "nombre"
     s003 = sv.seed_view(pkg, "seed_003", seed_evidence(pkg), "fr").notes
     assert "date: 25 juin 2025" in set(s003["states"])
+
+
+def test_page_furniture_is_shown_apart_and_never_highlighted() -> None:
+    """The captured page's furniture ("top of page", a subscription box) is grey and small,
+    the article's text and quotes are as before."""
+    text = "top of page\nHello world. Quote here.\nSubscribe"
+    segs = quotes.segments(text, [quotes.Span("e1", 19, 29)], [(0, 11), (37, 46)])
+    assert [s.text for s in segs if s.furniture] == ["top of page", "Subscribe"]
+    assert not [s for s in segs if s.furniture and s.evidence_ids]
+    md = quotes.markdown(segs, {"e1": 1}, lambda t: t)
+    assert md.split("\n\n") == [
+        ":small[:gray[top of page]]",
+        "Hello w:blue-background[orld. Quot]:blue[**\\[1\\]**]e here.",
+        ":small[:gray[Subscribe]]",
+    ]
+
+
+def test_the_seed_texts_show_their_furniture_apart(pkg: Package) -> None:
+    """Every furniture span the package records is a furniture run of its seed's view."""
+    furniture = pkg["seed_furniture"]
+    assert len(furniture) > 0
+    for sid, rows in furniture.groupby("source_id"):
+        spans = sv.furniture_of(pkg, str(sid))
+        assert len(spans) == len(rows)
+        segs = quotes.segments(pkg.seed_texts[str(sid)], [], spans)
+        shown = "".join(s.text for s in segs if s.furniture)
+        assert all(str(t) in shown for t in rows["text"])

@@ -126,7 +126,7 @@ def _seeds(ctx: ui.Context, view: sv.SourcesView) -> None:
     if view.seeds.empty:
         st.info(ctx.t("sources_none_seed"))
     for i, row in enumerate(view.seeds.to_dict("records")):
-        label = row["name"] + (" — " + row["title"] if row["title_given"] else "")
+        label = row["name"]  # the source as a reader knows it: outlet and piece
         key = f"sources_seed_{row['source_id']}"
         fold = ui.lazy_expander(label, key, expanded=i == 0, icon=":material/description:")
         if fold.open:

@@ -15,7 +15,7 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -45,6 +45,7 @@ class Segment:
     text: str
     evidence_ids: tuple[str, ...] = ()
     ending: tuple[str, ...] = ()
+    furniture: bool = False  # the captured page's furniture, not the article (shown apart)
 
 
 # --- normalisation with an offset map ------------------------------------------------------
@@ -187,8 +188,12 @@ def numbering(spans: Sequence[Span]) -> dict[str, int]:
     return {s.evidence_id: i for i, s in enumerate(spans, start=1)}
 
 
-def segments(text: str, spans: Sequence[Span]) -> list[Segment]:
-    """``text`` cut into runs; each run lists every evidence covering it (reading order).
+def segments(
+    text: str, spans: Sequence[Span], furniture: Sequence[tuple[int, int]] = ()
+) -> list[Segment]:
+    """``text`` cut into runs; each run lists every evidence covering it (reading order) and
+    says whether it lies in one of the ``furniture`` spans (start, end exclusive): the page
+    around the article, which validation keeps apart from every quote.
 
     One sweep over the quote boundaries: at each cut, quotes ending there leave the active
     set and quotes starting there join it.
@@ -199,24 +204,27 @@ def segments(text: str, spans: Sequence[Span]) -> list[Segment]:
     for sp in spans:
         starts.setdefault(sp.start, []).append(sp.evidence_id)
         ends.setdefault(sp.end, []).append(sp.evidence_id)
-    cuts = sorted({0, len(text), *starts, *ends})
+    bounds = [(max(0, a), min(len(text), b)) for a, b in furniture if a < b]
+    cuts = sorted({0, len(text), *starts, *ends, *(x for ab in bounds for x in ab)})
     active: set[str] = set()
-    runs: list[tuple[int, int, tuple[str, ...]]] = []
+    runs: list[tuple[int, int, tuple[str, ...], bool]] = []
     for a, b in itertools.pairwise(cuts):
         active.difference_update(ends.get(a, ()))
         active.update(starts.get(a, ()))
         ids = tuple(sorted(active, key=rank.__getitem__))
-        if runs and runs[-1][2] == ids:
-            runs[-1] = (runs[-1][0], b, ids)
+        chrome = any(x <= a and b <= y for x, y in bounds)
+        if runs and runs[-1][2] == ids and runs[-1][3] == chrome:
+            runs[-1] = (runs[-1][0], b, ids, chrome)
         else:
-            runs.append((a, b, ids))
+            runs.append((a, b, ids, chrome))
     return [
         Segment(
             text[a:b],
             ids,
             tuple(sorted((e for e in ends.get(b, ()) if e in ids), key=rank.__getitem__)),
+            chrome,
         )
-        for a, b, ids in runs
+        for a, b, ids, chrome in runs
     ]
 
 
@@ -230,13 +238,17 @@ def lines(segs: Sequence[Segment]) -> list[list[Segment]]:
             if k:
                 out.append([])
             if part or (k == marked and seg.ending):
-                out[-1].append(Segment(part, seg.evidence_ids, seg.ending if k == marked else ()))
+                out[-1].append(
+                    Segment(
+                        part, seg.evidence_ids, seg.ending if k == marked else (), seg.furniture
+                    )
+                )
     kept = []
     for line in out:
         if not "".join(s.text for s in line).strip():
             continue
-        line[0] = Segment(line[0].text.lstrip(), line[0].evidence_ids, line[0].ending)
-        line[-1] = Segment(line[-1].text.rstrip(), line[-1].evidence_ids, line[-1].ending)
+        line[0] = replace(line[0], text=line[0].text.lstrip())
+        line[-1] = replace(line[-1], text=line[-1].text.rstrip())
         kept.append([s for s in line if s.text or s.ending])
     return kept
 
@@ -247,15 +259,17 @@ def markdown(
     """Streamlit markdown for a highlighted text: one paragraph per line of the text.
 
     A quoted run is shown on a blue background (in bold where several quotes overlap) and a
-    marker ``[n]`` follows the end of each quote. Every piece of text goes through
-    ``escape``.
+    marker ``[n]`` follows the end of each quote; the page's furniture is grey and small.
+    Every piece of text goes through ``escape``.
     """
     paragraphs = []
     for line in lines(segs):
         out = []
         for seg in line:
             text = seg.text.replace("\t", " ")
-            if not seg.evidence_ids:
+            if seg.furniture and text.strip():
+                out.append(f":small[:gray[{escape(text.strip())}]]")
+            elif not seg.evidence_ids:
                 out.append(escape(text))
             elif text.strip():
                 lead = " " if text[:1].isspace() else ""

@@ -141,6 +141,16 @@ def seed_span(pkg: Package, source_id: str, quote: str) -> tuple[int, int] | Non
     return pkg.memo.get(seed_finder, source_id, inputs=(pkg,)).find(quote)
 
 
+def furniture_of(pkg: Package, source_id: str) -> list[tuple[int, int]]:
+    """The spans of a seed's text that are the captured page's furniture (``seed_furniture``:
+    "top of page", a rating widget, a subscription box…), to show apart from the article."""
+    if "seed_furniture" not in pkg.tables:
+        return []
+    f = pkg["seed_furniture"]
+    f = f[f["source_id"] == source_id]
+    return [(int(a), int(b)) for a, b in zip(f["start"], f["end"], strict=True)]
+
+
 def seed_view(
     pkg: Package,
     source_id: str,
@@ -179,7 +189,9 @@ def seed_view(
         for e, n, label in zip(first["subject_id"], first["n"], first["label"], strict=True)
     }
     return SeedView(
-        segments=tuple(segments(pkg.seed_texts.get(source_id, ""), shown)),
+        segments=tuple(
+            segments(pkg.seed_texts.get(source_id, ""), shown, furniture_of(pkg, source_id))
+        ),
         numbers=numbers,
         missing=tuple(missing),
         notes=notes,
