@@ -397,6 +397,7 @@ def synthesize(n_events: int, seed: int = 0) -> Package:
         "item_partners": item_partners,
         "evidence": evidence,
         "resolutions": resolutions,
+        "aliases": _frame(model.ALIASES, {}, 0),
     }
     meta: dict[str, Any] = {
         "name": f"synthetic-{n}",

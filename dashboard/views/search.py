@@ -1,0 +1,213 @@
+"""The Search page's computation: a query's hits grouped by kind, in the reader's language,
+each with a highlighted snippet (segments, never HTML) and where it opens. No streamlit here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from dashboard.core import search
+from dashboard.core.filters import Selection
+from dashboard.core.package import Package
+from dashboard.core.search import Segment
+from dashboard.present.i18n import as_lang
+from dashboard.present.labels import labels, plural
+from dashboard.views.sources import find_quote
+
+# Kinds in the order the page shows them.
+KINDS = search.KINDS
+PER_KIND = 10  # hits shown per kind; the count says how many there are
+CONTEXT_CHARS = 220  # of the seed text shown on each side of a quote
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a hit opens: a page (its URL path), its tab (None: the page's first) and the
+    filters to set there (URL keys; None clears one)."""
+
+    page: str
+    tab: str | None = None
+    changes: Mapping[str, str | list[str] | None] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Hit:
+    kind: str
+    ref: str  # the id of what was found (an event id, a source id…)
+    title: str
+    snippet: tuple[Segment, ...]
+    target: Target
+    context: tuple[Segment, ...] = ()  # a quote's passage in its seed text, quote marked
+    about: str = ""  # what a quote supports
+
+
+@dataclass(frozen=True)
+class Group:
+    kind: str
+    count: int
+    hits: tuple[Hit, ...]
+
+
+@dataclass(frozen=True)
+class Results:
+    text: str  # the query as read (cut when too long)
+    empty_query: bool  # nothing searchable was typed (only punctuation, say)
+    cut: bool
+    groups: tuple[Group, ...]
+    filtered: bool  # the other filters narrowed events, items and quotes
+
+    @property
+    def total(self) -> int:
+        return sum(g.count for g in self.groups)
+
+
+def _allowed(pkg: Package, idx: search.Index, selection: Selection) -> dict[str, np.ndarray]:
+    """Per kind, the rows the other filters keep: events, items, and quotes about them."""
+    ev_rows = selection.event_rows
+    it_rows = selection.item_rows
+    events = (
+        ev_rows
+        if ev_rows is not None
+        else pkg["events"]["event_id"].isin(selection.event_ids).to_numpy(dtype=bool)
+    )
+    items = (
+        it_rows
+        if it_rows is not None
+        else pkg["cooperation"]["item_id"].isin(selection.item_ids).to_numpy(dtype=bool)
+    )
+    quotes = np.zeros(len(idx.quotes), dtype=bool)
+    for q in range(len(idx.quotes)):
+        e = idx.quote_events[idx.quote_event_offsets[q] : idx.quote_event_offsets[q + 1]]
+        i = idx.quote_items[idx.quote_item_offsets[q] : idx.quote_item_offsets[q + 1]]
+        quotes[q] = bool(events[e].any() or items[i].any())
+    return {"event": events, "item": items, "quote": quotes}
+
+
+def results(
+    pkg: Package,
+    text: str,
+    lang: str,
+    selection: Selection | None = None,
+    per_kind: int = PER_KIND,
+) -> Results:
+    """The hits of ``text`` (any input: it is read as words, never as syntax), limited to
+    the events and items of ``selection`` when given (the other filters)."""
+    idx = search.index(pkg)
+    query = search.parse(text, idx.aliases)
+    narrowed = selection is not None and (
+        len(selection.event_ids) < len(pkg["events"])
+        or len(selection.item_ids) < len(pkg["cooperation"])
+    )
+    allowed = _allowed(pkg, idx, selection) if narrowed and selection is not None else None
+    found = search.search(idx, query, lang, per_kind, allowed=allowed)
+    names = pkg.memo.get(labels, as_lang(lang), inputs=(pkg,))  # shared with ui.labels
+    groups = []
+    for kind in KINDS:
+        count = found.counts.get(kind, 0)
+        if count:
+            hits = tuple(_hit(pkg, idx, h, names, lang) for h in found.hits.get(kind, ()))
+            groups.append(Group(kind, count, hits))
+    return Results(query.text, query.is_empty, query.cut, tuple(groups), narrowed)
+
+
+def _hit(
+    pkg: Package,
+    idx: search.Index,
+    h: search.Hit,
+    names: Mapping[str, Mapping[str, str]],
+    lang: str,
+) -> Hit:
+    snippet = h.snippet
+    if h.kind == "event":
+        eid = str(pkg["events"]["event_id"].iloc[h.row])
+        return Hit("event", eid, names["event"].get(eid, eid), snippet,
+                   Target("timeline", None, {"event": eid}))  # fmt: skip
+    if h.kind == "item":
+        row = pkg["cooperation"].iloc[h.row]
+        iid = str(row["item_id"])
+        return Hit("item", iid, names["item"].get(iid, iid), snippet, Target("sectors", "items"))
+    if h.kind == "quote":
+        return _quote_hit(pkg, idx, h, names, lang)
+    if h.kind == "seed":
+        sid, _, _ = idx.paragraphs[h.row]
+        return Hit("seed", sid, names["source"].get(sid, sid), snippet, Target("sources", "seeds"))
+    if h.kind in ("person", "org", "place"):
+        table, key = {
+            "person": ("people", "person_id"),
+            "org": ("organisations", "org_id"),
+            "place": ("places", "place_id"),
+        }[h.kind]
+        ref = str(pkg[table][key].iloc[h.row])
+        if h.kind == "place":
+            target = Target("map", None, {"place": [ref], "q": None})
+        else:
+            target = Target("timeline", None, {"actor": [ref], "q": None})
+        return Hit(h.kind, ref, names[h.kind].get(ref, ref), snippet, target)
+    src = pkg["sources"].iloc[h.row]
+    sid = str(src["source_id"])
+    tab = "seeds" if src["kind"] == "seed" else "list"
+    return Hit("source", sid, names["source"].get(sid, sid), snippet, Target("sources", tab))
+
+
+def _quote_hit(
+    pkg: Package,
+    idx: search.Index,
+    h: search.Hit,
+    names: Mapping[str, Mapping[str, str]],
+    lang: str,
+) -> Hit:
+    quote = idx.quotes[h.row]
+    sid = quote.source_id
+    ev = pkg["evidence"]
+    subjects = [
+        (str(ev["subject_type"].iloc[r]), str(ev["subject_id"].iloc[r]))
+        for r in quote.evidence_rows
+    ]
+    about = [names[kind].get(ref, ref) for kind, ref in subjects]
+    focus = next((ref for kind, ref in subjects if kind == "event"), None)
+    if focus is None:  # an item's quote: focus the item's event
+        items = pkg["cooperation"]
+        for _, ref in subjects:
+            got = items.loc[items["item_id"] == ref, "event_id"]
+            if len(got) and isinstance(got.iloc[0], str):
+                focus = got.iloc[0]
+                break
+    text = pkg.seed_texts.get(sid)
+    context: tuple[Segment, ...] = ()
+    if text:
+        context = passage(text, quote.quote)
+        target = Target("sources", "seeds", {"event": focus} if focus else {})
+    else:
+        target = Target("sources", "external", {"event": focus} if focus else {})
+    shown_about = plural("search_about", len(about), lang, what="; ".join(about))
+    return Hit("quote", sid, names["source"].get(sid, sid), h.snippet, target, context, shown_about)
+
+
+def passage(text: str, quote: str, around: int = CONTEXT_CHARS) -> tuple[Segment, ...]:
+    """The quote in its seed text, with up to ``around`` characters each side (cut at a
+    line break or a word), the quote marked as a hit; () when it is not found."""
+    span = find_quote(text, quote)
+    if span is None:
+        return ()
+    start, end = span
+    lo = max(0, start - around)
+    hi = min(len(text), end + around)
+    lo = max(lo, text.rfind("\n", 0, start) + 1)
+    brk = text.find("\n", end)
+    if brk != -1:
+        hi = min(hi, brk)
+    before, after = text[lo:start], text[end:hi]
+    if lo > 0 and text[lo - 1] != "\n":
+        before = "…" + before.split(" ", 1)[-1]
+    if hi < len(text) and text[hi] != "\n":
+        after = after.rsplit(" ", 1)[0] + "…"
+    out = [Segment(before), Segment(text[start:end], hit=True), Segment(after)]
+    return tuple(s for s in out if s.text)
+
+
+def snippet_text(segments: Sequence[Segment]) -> str:
+    """A snippet as plain text, matched words in [brackets] (for the command line)."""
+    return "".join(f"[{s.text}]" if s.hit else s.text for s in segments)
