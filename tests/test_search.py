@@ -3,6 +3,8 @@ and what they find, hostile input included, and the ``q`` filter."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from dashboard.core import filters, search
@@ -207,3 +209,39 @@ def test_tiny_fixture_without_aliases() -> None:
     tiny = load_package("tests/fixtures/tiny")
     assert search.index(tiny).aliases == {}
     assert sv.results(tiny, "pump", "en").total >= 1
+
+
+def test_command_line_text_and_json(capsys: pytest.CaptureFixture[str]) -> None:
+    from dashboard.cli import main
+
+    assert main(["search", "КАМАЗ", "--lang", "fr"]) == 0
+    out = capsys.readouterr().out
+    assert "Événements · 4" in out
+    assert "[КАМАЗа]" in out
+    assert main(["search", "kamaz", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["groups"][0]["kind"] == "event"
+    assert data["groups"][0]["hits"][0]["open"]["page"] == "timeline"
+    assert main(["search", "NEAR(", '"x', "*"]) == 1
+    assert "No match" in capsys.readouterr().out
+    assert main(["search", "*"]) == 1
+
+
+def test_aliases_are_validated(pkg: Package) -> None:
+    import pandas as pd
+
+    from dashboard.core import validate
+
+    bad = pd.DataFrame(
+        {
+            "entity_type": ["org", "person", "place"],
+            "entity_id": ["kamaz", "nobody", "moscow"],
+            "alias": ["КАМАЗ", "X", "  "],
+            "script": ["Cyrl", "Latn", "Latn"],
+            "note": ["n", "n", "n"],
+        }
+    )
+    broken = Package(pkg.path, pkg.meta, {**pkg.tables, "aliases": bad}, pkg.seed_texts)
+    problems = validate.aliases(broken, {"aliases": "aliases.csv"})
+    assert [(p.row, p.column) for p in problems] == [(3, "entity_id"), (4, "alias")]
+    assert validate.aliases(pkg, {"aliases": "aliases.csv"}) == []

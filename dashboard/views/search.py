@@ -4,16 +4,17 @@ each with a highlighted snippet (segments, never HTML) and where it opens. No st
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from dashboard.core import search
-from dashboard.core.filters import Selection
+from dashboard.core.filters import Selection, printable
 from dashboard.core.package import Package
 from dashboard.core.search import Segment
-from dashboard.present.i18n import as_lang
+from dashboard.present.i18n import as_lang, format_number, t
 from dashboard.present.labels import labels, plural
 from dashboard.views.sources import find_quote
 
@@ -211,3 +212,53 @@ def passage(text: str, quote: str, around: int = CONTEXT_CHARS) -> tuple[Segment
 def snippet_text(segments: Sequence[Segment]) -> str:
     """A snippet as plain text, matched words in [brackets] (for the command line)."""
     return "".join(f"[{s.text}]" if s.hit else s.text for s in segments)
+
+
+def as_json(found: Results) -> dict[str, object]:
+    """The results as plain data (the command line's ``--format json``)."""
+    return {
+        "query": found.text,
+        "total": found.total,
+        "cut": found.cut,
+        "groups": [
+            {
+                "kind": g.kind,
+                "count": g.count,
+                "hits": [
+                    {
+                        "id": h.ref,
+                        "title": h.title,
+                        "snippet": [{"text": s.text, "hit": s.hit} for s in h.snippet],
+                        "context": [{"text": s.text, "hit": s.hit} for s in h.context],
+                        "about": h.about,
+                        "open": {
+                            "page": h.target.page,
+                            "tab": h.target.tab,
+                            "filters": dict(h.target.changes),
+                        },
+                    }
+                    for h in g.hits
+                ],
+            }
+            for g in found.groups
+        ],
+    }
+
+
+def command(pkg: Package, text: str, lang: str, fmt: str, per_kind: int) -> int:
+    """``python -m dashboard search``: print the hits; exit 1 when nothing matches."""
+    found = results(pkg, text, lang, per_kind=per_kind)
+    if fmt == "json":
+        print(json.dumps(as_json(found), ensure_ascii=False, indent=1))
+        return 0 if found.total else 1
+    if not found.groups:
+        key = "search_empty_query" if found.empty_query else "search_no_match"
+        print(t(key, lang, q=printable(found.text, 80)))
+        return 1
+    print(plural("search_total", found.total, lang, q=printable(found.text, 80)))
+    for g in found.groups:
+        print(f"\n{t(f'search_kind_{g.kind}', lang)} · {format_number(g.count, lang)}")
+        for h in g.hits:
+            print(f"  - {printable(h.title, 100)} [{h.kind}:{h.ref}]")
+            print(f"    {printable(snippet_text(h.snippet), 300)}")
+    return 0
