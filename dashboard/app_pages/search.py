@@ -90,6 +90,8 @@ def _body(ctx: ui.Context) -> None:
         if group.count > len(group.hits):
             shown = format_number(len(group.hits), ctx.lang)
             st.caption(ctx.t("search_shown", shown=shown, n=count))
+        if group.kind in found.unranked:
+            st.caption(ctx.t("search_unranked"))
         for i, hit in enumerate(group.hits):
             _hit(ctx, hit, f"search_open_{group.kind}_{i}")
 

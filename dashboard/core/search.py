@@ -16,7 +16,6 @@ No streamlit here.
 
 from __future__ import annotations
 
-import json
 import re
 import sqlite3
 import threading
@@ -37,38 +36,62 @@ COLUMNS: Final = ("title_en", "title_fr", "body_en", "body_fr", "text")
 MAX_QUERY_CHARS: Final = 300  # what is read of the reader's text; the rest is ignored
 MAX_TERMS: Final = 12
 MAX_ALTERNATIVES: Final = 12  # spellings one word may stand for through aliases
+# A prefix standing for at most this many indexed words is searched as those words: FTS5
+# merges every word of a "prefix"* for each document it looks at, so the snippets of a
+# common prefix took milliseconds each at 100,000 events.
+MAX_EXPANSION: Final = 40
 MARK_ON: Final = "\x02"  # highlight markers; stripped from the indexed text beforehand
 MARK_OFF: Final = "\x03"
 ELLIPSIS: Final = "…"
 SNIPPET_TOKENS: Final = 18
 
+# A document's rowid says what it is: KIND_BASE * (position of its kind in KINDS) + its row
+# in that kind's list. A kind is then a rowid range, which FTS5 reads off its index without
+# visiting the stored texts (a filter on a stored column read every matching text).
+KIND_BASE: Final = 1 << 40
+# Above this many hits of one kind, BM25 ranking (which reads each hit's column sizes) is
+# skipped: the hits come in table order and the page says so.
+RANK_MAX: Final = 20_000
+
 # The SQL, literal: a query's words only ever go in as a parameter. Columns as COLUMNS;
-# BM25 weights per column (kind and row are unindexed): a hit in a title counts most.
+# BM25 weights per column: a hit in a title counts most.
 CREATE_SQL: Final = (
-    "CREATE VIRTUAL TABLE docs USING fts5(kind UNINDEXED, row UNINDEXED, title_en, title_fr, "
-    "body_en, body_fr, text, tokenize='unicode61 remove_diacritics 2')"
+    "CREATE VIRTUAL TABLE docs USING fts5(title_en, title_fr, body_en, body_fr, text, "
+    "tokenize='unicode61 remove_diacritics 2')"
 )
 INSERT_SQL: Final = (
-    "INSERT INTO docs(kind, row, title_en, title_fr, body_en, body_fr, text) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?)"
+    "INSERT INTO docs(rowid, title_en, title_fr, body_en, body_fr, text) VALUES (?, ?, ?, ?, ?, ?)"
 )
-COUNT_SQL: Final = "SELECT count(*) FROM docs WHERE docs MATCH ? AND kind = ?"
+VOCAB_SQL: Final = "CREATE VIRTUAL TABLE vocab USING fts5vocab(docs, 'row')"
+# The indexed words that begin with a prefix (a range of the sorted vocabulary).
+PREFIX_SQL: Final = "SELECT term FROM vocab WHERE term >= ? AND term < ? LIMIT ?"
+COUNT_SQL: Final = "SELECT count(*) FROM docs WHERE docs MATCH ? AND rowid BETWEEN ? AND ?"
+RANKED_SQL: Final = (
+    "SELECT rowid, bm25(docs, 8, 8, 1, 1, 2) AS s FROM docs "
+    "WHERE docs MATCH ? AND rowid BETWEEN ? AND ? ORDER BY s LIMIT ?"
+)
+FIRST_SQL: Final = (
+    "SELECT rowid, 0.0 FROM docs WHERE docs MATCH ? AND rowid BETWEEN ? AND ? "
+    "ORDER BY rowid LIMIT ?"
+)
+ROWIDS_SQL: Final = "SELECT rowid FROM docs WHERE docs MATCH ? AND rowid BETWEEN ? AND ?"
 SCORED_SQL: Final = (
-    "SELECT rowid, row, bm25(docs, 0, 0, 8, 8, 1, 1, 2) AS s FROM docs "
-    "WHERE docs MATCH ? AND kind = ?"
+    "SELECT rowid, bm25(docs, 8, 8, 1, 1, 2) AS s FROM docs "
+    "WHERE docs MATCH ? AND rowid BETWEEN ? AND ? ORDER BY s"
 )
-BEST_SQL: Final = SCORED_SQL + " ORDER BY s LIMIT ?"
-# One snippet per column, in COLUMNS order (markers as parameters), of the documents whose
-# rowids are in a JSON list.
+# One snippet per column, in COLUMNS order (markers as parameters), of one document (a
+# rowid constraint FTS5 uses; "rowid IN (...)" made it read every match).
 SNIPPETS_SQL: Final = (
-    "SELECT rowid, snippet(docs, 2, ?1, ?2, ?3, ?4), snippet(docs, 3, ?1, ?2, ?3, ?4), "
-    "snippet(docs, 4, ?1, ?2, ?3, ?4), snippet(docs, 5, ?1, ?2, ?3, ?4), "
-    "snippet(docs, 6, ?1, ?2, ?3, ?4) "
-    "FROM docs WHERE docs MATCH ?5 AND rowid IN (SELECT value FROM json_each(?6))"
+    "SELECT snippet(docs, 0, ?1, ?2, ?3, ?4), snippet(docs, 1, ?1, ?2, ?3, ?4), "
+    "snippet(docs, 2, ?1, ?2, ?3, ?4), snippet(docs, 3, ?1, ?2, ?3, ?4), "
+    "snippet(docs, 4, ?1, ?2, ?3, ?4) FROM docs WHERE docs MATCH ?5 AND rowid = ?6"
 )
-MATCHING_SQL: Final = (
-    "SELECT kind, row FROM docs WHERE docs MATCH ? AND kind IN ('event', 'item', 'quote')"
-)
+
+
+def kind_range(kind: str) -> tuple[int, int]:
+    """The first and last rowid a document of ``kind`` may have."""
+    base = KINDS.index(kind) * KIND_BASE
+    return base, base + KIND_BASE - 1
 
 
 def fold(text: str) -> str:
@@ -196,6 +219,40 @@ def parse(text: str, aliases: Mapping[tuple[str, ...], tuple[tuple[str, ...], ..
     return Query(text, tuple(terms), cut or i < len(pieces))
 
 
+def expression(idx: Index, query: Query) -> str:
+    """``query.expression`` with each one-word prefix replaced by the indexed words it
+    begins, when there are few (``MAX_EXPANSION``): the same matches, found faster."""
+    groups = []
+    for term in query.terms:
+        alts: list[str] = []
+        for words in term.spellings:
+            phrase = " ".join(words)
+            if term.phrase:
+                alts.append(f'"{phrase}"')
+                continue
+            if len(words) == 1:
+                found = _prefixed(idx, words[0])
+                if found is not None:
+                    alts.extend(f'"{w}"' for w in found)
+                    continue
+            alts.append(f'"{phrase}"*')
+        alts = list(dict.fromkeys(alts))
+        groups.append(alts[0] if len(alts) == 1 else "(" + " OR ".join(alts) + ")")
+    return " AND ".join(groups)
+
+
+def _prefixed(idx: Index, prefix: str) -> list[str] | None:
+    """The indexed words that begin with ``prefix`` (None: too many to list)."""
+    with idx.lock:
+        rows = idx.db.execute(
+            PREFIX_SQL, (prefix, prefix + "\U0010ffff", MAX_EXPANSION + 1)
+        ).fetchall()
+    words = [str(r[0]) for r in rows if str(r[0]).isalnum()]
+    if len(rows) > MAX_EXPANSION:
+        return None
+    return words or [prefix]
+
+
 # --- the index --------------------------------------------------------------------------
 
 
@@ -316,10 +373,12 @@ def build(pkg: Package) -> Index:
     """Build the index: every document of the package, in one in-memory FTS5 table."""
     db = sqlite3.connect(":memory:", check_same_thread=False)
     db.execute(CREATE_SQL)
+    db.execute(VOCAB_SQL)
     insert = INSERT_SQL
 
     def rows(kind: str, n: int, *cols: Iterable[str]) -> Iterator[tuple[object, ...]]:
-        return zip([kind] * n, range(n), *cols, strict=True)
+        base = kind_range(kind)[0]
+        return zip(range(base, base + n), *cols, strict=True)
 
     ev = pkg["events"]
     db.executemany(
@@ -354,8 +413,7 @@ def build(pkg: Package) -> Index:
         insert,
         (
             (
-                "quote",
-                i,
+                kind_range("quote")[0] + i,
                 "",
                 "",
                 notes_en[q.evidence_rows[0]],
@@ -366,7 +424,10 @@ def build(pkg: Package) -> Index:
         ),
     )
     paragraphs = _paragraphs(pkg)
-    db.executemany(insert, (("seed", i, "", "", "", "", p[2]) for i, p in enumerate(paragraphs)))
+    seed_base = kind_range("seed")[0]
+    db.executemany(
+        insert, ((seed_base + i, "", "", "", "", p[2]) for i, p in enumerate(paragraphs))
+    )
     alias_text = _alias_text(pkg)
     for kind, table, key, body in (
         ("person", "people", "person_id", "role"),
@@ -465,6 +526,7 @@ class Found:
     query: Query
     counts: Mapping[str, int]
     hits: Mapping[str, tuple[Hit, ...]]
+    unranked: frozenset[str] = frozenset()  # kinds with too many hits to rank: table order
 
     @property
     def total(self) -> int:
@@ -497,50 +559,88 @@ def search(
     kinds: Sequence[str] = KINDS,
     allowed: Mapping[str, np.ndarray] | None = None,
 ) -> Found:
-    """The best ``limit`` hits of each kind and the count of each kind. ``allowed``: per
-    kind, a boolean mask over its rows (the other filters); hits outside it are left out."""
+    """The best ``limit`` hits of each kind (BM25; in table order above ``RANK_MAX`` hits)
+    and the count of each kind. ``allowed``: per kind, a boolean mask over its rows (the
+    other filters); hits outside it are left out."""
+    nothing = Found(query, {k: 0 for k in kinds}, {k: () for k in kinds})
     if query.is_empty:
-        return Found(query, {k: 0 for k in kinds}, {k: () for k in kinds})
-    expr = query.expression
+        return nothing
+    expr = expression(idx, query)
     counts: dict[str, int] = {}
     hits: dict[str, tuple[Hit, ...]] = {}
+    unranked: set[str] = set()
     with idx.lock:
         try:
             for kind in kinds:
+                lo, hi = kind_range(kind)
                 mask = None if allowed is None else allowed.get(kind)
                 if mask is None:
-                    counts[kind] = idx.db.execute(COUNT_SQL, (expr, kind)).fetchone()[0]
-                    best = idx.db.execute(BEST_SQL, (expr, kind, limit)).fetchall()
+                    counts[kind] = idx.db.execute(COUNT_SQL, (expr, lo, hi)).fetchone()[0]
+                    if counts[kind] > RANK_MAX:
+                        unranked.add(kind)
+                    sql = FIRST_SQL if kind in unranked else RANKED_SQL
+                    best = idx.db.execute(sql, (expr, lo, hi, limit)).fetchall()
                 else:
-                    scored = idx.db.execute(SCORED_SQL, (expr, kind)).fetchall()
-                    kept = [r for r in scored if 0 <= r[1] < len(mask) and mask[r[1]]]
-                    counts[kind] = len(kept)
-                    best = sorted(kept, key=lambda r: r[2])[:limit]
+                    best = _allowed_hits(idx, expr, kind, mask, limit, counts, unranked)
                 hits[kind] = _snippets(idx, expr, best, lang, kind)
         except sqlite3.Error:  # never expected (the expression is quoted tokens): no match
-            return Found(query, {k: 0 for k in kinds}, {k: () for k in kinds})
-    return Found(query, counts, hits)
+            return nothing
+    return Found(query, counts, hits, frozenset(unranked))
+
+
+def _allowed_hits(
+    idx: Index,
+    expr: str,
+    kind: str,
+    mask: np.ndarray,
+    limit: int,
+    counts: dict[str, int],
+    unranked: set[str],
+) -> list[tuple[int, float]]:
+    """The best hits of ``kind`` among the rows ``mask`` keeps (and their count)."""
+    lo, hi = kind_range(kind)
+    total = idx.db.execute(COUNT_SQL, (expr, lo, hi)).fetchone()[0]
+    if total > RANK_MAX:  # table order: the rowids alone, then the mask
+        found = np.fromiter(
+            (r[0] for r in idx.db.execute(ROWIDS_SQL, (expr, lo, hi))), dtype=np.int64
+        )
+        scored = None
+    else:
+        scored = idx.db.execute(SCORED_SQL, (expr, lo, hi)).fetchall()
+        found = np.array([r[0] for r in scored], dtype=np.int64)
+    rows = found - lo
+    keep = (rows >= 0) & (rows < len(mask))
+    keep[keep] = mask[rows[keep]]
+    counts[kind] = int(keep.sum())
+    if scored is None:
+        if counts[kind] > RANK_MAX:
+            unranked.add(kind)
+        return [(int(r), 0.0) for r in np.sort(found[keep])[:limit]]
+    return [(int(r), float(v)) for (r, v), k in zip(scored, keep, strict=True) if k][:limit]
 
 
 def _snippets(
-    idx: Index, expr: str, best: Sequence[tuple[int, int, float]], lang: str, kind: str
+    idx: Index, expr: str, best: Sequence[tuple[int, float]], lang: str, kind: str
 ) -> tuple[Hit, ...]:
     if not best:
         return ()
-    ids = json.dumps([r[0] for r in best])
-    got = idx.db.execute(
-        SNIPPETS_SQL, (MARK_ON, MARK_OFF, ELLIPSIS, SNIPPET_TOKENS, expr, ids)
-    ).fetchall()
-    by_id = {r[0]: r[1:] for r in got}
+    by_id = {}
+    for rowid, _ in best:
+        got = idx.db.execute(
+            SNIPPETS_SQL, (MARK_ON, MARK_OFF, ELLIPSIS, SNIPPET_TOKENS, expr, rowid)
+        ).fetchone()
+        if got is not None:
+            by_id[rowid] = got
+    base = kind_range(kind)[0]
     out = []
-    for rowid, row, score in best:
+    for rowid, score in best:
         texts = by_id.get(rowid, ("",) * len(COLUMNS))
         shown = [(c, texts[COLUMNS.index(c)]) for c in _order(lang, kind)]
         column, text = next(
             ((c, t) for c, t in shown if t and MARK_ON in t),
             next(((c, t) for c, t in shown if t), shown[0]),  # matched in a column not shown
         )
-        out.append(Hit(kind, int(row), float(score), column, segments(text)))
+        out.append(Hit(kind, int(rowid - base), float(score), column, segments(text)))
     return tuple(out)
 
 
@@ -549,8 +649,8 @@ def matching(pkg: Package, text: str) -> tuple[np.ndarray, np.ndarray]:
     ``text`` keeps (the ``q`` filter). An event or item matches through its own text or a
     quote or note of its evidence. Once per query (evicted with the views)."""
     idx = index(pkg)
-    query = parse(text, idx.aliases)
-    return pkg.memo.get(_matching, query.expression, view=("q", query.expression), inputs=(pkg,))
+    expr = expression(idx, parse(text, idx.aliases))
+    return pkg.memo.get(_matching, expr, view=("q", expr), inputs=(pkg,))
 
 
 def _matching(pkg: Package, expression: str) -> tuple[np.ndarray, np.ndarray]:
@@ -561,17 +661,19 @@ def _matching(pkg: Package, expression: str) -> tuple[np.ndarray, np.ndarray]:
         return events, items
     with idx.lock:
         try:
-            found = idx.db.execute(MATCHING_SQL, (expression,)).fetchall()
+            found = {
+                kind: np.fromiter(
+                    (r[0] for r in idx.db.execute(ROWIDS_SQL, (expression, *kind_range(kind)))),
+                    dtype=np.int64,
+                )
+                - kind_range(kind)[0]
+                for kind in ("event", "item", "quote")
+            }
         except sqlite3.Error:
             return events, items
-    frame = pd.DataFrame(found, columns=["kind", "row"]) if found else None
-    if frame is None:
-        return events, items
-    rows = frame["row"].to_numpy(dtype=np.int64)
-    kinds = frame["kind"].to_numpy()
-    events[rows[kinds == "event"]] = True
-    items[rows[kinds == "item"]] = True
-    for q in rows[kinds == "quote"].tolist():
+    events[found["event"]] = True
+    items[found["item"]] = True
+    for q in found["quote"].tolist():
         events[idx.quote_events[idx.quote_event_offsets[q] : idx.quote_event_offsets[q + 1]]] = True
         items[idx.quote_items[idx.quote_item_offsets[q] : idx.quote_item_offsets[q + 1]]] = True
     return events, items

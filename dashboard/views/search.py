@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 
 from dashboard.core import search
 from dashboard.core.filters import Selection, printable
@@ -16,12 +17,13 @@ from dashboard.core.package import Package
 from dashboard.core.search import Segment
 from dashboard.present.i18n import as_lang, format_number, t
 from dashboard.present.labels import labels, plural
-from dashboard.views.sources import find_quote
+from dashboard.views.sources import locate_frame
 
 # Kinds in the order the page shows them.
 KINDS = search.KINDS
 PER_KIND = 10  # hits shown per kind; the count says how many there are
 CONTEXT_CHARS = 220  # of the seed text shown on each side of a quote
+MAX_ABOUT = 5  # subjects named for a quote; the others are counted
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,7 @@ class Results:
     cut: bool
     groups: tuple[Group, ...]
     filtered: bool  # the other filters narrowed events, items and quotes
+    unranked: frozenset[str] = frozenset()  # kinds with too many hits to rank (table order)
 
     @property
     def total(self) -> int:
@@ -111,7 +114,7 @@ def results(
         if count:
             hits = tuple(_hit(pkg, idx, h, names, lang) for h in found.hits.get(kind, ()))
             groups.append(Group(kind, count, hits))
-    return Results(query.text, query.is_empty, query.cut, tuple(groups), narrowed)
+    return Results(query.text, query.is_empty, query.cut, tuple(groups), narrowed, found.unranked)
 
 
 def _hit(
@@ -163,11 +166,17 @@ def _quote_hit(
     quote = idx.quotes[h.row]
     sid = quote.source_id
     ev = pkg["evidence"]
-    subjects = [
-        (str(ev["subject_type"].iloc[r]), str(ev["subject_id"].iloc[r]))
-        for r in quote.evidence_rows
-    ]
+    rows = list(quote.evidence_rows[:MAX_ABOUT])
+    subjects = list(
+        zip(
+            ev["subject_type"].take(rows).astype(str).tolist(),
+            ev["subject_id"].take(rows).astype(str).tolist(),
+            strict=True,
+        )
+    )
     about = [names[kind].get(ref, ref) for kind, ref in subjects]
+    if len(quote.evidence_rows) > MAX_ABOUT:
+        about.append(t("search_more", lang, n=len(quote.evidence_rows) - MAX_ABOUT))
     focus = next((ref for kind, ref in subjects if kind == "event"), None)
     if focus is None:  # an item's quote: focus the item's event
         items = pkg["cooperation"]
@@ -179,21 +188,27 @@ def _quote_hit(
     text = pkg.seed_texts.get(sid)
     context: tuple[Segment, ...] = ()
     if text:
-        context = passage(text, quote.quote)
+        context = pkg.memo.get(_passage_of, sid, quote.quote, inputs=(pkg,))
         target = Target("sources", "seeds", {"event": focus} if focus else {})
     else:
         target = Target("sources", "external", {"event": focus} if focus else {})
-    shown_about = plural("search_about", len(about), lang, what="; ".join(about))
+    shown_about = plural("search_about", len(quote.evidence_rows), lang, what="; ".join(about))
     return Hit("quote", sid, names["source"].get(sid, sid), h.snippet, target, context, shown_about)
+
+
+def _passage_of(pkg: Package, source_id: str, quote: str) -> tuple[Segment, ...]:
+    return passage(pkg.seed_texts.get(source_id, ""), quote)
 
 
 def passage(text: str, quote: str, around: int = CONTEXT_CHARS) -> tuple[Segment, ...]:
     """The quote in its seed text, with up to ``around`` characters each side (cut at a
     line break or a word), the quote marked as a hit; () when it is not found."""
-    span = find_quote(text, quote)
-    if span is None:
+    # locate_frame keeps the normalised text of the last seeds it read (find_quote would
+    # normalise the whole text again for every quote).
+    found, _ = locate_frame(text, pd.DataFrame({"evidence_id": ["q"], "quote": [quote]}))
+    if found.empty:
         return ()
-    start, end = span
+    start, end = int(found["start"].iloc[0]), int(found["end"].iloc[0])
     lo = max(0, start - around)
     hi = min(len(text), end + around)
     lo = max(lo, text.rfind("\n", 0, start) + 1)
