@@ -10,6 +10,7 @@ from dashboard.core.filters import MAX_QUERY_LENGTH, clean_q
 from dashboard.core.search import Segment
 from dashboard.present.i18n import format_number
 from dashboard.present.labels import plural
+from dashboard.ui import data as ui_data
 from dashboard.views import search as sv
 
 BOX = "search_page_q"
@@ -22,8 +23,11 @@ OPEN_LABEL = {
 
 
 def _results_of(ctx: ui.Context, text: str) -> sv.Results:
-    """The hits of the view's search (``ctx.cached``: once per view and language)."""
-    return sv.results(ctx.pkg, text, ctx.lang, ctx.selection)
+    """The hits of the view's search (``ctx.cached``: once per view and language), within
+    what the view's other filters keep."""
+    others = ctx.state.with_(q=None)
+    selection = None if others.is_empty else ui_data.select(ctx.pkg, others)[0]
+    return sv.results(ctx.pkg, text, ctx.lang, selection)
 
 
 def _typed() -> None:
@@ -41,9 +45,12 @@ def highlighted(segments: tuple[Segment, ...]) -> str:
 
 def _hit(ctx: ui.Context, hit: sv.Hit, key: str) -> None:
     with st.container(border=True):
-        st.markdown(f"**{ui.md(hit.title)}**")
-        if hit.snippet:
-            st.markdown(highlighted(hit.snippet))
+        if hit.in_title and hit.snippet:  # the title is what matched: shown highlighted
+            st.markdown(f"**{highlighted(hit.snippet)}**")
+        else:
+            st.markdown(f"**{ui.md(hit.title)}**")
+            if hit.snippet:
+                st.markdown(highlighted(hit.snippet))
         if hit.about:
             st.caption(ui.md(hit.about))
         if hit.context:

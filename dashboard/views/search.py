@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -45,6 +45,7 @@ class Hit:
     target: Target
     context: tuple[Segment, ...] = ()  # a quote's passage in its seed text, quote marked
     about: str = ""  # what a quote supports
+    in_title: bool = False  # the snippet is the title itself (highlighted)
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,17 @@ def results(
 
 
 def _hit(
+    pkg: Package,
+    idx: search.Index,
+    h: search.Hit,
+    names: Mapping[str, Mapping[str, str]],
+    lang: str,
+) -> Hit:
+    hit = _plain_hit(pkg, idx, h, names, lang)
+    return replace(hit, in_title=h.column.startswith("title_"))
+
+
+def _plain_hit(
     pkg: Package,
     idx: search.Index,
     h: search.Hit,
