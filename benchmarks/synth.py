@@ -413,6 +413,7 @@ def synthesize(n_events: int, seed: int = 0) -> Package:
         "evidence": evidence,
         "resolutions": resolutions,
         "seed_furniture": _frame(model.SEED_FURNITURE, {}, 0),
+        "aliases": _frame(model.ALIASES, {}, 0),
     }
     meta: dict[str, Any] = {
         "name": f"synthetic-{n}",

@@ -25,6 +25,7 @@ PAGES = (
     ("app_pages/sectors.py", "nav_sectors", "sectors"),
     ("app_pages/sources.py", "nav_sources", "sources"),
     ("app_pages/data.py", "nav_data", "data"),
+    ("app_pages/search.py", "nav_search", "search"),
 )
 ICONS = {
     "": ":material/dashboard:",
@@ -33,6 +34,7 @@ ICONS = {
     "sectors": ":material/category:",
     "sources": ":material/format_quote:",
     "data": ":material/table:",
+    "search": ":material/search:",
 }
 
 st.set_page_config(

@@ -1,4 +1,4 @@
-"""Command line: ``python -m dashboard validate|schema|export ...``."""
+"""Command line: ``python -m dashboard validate|schema|export|search ...``."""
 
 from __future__ import annotations
 
@@ -153,7 +153,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data-dir", type=Path, help="package folder (default: embedded)")
     p.set_defaults(func=cmd_export)
 
+    p = sub.add_parser("search", help="full-text search, as the Search page (exit 1: no match)")
+    p.add_argument("query", nargs="+", help='words; "quoted words" for a phrase')
+    p.add_argument("--lang", choices=("en", "fr"), default="en", help="language of the texts")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--limit", type=int, default=10, help="hits shown per kind (default 10)")
+    p.add_argument("--data-dir", type=Path, help="package folder (default: embedded)")
+    p.set_defaults(func=cmd_search)
+
     return parser
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from dashboard.views import search
+
+    try:
+        pkg = load_package(args.data_dir)
+    except DataError as exc:
+        print(f"{len(exc.problems)} problem(s) in {resolve_data_dir(args.data_dir)}")
+        return 2
+    return search.command(pkg, " ".join(args.query), args.lang, args.format, max(args.limit, 1))
 
 
 def cmd_export(args: argparse.Namespace) -> int:

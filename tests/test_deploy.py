@@ -34,7 +34,7 @@ from websockets.sync.client import connect
 from websockets.typing import Origin, Subprotocol
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = ("", "timeline", "map", "sectors", "sources", "data")
+PAGES = ("", "timeline", "map", "sectors", "sources", "data", "search")
 STATIC_JS = Path(sys.modules["streamlit"].__file__ or "").parent / "static" / "static" / "js"
 
 

@@ -281,9 +281,20 @@ def test_narrower_dates_narrow(world: tuple[Package, Options], data: st.DataObje
     assert narrow.item_ids <= wide.item_ids <= everything.item_ids
 
 
+@given(params=st.lists(st.sampled_from(HOSTILE_TEXT), min_size=1, max_size=3))
+@SETTINGS
+def test_hostile_search_words_stay_text(world: tuple[Package, Options], params: list[str]) -> None:
+    """q is free text, not an id: hostile text is kept as words to search, stripped of
+    control and bidi characters and cut to length, and filtering on it never raises."""
+    pkg, opts = world
+    state, _ = filters.parse({"q": params}, opts)
+    assert state.q is None or (state.q.isprintable() and len(state.q) <= filters.MAX_QUERY_LENGTH)
+    filters.apply(state, pkg, opts)
+
+
 @given(
     params=st.dictionaries(
-        st.sampled_from(filters.KEYS),
+        st.sampled_from([k for k in filters.KEYS if k != "q"]),  # q: the test above
         st.lists(st.sampled_from(HOSTILE_TEXT), min_size=1, max_size=3),
         min_size=1,
     )

@@ -68,6 +68,7 @@ def render() -> None:
     ui.show_notices(ctx.lang)
     pkg, lang = ctx.pkg, ctx.lang
     st.title(ui.md(pkg.text("title", lang)))
+    ui.search_notice(ctx)
     span = facts.visit_span(pkg)
     if span is not None:
         st.caption(

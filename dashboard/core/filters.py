@@ -15,6 +15,8 @@ Policy for missing values, one line each so a reader sees it at once:
 - actor: an event matches if a selected person or organisation took part in it.
 - source: an event matches if at least one of its sources is of a selected kind.
 - cooperation items follow their sector, and their event for the other filters.
+- q (a search): an event or item matches if its text, or a quote or note of its evidence,
+  matches the words (``search.matching``); the other filters apply too (AND).
 """
 
 from __future__ import annotations
@@ -29,15 +31,16 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from dashboard.core import model
+from dashboard.core import model, search
 from dashboard.core.ids import IdSet, isin, member_rows, positions, rows_where
 from dashboard.core.package import Package
 
-KEYS = ("sector", "dates", "place", "actor", "source", "lang", "event")
+KEYS = ("q", "sector", "dates", "place", "actor", "source", "lang", "event")
 PAGE_KEYS = ("tab",)  # URL keys a page reads itself (ui.TabSet), not filters: no notice here
 MULTI_KEYS = ("sector", "place", "actor", "source")
 MAX_VALUES = 50  # more repeated values than any real view needs
 MAX_VALUE_LENGTH = 100
+MAX_QUERY_LENGTH = 200  # a search's words: more is cut, with a notice
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -119,6 +122,7 @@ class FilterState:
     sources: tuple[str, ...] = ()
     lang: str | None = None
     event: str | None = None
+    q: str | None = None  # the search words, as typed (cut to MAX_QUERY_LENGTH)
 
     @property
     def is_empty(self) -> bool:
@@ -196,6 +200,25 @@ def _parse_dates(
     return max(start, options.first_day), min(end, options.last_day)
 
 
+def clean_q(value: object) -> str | None:
+    """Search words as kept in the state: control and bidi characters out, spaces trimmed,
+    cut to ``MAX_QUERY_LENGTH``; None when nothing is left."""
+    if not isinstance(value, str):
+        return None
+    kept = printable(value, limit=MAX_QUERY_LENGTH + 1).strip()
+    if len(kept) > MAX_QUERY_LENGTH:
+        kept = kept[:MAX_QUERY_LENGTH].strip()
+    return kept or None
+
+
+def _parse_q(values: list[str], notices: list[Notice]) -> str | None:
+    if not values:
+        return None
+    if len(values[0]) > MAX_QUERY_LENGTH:
+        notices.append(Notice("q", values[0], "too_long"))
+    return clean_q(values[0])
+
+
 def parse(
     params: Mapping[str, Sequence[str] | str], options: Options
 ) -> tuple[FilterState, list[Notice]]:
@@ -205,7 +228,7 @@ def parse(
         if key not in KEYS and key not in PAGE_KEYS:
             notices.append(Notice(str(key)[:MAX_VALUE_LENGTH], "", "unknown_key"))
     date_from, date_to = _parse_dates(_values(params, "dates"), options, notices)
-    for single in ("lang", "event"):
+    for single in ("lang", "event", "q"):
         extra = _values(params, single)[1:]
         if extra:  # one value only: say that the others were ignored
             notices.append(Notice(single, extra[0], "too_many"))
@@ -221,7 +244,9 @@ def parse(
     if event_values:
         picked = _pick("event", event_values[:1], options.events, notices, options.event_set)
         event = picked[0] if picked else None
+    q = _parse_q(_values(params, "q"), notices)
     state = FilterState(
+        q=q,
         sectors=_pick("sector", _values(params, "sector"), options.sectors, notices),
         date_from=date_from,
         date_to=date_to,
@@ -237,6 +262,8 @@ def parse(
 def to_query(state: FilterState) -> dict[str, list[str]]:
     """The state as URL pairs; empty filters are left out."""
     out: dict[str, list[str]] = {}
+    if state.q:
+        out["q"] = [state.q]
     for key, values in (
         ("sector", state.sectors),
         ("place", state.places),
@@ -423,6 +450,8 @@ def event_mask(state: FilterState, pkg: Package, options: Options) -> pd.Series:
         mask &= isin(ev["event_id"], hit)
     if state.sources:
         mask &= isin(ev["event_id"], _cited_by_kind(pkg, "event", state.sources))
+    if state.q:
+        mask &= search.matching(pkg, state.q)[0]
     return mask
 
 
@@ -448,6 +477,8 @@ def apply(state: FilterState, pkg: Package, options: Options | None = None) -> S
         item_mask &= of_events(pkg, items, "event_id", "cooperation", kept)
     if state.sources:
         item_mask &= isin(items["item_id"], _cited_by_kind(pkg, "item", state.sources))
+    if state.q:
+        item_mask &= search.matching(pkg, state.q)[1]
     item_rows = item_mask.to_numpy(dtype=bool)
     return Selection(
         kept,

@@ -496,6 +496,22 @@ SEED_FURNITURE = Table(
     (ForeignKey(("source_id",), "sources", ("source_id",)),),
 )
 
+ALIAS_ENTITIES: Final = ("person", "org", "place")
+
+ALIASES = Table(
+    "aliases",
+    "Other spellings of a person, organisation or place (another script, a transliteration, "
+    "an inflected form a source uses), so that a search for any of them finds the others.",
+    (
+        _enum("entity_type", ALIAS_ENTITIES, "What the alias names: a person, org or place."),
+        _id("entity_id", "The person_id, org_id or place_id."),
+        _text("alias", "The other spelling, as written."),
+        _text("script", "Its script or language: Cyrl, Latn, ru, fr…"),
+        _text("note", "Where the spelling comes from (a source id, or why it is given)."),
+    ),
+    ("entity_type", "entity_id", "alias"),
+)
+
 TABLES: Final[tuple[Table, ...]] = (
     SOURCES,
     PLACES,
@@ -511,6 +527,7 @@ TABLES: Final[tuple[Table, ...]] = (
     EVIDENCE,
     RESOLUTIONS,
     SEED_FURNITURE,
+    ALIASES,
 )
 TABLES_BY_NAME: Final = {t.name: t for t in TABLES}
 

@@ -357,6 +357,32 @@ def metadata(pkg: Package, paths: Mapping[str, str]) -> list[Problem]:
     return out
 
 
+ALIAS_TARGETS: dict[str, tuple[str, str]] = {
+    "person": ("people", "person_id"),
+    "org": ("organisations", "org_id"),
+    "place": ("places", "place_id"),
+}
+
+
+def aliases(pkg: Package, paths: Mapping[str, str]) -> list[Problem]:
+    """An alias names a known person, organisation or place, and is not blank."""
+    frame = pkg.tables.get("aliases")
+    if frame is None or frame.empty:
+        return []
+    rel = paths.get("aliases", "aliases.csv")
+    known = pd.Series(False, index=frame.index)
+    for entity, (table, key) in ALIAS_TARGETS.items():
+        known |= (frame["entity_type"] == entity) & member_of(frame["entity_id"], pkg[table][key])
+    blank = frame["alias"].fillna("").str.strip() == ""
+    return report(
+        rel,
+        frame,
+        ~known,
+        "entity_id",
+        lambda rec: f"{rec['entity_id']!r} is not a known {rec['entity_type']} id",
+    ) + report(rel, frame, blank, "alias", "alias is blank")
+
+
 RULES: tuple[Rule, ...] = (
     foreign_keys,
     sector_levels,
@@ -370,6 +396,7 @@ RULES: tuple[Rule, ...] = (
     bilingual_pairs,
     metadata,
     *AUDIT_RULES,
+    aliases,
 )
 
 

@@ -9,7 +9,7 @@ streamlit. Its modules, bottom to top:
 The names below are what pages use (``from dashboard import ui``; ``ui.md``, ``ui.Context``…).
 """
 
-from dashboard.ui.context import Context, W, context, request_filters, select_event
+from dashboard.ui.context import Context, W, context, open_page, request_filters, select_event
 from dashboard.ui.data import conflicts, itinerary, labels, package
 from dashboard.ui.filter_bar import MAX_EVENT_CHOICES, default_lang, share_url, sidebar
 from dashboard.ui.widgets import (
@@ -22,6 +22,7 @@ from dashboard.ui.widgets import (
     md,
     page_header,
     run_page,
+    search_notice,
     selectable_chart,
     share_box,
     show_data_error,
@@ -45,10 +46,12 @@ __all__ = [
     "lazy_expander",
     "lazy_tabs",
     "md",
+    "open_page",
     "package",
     "page_header",
     "request_filters",
     "run_page",
+    "search_notice",
     "select_event",
     "selectable_chart",
     "share_box",

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from dashboard.core import filters
 from dashboard.core.filters import FilterState, Options, Selection
 from dashboard.core.package import Package
 from dashboard.present.i18n import Lang, col, t
@@ -24,6 +25,7 @@ T = TypeVar("T")
 
 # Widget keys; the URL keys are filters.KEYS.
 W = {
+    "q": "w_q",
     "sector": "w_sector",
     "dates": "w_dates",
     "place": "w_place",
@@ -133,7 +135,7 @@ def request_filters(**changes: object) -> None:
     """Change filters from a page (e.g. a chart click): applied before the next run's widgets.
 
     Safe inside a widget callback (``on_select=...``); outside one, follow with ``st.rerun()``.
-    Keys are the URL keys: sector, dates, place, actor, source, lang, event.
+    Keys are the URL keys: q, sector, dates, place, actor, source, lang, event.
     """
     pending: dict[str, object] = dict(st.session_state.get(PENDING, {}))
     pending.update(changes)
@@ -142,3 +144,21 @@ def request_filters(**changes: object) -> None:
 
 def select_event(event_id: str | None) -> None:
     request_filters(event=event_id)
+
+
+def open_page(page: str, tab: str | None = None, **changes: object) -> None:
+    """Go to ``page`` (a URL path of ``app.PAGES``: "timeline"…; "" the overview) with
+    ``changes`` to the filters (as ``request_filters``) and its tab ``tab`` chosen (as a
+    link's ``tab=`` would). Not in a widget callback: it ends this run.
+    The whole view goes with it, not only the changes: a switch of page started by the
+    script does not always carry the sidebar's widget values over."""
+    ctx = st.session_state.get(CTX)
+    if isinstance(ctx, Context):
+        view: dict[str, object] = {key: [] for key in filters.MULTI_KEYS}
+        view.update({"dates": [], "event": None, "q": None})
+        view.update(filters.to_query(ctx.state.with_(lang=ctx.lang)))
+        request_filters(**view)
+    request_filters(**changes)
+    if tab is not None:
+        st.session_state[URL_TAB] = [tab]
+    st.switch_page(f"app_pages/{page or 'overview'}.py")

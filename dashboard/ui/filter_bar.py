@@ -45,6 +45,7 @@ def _seed_from_url(opts: Options) -> None:
 
 def _write_widgets(state: FilterState, opts: Options) -> None:
     ss = st.session_state
+    ss[W["q"]] = state.q or ""
     ss[W["sector"]] = list(state.sectors)
     ss[W["place"]] = list(state.places)
     ss[W["actor"]] = list(state.actors)
@@ -89,6 +90,7 @@ def _read_widgets(opts: Options) -> FilterState:
             date_from = date_to = None
     lang = ss.get(W["lang"])
     return FilterState(
+        q=filters.clean_q(ss.get(W["q"])),
         sectors=tuple(ss.get(W["sector"]) or ()),
         date_from=date_from,
         date_to=date_to,
@@ -101,7 +103,7 @@ def _read_widgets(opts: Options) -> FilterState:
 
 
 def reset() -> None:
-    request_filters(sector=[], dates=[], place=[], actor=[], source=[], event=None)
+    request_filters(q=None, sector=[], dates=[], place=[], actor=[], source=[], event=None)
 
 
 def _multiselect(
@@ -146,6 +148,14 @@ def sidebar(pkg: Package, default_lang: Lang) -> Context:
         if ss.get(W["lang"]) not in ("en", "fr"):  # a click on the selected option clears it
             ss[W["lang"]] = lang
         st.header(t("sidebar_filters", lang))
+        st.text_input(
+            t("search_box", lang),
+            key=W["q"],
+            max_chars=filters.MAX_QUERY_LENGTH,
+            placeholder=t("search_placeholder", lang),
+            help=t("search_box_help", lang),
+            icon=":material/search:",
+        )
         _multiselect(
             t("filter_sector", lang),
             W["sector"],
@@ -246,7 +256,7 @@ def share_url(ctx: Context, page_path: str, tab: str | None = None) -> str:
     if url:
         base = url.split("?", 1)[0].split("#", 1)[0]
         # st.context.url ends with the current page's path; replace it with ours.
-        for path in ("timeline", "map", "sectors", "sources", "data"):
+        for path in ("timeline", "map", "sectors", "sources", "data", "search"):
             if base.rstrip("/").endswith("/" + path):
                 base = base.rstrip("/")[: -len(path)]
                 break

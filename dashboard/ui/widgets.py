@@ -21,7 +21,15 @@ from dashboard.core.package import DataError
 from dashboard.present.i18n import LANGS, t
 from dashboard.present.labels import claim_value, plural, safe_url
 from dashboard.ui import filter_bar
-from dashboard.ui.context import KEPT_TAB, NOTICES, URL_TAB, Context, context
+from dashboard.ui.context import (
+    KEPT_TAB,
+    NOTICES,
+    URL_TAB,
+    Context,
+    context,
+    open_page,
+    request_filters,
+)
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:&\"'])")
 
@@ -231,9 +239,33 @@ def placeholder(ctx: Context, what_key: str) -> None:
     st.info(ctx.t("placeholder", what=ctx.t(what_key)))
 
 
-def page_header(ctx: Context, title_key: str, page_path: str, tab: str | None = None) -> None:
+def search_notice(ctx: Context) -> None:
+    """While the view has a search (``q``), say so, with a one-click clear and a way to the
+    Search page's grouped results."""
+    if not ctx.state.q:
+        return
+    st.info(ctx.t("search_notice", q=md(ctx.state.q)), icon=":material/search:")
+    left, right = st.columns(2)
+    left.button(
+        ctx.t("search_clear"),
+        on_click=request_filters,
+        kwargs={"q": None},
+        icon=":material/close:",
+        key="search_notice_clear",
+    )
+    if right.button(ctx.t("search_see_all"), icon=":material/search:", key="search_see_all"):
+        open_page("search")
+
+
+def page_header(
+    ctx: Context, title_key: str, page_path: str, tab: str | None = None, *, search: bool = True
+) -> None:
+    """Notices, the title, the search notice (``search``: unless the page is the search)
+    and the share box."""
     show_notices(ctx.lang)
     st.title(ctx.t(title_key))
+    if search:
+        search_notice(ctx)
     share_box(ctx, page_path, tab)
 
 

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from tests.browser.helpers import Tab
 
-PAGES = ["/", "/timeline", "/map", "/sectors", "/sources", "/data"]
+PAGES = ["/", "/timeline", "/map", "/sectors", "/sources", "/data", "/search"]
 
 
 def metrics(tab: Tab) -> dict[str, str]:
