@@ -642,7 +642,7 @@ def test_summary_follows_the_filters(pkg: Package) -> None:
     )
     ids = selected(pkg, date_from=date(2025, 6, 24), date_to=date(2025, 6, 30))
     data = maps.map_data(pkg, table[table["event_id"].isin(ids)], views.itinerary(pkg, ids), "en")
-    assert maps.summary(data, "en").startswith("1 leg shown, 718 km in all; 10 events at 4 places")
+    assert maps.summary(data, "en").startswith("1 leg shown, 718 km in all; 12 events at 5 places")
 
 
 def test_counts_take_cldr_plural_forms() -> None:
@@ -677,7 +677,7 @@ def test_place_tooltip_counts_its_events(pkg: Package) -> None:
     """A place's tooltip gives its kind, its precision and its events in the plural form
     of their number."""
     places = _by_id(layer(spec(pkg), "places")["data"])
-    assert places["kazan"]["what"] == "City · somewhere in the city · 7 events"
+    assert places["kazan"]["what"] == "City · somewhere in the city · 8 events"
     assert places["yadran_refinery"]["what"] == "Plant or factory · neighbourhood only · 1 event"
     fr = _by_id(layer(spec(pkg, lang="fr"), "places")["data"])
     assert fr["yadran_refinery"]["what"] == "Usine · quartier seulement · 1 événement"
