@@ -13,7 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import streamlit as st
 
-from dashboard import ui
+from dashboard import capacity, ui
 from dashboard.i18n import t
 from dashboard.load import DataError
 
@@ -40,6 +40,7 @@ st.set_page_config(
     page_icon=str(Path(__file__).parent / "assets" / "favicon.png"),
     layout="wide",
 )
+capacity.turn_away_when_full()  # a full replica shows new readers a busy page and stops
 
 lang = ui.default_lang()
 pkg = ui.package()
