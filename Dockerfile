@@ -8,6 +8,8 @@
 #   DASHBOARD_DATA                  another data package to serve instead of the embedded data/,
 #                                   e.g. -v /srv/pkg:/srv/pkg:ro -e DASHBOARD_DATA=/srv/pkg/data
 #   STREAMLIT_SERVER_COOKIE_SECRET  required to be the SAME on every replica behind one proxy
+#   DASHBOARD_MAX_SESSIONS          sessions served before new readers get a "busy" page
+#                                   (default 80, 0 = no cap; docs/security.md)
 #   STREAMLIT_<SECTION>_<OPTION>    any other Streamlit setting (e.g. STREAMLIT_SERVER_ALLOWED_HOSTS)
 FROM python:3.11-slim
 

@@ -16,6 +16,7 @@ import streamlit as st
 from dashboard import ui
 from dashboard.core.package import DataError
 from dashboard.present.i18n import t
+from dashboard.ui import capacity
 
 PAGES = (
     # (file, label key, url path)
@@ -42,6 +43,7 @@ st.set_page_config(
     page_icon=str(Path(__file__).parent / "assets" / "favicon.png"),
     layout="wide",
 )
+capacity.turn_away_when_full()  # a full replica shows new readers a busy page and stops
 
 lang = ui.default_lang()
 pkg = ui.package()

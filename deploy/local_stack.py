@@ -4,8 +4,10 @@
 
 starts the replicas (``deploy/serve.sh``, bound to 127.0.0.1, one shared cookie secret) and
 nginx as an unprivileged foreground process with its pid, logs and temporary files in a
-scratch folder, prints the URL and runs until Ctrl-C. tests/test_deploy.py and
-deploy/measure_weight.py use ``running_stack`` from here. Needs nginx (Debian: ``nginx``).
+scratch folder, prints the URL and runs until Ctrl-C. Streamlit's bundles are exported for
+nginx (deploy/bundles.py) to a folder of the temporary directory shared by every run with
+this Streamlit version. tests/test_deploy*.py, deploy/measure_weight.py and
+deploy/measure_capacity.py use ``running_stack`` from here. Needs nginx (Debian: ``nginx``).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,10 +33,12 @@ REPO = Path(__file__).resolve().parent.parent
 SITE_CONF = REPO / "deploy" / "nginx.conf"
 SERVE = REPO / "deploy" / "serve.sh"
 NGINX_CANDIDATES = ("/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/local/nginx/sbin/nginx")
+MIME_TYPES = ("/etc/nginx/mime.types", "/usr/local/nginx/conf/mime.types")
 
 UPSTREAM_START = re.compile(r"^\s*upstream\s+dashboard_replicas\s*\{")
 UPSTREAM_SERVER = re.compile(r"^(\s*)server\s+127\.0\.0\.1:\d+(.*);\s*$")
 LISTEN = re.compile(r"^(\s*)listen\s+[^;]+;\s*$")
+ROOT = re.compile(r"^(\s*)root\s+[^;]+;(.*)$")
 
 # The access log records each request's hash key and the replica that answered it, so a test
 # can check stickiness without the proxy telling clients about its replicas.
@@ -60,14 +64,32 @@ def free_port() -> int:
         return port
 
 
-def render_site(text: str, replica_ports: list[int], listen_port: int) -> str:
+def render_site(
+    text: str,
+    replica_ports: Sequence[int],
+    listen_port: int,
+    *,
+    bundles: Path | None = None,
+    settings: Mapping[str, str] | None = None,
+) -> str:
     """deploy/nginx.conf with its replicas and its listening address replaced.
 
     Within ``upstream dashboard_replicas``, the first ``server 127.0.0.1:PORT ...;`` line
     becomes one line per replica port (same options) and the others go; the first ``listen``
-    line becomes ``listen 127.0.0.1:listen_port;`` and the others go. Everything else is the
-    file as shipped. Raises ValueError when the file no longer has that shape.
+    line becomes ``listen 127.0.0.1:listen_port;`` and the others go. With ``bundles``, every
+    ``root`` line points there. ``settings`` gives new values to the settings at the top of
+    the file, by name: ``{"https": "on"}`` makes ``map "" $dashboard_https`` say
+    ``default "on";``. Everything else is the file as shipped. Raises ValueError when the file
+    no longer has that shape.
     """
+    for name, value in (settings or {}).items():
+        pattern = re.compile(
+            rf'(map ""\s+\${re.escape("dashboard_" + name)}\s*\{{\s*default\s+)([^;]+)(;)'
+        )
+        quoted = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        text, found = pattern.subn(lambda m, v=quoted: f"{m.group(1)}{v}{m.group(3)}", text)
+        if found != 1:
+            raise ValueError(f'no setting `map "" $dashboard_{name}` in deploy/nginx.conf')
     out: list[str] = []
     in_upstream = servers_done = listen_done = False
     for line in text.splitlines(keepends=True):
@@ -77,6 +99,7 @@ def render_site(text: str, replica_ports: list[int], listen_port: int) -> str:
             in_upstream = False
         server = UPSTREAM_SERVER.match(line) if in_upstream else None
         listen = LISTEN.match(line)
+        root = ROOT.match(line) if bundles is not None else None
         if server:
             if not servers_done:
                 indent, options = server.groups()
@@ -86,6 +109,8 @@ def render_site(text: str, replica_ports: list[int], listen_port: int) -> str:
             if not listen_done:
                 out.append(f"{listen.group(1)}listen 127.0.0.1:{listen_port};\n")
                 listen_done = True
+        elif root:
+            out.append(f"{root.group(1)}root {bundles};{root.group(2)}\n")
         else:
             out.append(line)
     if not servers_done:
@@ -95,16 +120,33 @@ def render_site(text: str, replica_ports: list[int], listen_port: int) -> str:
     return "".join(out)
 
 
+def shared_bundles() -> Path:
+    """Streamlit's bundles exported for nginx (deploy/bundles.py), once per version."""
+    sys.path.insert(0, str(REPO / "deploy"))
+    try:
+        import bundles
+    finally:
+        sys.path.remove(str(REPO / "deploy"))
+    import streamlit
+
+    dest = Path(tempfile.gettempdir()) / f"dashboard-bundles-{streamlit.__version__}"
+    bundles.export(dest)
+    return dest
+
+
 def main_conf(workdir: Path, site: Path) -> str:
     """A top-level nginx.conf that keeps every file nginx writes inside ``workdir``."""
     user = "user root;\n" if hasattr(os, "geteuid") and os.geteuid() == 0 else ""
     temp = workdir / "tmp"
+    mime = next((p for p in MIME_TYPES if Path(p).exists()), None)
+    types = f"include {mime};" if mime else "types { application/javascript js; text/css css; }"
     return f"""daemon off;
 {user}worker_processes 1;
 pid {workdir}/nginx.pid;
 error_log {workdir}/error.log warn;
-events {{ worker_connections 512; }}
+events {{ worker_connections 1024; }}
 http {{
+    {types}
     default_type application/octet-stream;
     log_format replicas {ACCESS_LOG_FORMAT};
     access_log {workdir}/access.log replicas;
@@ -133,6 +175,22 @@ def wait_healthy(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: fl
         if time.monotonic() > deadline:
             raise TimeoutError(f"{url} not healthy after {timeout:.0f} s:\n{_tail(log)}")
         time.sleep(0.2)
+
+
+def _listening(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def _answers_ok(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as r:  # noqa: S310 (loopback http)
+            return bool(r.status == 200 and r.read().strip() == b"ok")
+    except OSError:
+        return False
 
 
 def _tail(path: Path, n: int = 30) -> str:
@@ -164,6 +222,7 @@ class Stack:
     replica_urls: list[str]
     workdir: Path
     replica_logs: list[Path] = field(default_factory=list)
+    replica_pids: list[int] = field(default_factory=list)
 
     @property
     def access_log(self) -> Path:
@@ -175,15 +234,76 @@ class Stack:
 
 
 @contextlib.contextmanager
+def running_proxy(
+    replica_ports: Sequence[int],
+    *,
+    workdir: Path,
+    listen_port: int | None = None,
+    settings: Mapping[str, str] | None = None,
+    site_text: str | None = None,
+) -> Iterator[str]:
+    """nginx from deploy/nginx.conf (or ``site_text``, a variant of it) in front of replicas
+    already listening on ``replica_ports``, its files under ``workdir``; yields its URL
+    once nginx has bound its port."""
+    nginx = find_nginx()
+    if nginx is None:
+        raise FileNotFoundError("nginx is not installed (Debian package: nginx)")
+    home = workdir
+    (home / "tmp").mkdir(parents=True, exist_ok=True)
+    listen_port = listen_port or free_port()
+    site = home / "dashboard.conf"
+    site.write_text(
+        render_site(
+            SITE_CONF.read_text() if site_text is None else site_text,
+            replica_ports,
+            listen_port,
+            bundles=shared_bundles(),
+            settings=settings,
+        )
+    )
+    conf = home / "nginx.conf"
+    conf.write_text(main_conf(home, site))
+    base = [nginx, "-p", str(home), "-c", str(conf), "-e", str(home / "error.log")]
+    check = subprocess.run([*base, "-t"], capture_output=True, text=True, check=False)
+    if check.returncode != 0:
+        raise RuntimeError(f"nginx -t rejected the config:\n{check.stderr}")
+    with (home / "nginx.out").open("wb") as out:
+        proxy = subprocess.Popen(
+            base, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+        )
+    try:
+        url = f"http://127.0.0.1:{listen_port}"
+        # nginx writes its pid file once it has bound its port: until then a connection may
+        # reach some other process on that port.
+        deadline = time.monotonic() + 10
+        while not (home / "nginx.pid").exists() or not _listening(listen_port):
+            if proxy.poll() is not None:
+                raise RuntimeError(
+                    f"nginx exited ({proxy.returncode}):\n{_tail(home / 'error.log')}"
+                )
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"nginx not listening after 10 s:\n{_tail(home / 'error.log')}")
+            time.sleep(0.05)
+        if proxy.poll() is not None:
+            raise RuntimeError(f"nginx exited ({proxy.returncode}):\n{_tail(home / 'error.log')}")
+        yield url
+    finally:
+        stop(proxy)
+
+
+@contextlib.contextmanager
 def running_stack(
     replicas: int = 2,
     *,
     workdir: Path | None = None,
     listen_port: int | None = None,
     env: Mapping[str, str] | None = None,
+    settings: Mapping[str, str] | None = None,
     timeout: float = 45,
 ) -> Iterator[Stack]:
-    """Start ``replicas`` app processes and nginx in front; stop them all on exit."""
+    """Start ``replicas`` app processes and nginx in front; stop them all on exit.
+
+    ``env`` is added to the replicas' environment, ``settings`` goes to ``render_site``."""
     nginx = find_nginx()
     if nginx is None:
         raise FileNotFoundError("nginx is not installed (Debian package: nginx)")
@@ -213,27 +333,23 @@ def running_stack(
                 )
             procs.append((proc, log, f"http://127.0.0.1:{port}"))
 
-        listen_port = listen_port or free_port()
-        site = workdir / "dashboard.conf"
-        site.write_text(render_site(SITE_CONF.read_text(), ports, listen_port))
-        conf = workdir / "nginx.conf"
-        conf.write_text(main_conf(workdir, site))
-        base = [nginx, "-p", str(workdir), "-c", str(conf), "-e", str(workdir / "error.log")]
-        check = subprocess.run([*base, "-t"], capture_output=True, text=True, check=False)
-        if check.returncode != 0:
-            raise RuntimeError(f"nginx -t rejected the config:\n{check.stderr}")
-        nginx_log = workdir / "nginx.out"
-        with nginx_log.open("wb") as out:
-            proxy = subprocess.Popen(
-                base, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
-            )
-        cleanup.callback(stop, proxy)
-
+        proxy_url = cleanup.enter_context(
+            running_proxy(ports, workdir=workdir, listen_port=listen_port, settings=settings)
+        )
         for proc, log, url in procs:
             wait_healthy(f"{url}/_stcore/health", proc, log, timeout)
-        proxy_url = f"http://127.0.0.1:{listen_port}"
-        wait_healthy(f"{proxy_url}/_stcore/health", proxy, workdir / "error.log", 10)
-        yield Stack(proxy_url, [u for _, _, u in procs], workdir, [log for _, log, _ in procs])
+        deadline = time.monotonic() + 10
+        while not _answers_ok(f"{proxy_url}/_stcore/health"):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{proxy_url} not healthy:\n{_tail(workdir / 'error.log')}")
+            time.sleep(0.1)
+        yield Stack(
+            proxy_url,
+            [u for _, _, u in procs],
+            workdir,
+            [log for _, log, _ in procs],
+            [proc.pid for proc, _, _ in procs],
+        )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -9,8 +9,16 @@
 #                                   replicas that only nginx on the same host should reach)
 #   STREAMLIT_SERVER_COOKIE_SECRET  the SAME secret on every replica behind one proxy
 #   DASHBOARD_DATA                  folder of another data package to serve instead of data/
+#   DASHBOARD_MAX_SESSIONS          sessions this process serves before it shows new readers a
+#                                   "busy, try again" page (default 80, 0 = no cap;
+#                                   docs/security.md)
 # Any other Streamlit option can be given as STREAMLIT_<SECTION>_<OPTION> or as extra
 # arguments after the port (they come last, so they win).
+#
+# --server.maxMessageSize 8 (MB, Streamlit's default is 200) bounds every WebSocket message,
+# both ways: a client could otherwise make the process hold 200 MB per socket it opens. The
+# biggest message the app sends is 0.8 MB, on the Timeline with a million events
+# (docs/security.md).
 set -eu
 
 cd "$(dirname "$0")/.."
@@ -25,6 +33,7 @@ exec python -m streamlit run dashboard/app.py \
     --server.fileWatcherType none \
     --server.enableXsrfProtection true \
     --server.enableStaticServing true \
+    --server.maxMessageSize 8 \
     --browser.gatherUsageStats false \
     --client.toolbarMode viewer \
     "$@"

@@ -174,13 +174,29 @@ def test_requirements_install_the_dependencies_of_pyproject() -> None:
 
 
 def test_render_site_changes_only_ports() -> None:
-    """The test config is deploy/nginx.conf with its replica and listen ports swapped."""
+    """The test config is deploy/nginx.conf with its replica and listen ports swapped, and
+    the bundles' folder moved to the test's own."""
     shipped = (ROOT / "deploy" / "nginx.conf").read_text()
-    rendered = local_stack.render_site(shipped, [7001, 7002], 7000)
+    rendered = local_stack.render_site(shipped, [7001, 7002], 7000, bundles=Path("/srv/b"))
     assert re.findall(r"server 127\.0\.0\.1:(\d+)", rendered) == ["7001", "7002"]
     assert re.findall(r"^\s*listen\s+([^;]+);", rendered, re.MULTILINE) == ["127.0.0.1:7000"]
-    strip = re.compile(r"^\s*(server 127\.0\.0\.1|listen)\b.*$\n?", re.MULTILINE)
+    assert re.findall(r"^\s*root\s+([^;]+);", rendered, re.MULTILINE) == ["/srv/b"]
+    strip = re.compile(r"^\s*(server 127\.0\.0\.1|listen|root)\b.*$\n?", re.MULTILINE)
     assert strip.sub("", rendered).strip() == strip.sub("", shipped).strip()
+
+
+def test_render_site_sets_the_operator_settings() -> None:
+    """The settings at the top of deploy/nginx.conf can be changed by name (the tests turn
+    HTTPS on that way); an unknown name is an error, not a silent no-op."""
+    shipped = (ROOT / "deploy" / "nginx.conf").read_text()
+    rendered = local_stack.render_site(
+        shipped, [7001], 7000, settings={"https": "on", "frame_ancestors": "'none'"}
+    )
+    assert re.search(r'map ""\s+\$dashboard_https\s*\{\s*default "on";', rendered)
+    assert re.search(r'map ""\s+\$dashboard_frame_ancestors\s*\{\s*default "\'none\'";', rendered)
+    assert re.search(r'map ""\s+\$dashboard_https\s*\{\s*default off;', shipped)
+    with pytest.raises(ValueError, match="no_such"):
+        local_stack.render_site(shipped, [7001], 7000, settings={"no_such": "x"})
 
 
 # --- replicas behind nginx ---------------------------------------------------------------------
@@ -410,3 +426,58 @@ def test_site_config_drops_into_debians_stock_nginx_conf(tmp_path: Path) -> None
         check=False,
     )
     assert done.returncode == 0, done.stderr
+
+
+# --- Streamlit's bundles, served by nginx itself ------------------------------------------------
+
+bundles = _load("bundles")
+
+
+def test_bundles_export_copies_and_gzips_once(tmp_path: Path) -> None:
+    """deploy/bundles.py writes every bundle and a gzipped twin of each compressible one;
+    a second run writes nothing; --prune removes files no version of Streamlit here has."""
+    source = tmp_path / "src"
+    (source / "js").mkdir(parents=True)
+    (source / "js" / "a.1234.js").write_text("console.log('a');" * 200)
+    (source / "media").mkdir()
+    (source / "media" / "f.5678.woff2").write_bytes(b"\x00font")
+    dest = tmp_path / "dest"
+    assert bundles.export(dest, source) == (3, 0)
+    js = dest / "static" / "js" / "a.1234.js"
+    assert js.read_bytes() == (source / "js" / "a.1234.js").read_bytes()
+    assert (
+        gzip.decompress((dest / "static" / "js" / "a.1234.js.gz").read_bytes()) == js.read_bytes()
+    )
+    assert not (dest / "static" / "media" / "f.5678.woff2.gz").exists()
+    assert bundles.export(dest, source) == (0, 0)
+    (dest / "static" / "js" / "old.9999.js").write_text("old")
+    assert bundles.export(dest, source, prune=True) == (0, 1)
+    assert not (dest / "static" / "js" / "old.9999.js").exists()
+
+
+def test_service_exports_the_bundles_where_nginx_serves_them() -> None:
+    """The systemd unit writes the bundles to the folder nginx's /static/ location reads,
+    and a failed export does not keep the replica from starting."""
+    unit = (ROOT / "deploy" / "dashboard@.service").read_text()
+    (pre,) = re.findall(r"^ExecStartPre=(.*)$", unit, re.MULTILINE)
+    assert pre.startswith("-"), "a failed export must not stop the replica"
+    dest = pre.split()[-1]
+    conf = (ROOT / "deploy" / "nginx.conf").read_text()
+    assert re.findall(r"^\s*root\s+([^;]+);", conf, re.MULTILINE) == [dest]
+    assert re.search(r"^StateDirectory=dashboard$", unit, re.MULTILINE)
+    assert dest.startswith("/var/lib/dashboard/")
+
+
+def test_bundles_come_from_nginx_without_a_replica(stack: Any) -> None:
+    """A bundle is answered by nginx from the exported folder (no replica in the access log),
+    precompressed: the same bytes as the replica's, gzipped, with a year of caching."""
+    chunk = next(STATIC_JS.glob("PlotlyChart.*.js")).name
+    marker = f"bundle-{time.monotonic_ns()}"
+    _, headers, body = get(
+        f"{stack.proxy_url}/static/js/{chunk}",
+        {"Accept-Encoding": "gzip", "Cookie": f"dashboard_affinity={marker}"},
+    )
+    assert headers.get("content-encoding") == "gzip"
+    assert gzip.decompress(body) == (STATIC_JS / chunk).read_bytes()
+    assert "max-age=315360000" in headers.get("cache-control", "")
+    assert access_log_upstreams(stack, marker, expect=1) == ["-"]
