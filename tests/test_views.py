@@ -186,8 +186,12 @@ def test_corroboration_includes_students_forum_and_refinery(pkg: Package) -> Non
     ]
     assert c.loc[("event", "forum_invitation"), "n_independent"] == 2
     refinery = c.loc[("item", "gold_refinery")]
-    assert refinery["n_sources"] == refinery["n_independent"] == 4
+    # Sputnik's article on the refinery could not be read (found = false): it does not count.
+    assert refinery["n_sources"] == refinery["n_independent"] == 3
+    assert "ext_sputnik_1074340857" not in refinery["source_ids"]
     assert refinery["kinds"] == ["external", "seed"]
+    unread = set(pkg["sources"].loc[~pkg["sources"]["found"].astype(bool), "source_id"])
+    assert not [ids for ids in c["source_ids"] if unread & set(ids)]
     # Sorted by independent sources, most first.
     assert list(c["n_independent"]) == sorted(c["n_independent"], reverse=True)
 

@@ -128,14 +128,15 @@ def _source_counts(ev: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 def corroboration(pkg: Package, minimum: int = 2) -> pd.DataFrame:
     """Subjects (events and items) backed by at least ``minimum`` independent sources.
 
-    Sources sharing an independence group (a reprint, the same press office) count once.
+    Sources sharing an independence group (a reprint, the same press office) count once; a
+    source whose article could not be read (``found`` false) does not count at all.
     Columns: subject_type, subject_id, n_sources, n_independent, source_ids, kinds;
     sorted by n_independent, most first.
     """
     keys = ["subject_type", "subject_id"]
-    ev = pkg["evidence"].merge(
-        pkg["sources"][["source_id", "kind", "independence_group"]], on="source_id"
-    )
+    sources = pkg["sources"]
+    read = sources[sources["found"].fillna(True).astype(bool)]
+    ev = pkg["evidence"].merge(read[["source_id", "kind", "independence_group"]], on="source_id")
     out = _source_counts(ev, keys)
     out["kinds"] = _sorted_lists(ev, keys, "kind")
     out = out.reset_index()
