@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, IDLE, SCREENSHOTS, _need_chromium
+from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS, IDLE, SCREENSHOTS, _need_chromium
 from tests.test_deploy import local_stack, require_nginx
 
 ROOT = Path(__file__).resolve().parent.parent
