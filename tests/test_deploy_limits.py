@@ -114,9 +114,9 @@ def test_a_made_up_forwarded_address_from_an_untrusted_client_is_ignored(stack: 
 def test_sockets_per_client_are_capped(stack: Any, tmp_path: Path) -> None:
     """One client holds at most 40 WebSockets at once; the 41st is refused with 429 while
     another client still gets in. (On a second nginx in front of the same replicas, with
-    only the new-session pace raised, so that 40 sockets open in well under a second: with
-    the shipped pace of 2 a second they take 15 s, which tests/test_deploy_limits' attack
-    shows.)"""
+    only the new-session pace raised, so that 40 sockets open in well under a second: at
+    the shipped pace of one a second they would take 38 s; the attack test shows the
+    pace.)"""
     ports = [int(u.rsplit(":", 1)[1]) for u in stack.replica_urls]
     text = (ROOT / "deploy" / "nginx.conf").read_text()
     pace = ("zone=dashboard_sessions:10m rate=1r/s", "zone=dashboard_sessions burst=40 delay=2")
