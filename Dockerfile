@@ -9,7 +9,7 @@
 #                                   e.g. -v /srv/pkg:/srv/pkg:ro -e DASHBOARD_DATA=/srv/pkg/data
 #   STREAMLIT_SERVER_COOKIE_SECRET  required to be the SAME on every replica behind one proxy
 #   DASHBOARD_MAX_SESSIONS          sessions served before new readers get a "busy" page
-#                                   (default 80, 0 = no cap; docs/security.md)
+#                                   (default 60, 0 = no cap; docs/security.md)
 #   STREAMLIT_<SECTION>_<OPTION>    any other Streamlit setting (e.g. STREAMLIT_SERVER_ALLOWED_HOSTS)
 FROM python:3.11-slim
 

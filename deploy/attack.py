@@ -207,7 +207,7 @@ def run(
     for thread in threads:
         thread.start()
     late_at = max(0.0, seconds - 2.5)
-    with ThreadPoolExecutor(sockets + late_sockets) as pool:
+    with ThreadPoolExecutor(max(1, sockets + late_sockets)) as pool:
         list(pool.map(attack.one_socket, [0.0] * sockets + [late_at] * late_sockets))
     for thread in threads:
         thread.join()

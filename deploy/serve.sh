@@ -10,7 +10,7 @@
 #   STREAMLIT_SERVER_COOKIE_SECRET  the SAME secret on every replica behind one proxy
 #   DASHBOARD_DATA                  folder of another data package to serve instead of data/
 #   DASHBOARD_MAX_SESSIONS          sessions this process serves before it shows new readers a
-#                                   "busy, try again" page (default 80, 0 = no cap;
+#                                   "busy, try again" page (default 60, 0 = no cap;
 #                                   docs/security.md)
 # Any other Streamlit option can be given as STREAMLIT_<SECTION>_<OPTION> or as extra
 # arguments after the port (they come last, so they win).

@@ -114,12 +114,12 @@ def test_a_made_up_forwarded_address_from_an_untrusted_client_is_ignored(stack: 
 def test_sockets_per_client_are_capped(stack: Any, tmp_path: Path) -> None:
     """One client holds at most 40 WebSockets at once; the 41st is refused with 429 while
     another client still gets in. (On a second nginx in front of the same replicas, with
-    only the new-session pace raised, so that 40 sockets open in well under a second: with
-    the shipped pace of 2 a second they take 15 s, which tests/test_deploy_limits' attack
-    shows.)"""
+    only the new-session pace raised, so that 40 sockets open in well under a second: at
+    the shipped pace of one a second they would take 38 s; the attack test shows the
+    pace.)"""
     ports = [int(u.rsplit(":", 1)[1]) for u in stack.replica_urls]
     text = (ROOT / "deploy" / "nginx.conf").read_text()
-    pace = ("zone=dashboard_sessions:10m rate=2r/s", "zone=dashboard_sessions burst=40 delay=10")
+    pace = ("zone=dashboard_sessions:10m rate=1r/s", "zone=dashboard_sessions burst=40 delay=2")
     assert all(p in text for p in pace), "the session limits moved: update the test"
     fast = text.replace(pace[0], "zone=dashboard_sessions:10m rate=100r/s")
     fast = fast.replace(pace[1], "zone=dashboard_sessions burst=100 nodelay")
@@ -293,13 +293,14 @@ ATTACK_SECONDS = 18.0
 def test_a_greedy_client_is_refused_beyond_its_caps_and_readers_do_not_notice(
     stack: Any,
 ) -> None:
-    """Ten readers change filters for 10 s (the unloaded figure), then again for 18 s while
+    """Ten readers change filters for 17 s (the unloaded figure), then again for 17 s while
     one client, from one address, opens 130 WebSockets (running a page on each it gets),
     sends 200 requests a second (pages, endpoints, bundles) and holds 100 half-sent
-    requests. The greedy client gets no more than its caps (40 sockets; 60 + 5/s pages;
-    1000 + 20/s bundles), the rest is refused with 429, its half-sent requests are closed
-    after 10 s; the readers see no error, no busy page, every page and bundle they ask for
-    arrives, and their filter-change p95 stays within twice the unloaded one."""
+    requests. The greedy client gets no more than its caps (40 sockets, 1 new a second;
+    60 + 5/s pages; 1000 + 20/s bundles), the rest is refused with 429 or held back until
+    it gives up, its half-sent requests are closed after 10 s; the readers see no error,
+    no busy page, every page and bundle they ask for arrives, and their filter-change p95
+    stays within twice the unloaded one."""
     readers = Readers(stack.proxy_url)
     static = "/" + next(
         p for p in _shell_assets(stack.proxy_url) if p.endswith(".css") or p.endswith(".js")
@@ -307,9 +308,16 @@ def test_a_greedy_client_is_refused_beyond_its_caps_and_readers_do_not_notice(
     readers.open()
     try:
         readers.phase(2, static)  # warm: every reader's page has run its first filter change
-        unloaded = readers.phase(12, static)
+        unloaded = readers.phase(ATTACK_SECONDS - 1, static)
+        # The attacker stands for another machine: its own CPU must not be this one's, so
+        # it runs at the lowest priority and can slow the readers only through the server.
+        # (At normal priority, on two cores shared with the replicas and the readers, its
+        # client-side work alone moved the readers' p95 by up to 2x.)
         attack = subprocess.Popen(
             [
+                "nice",
+                "-n",
+                "19",
                 sys.executable,
                 str(ROOT / "deploy" / "attack.py"),
                 stack.proxy_url,
@@ -338,7 +346,16 @@ def test_a_greedy_client_is_refused_beyond_its_caps_and_readers_do_not_notice(
     report = {
         "unloaded": {"changes": len(unloaded), "p95_ms": round(1000 * p95(unloaded), 1)},
         "under attack": {"changes": len(loaded), "p95_ms": round(1000 * p95(loaded), 1)},
-        "greedy": result,
+        "greedy": {
+            **{k: v for k, v in result.items() if k != "slow_closed_after"},
+            "slow_closed_after_s": [
+                round(min(c for c in result["slow_closed_after"] if c is not None), 2),
+                round(max(c for c in result["slow_closed_after"] if c is not None), 2),
+            ]
+            if any(c is not None for c in result["slow_closed_after"])
+            else None,
+        },
+        "load_average": os.getloadavg()[0],
     }
     print(json.dumps(report))  # the figures docs/security.md quotes (pytest -s shows them)
     (Path(stack.workdir) / "attack-report.json").write_text(json.dumps(report, indent=1))
@@ -354,8 +371,12 @@ def test_a_greedy_client_is_refused_beyond_its_caps_and_readers_do_not_notice(
     # until the attacker gave up; none failed on the server's side.
     assert result["max_open_sockets"] <= SOCKETS_PER_CLIENT
     assert sockets.get("101", 0) <= SOCKETS_PER_CLIENT
-    assert sockets.get("429", 0) >= 130 - SOCKETS_PER_CLIENT - 10
+    assert sockets.get("429", 0) + sockets.get("TimeoutError", 0) >= 130 - SOCKETS_PER_CLIENT
+    assert sockets.get("429", 0) >= 60, sockets
     assert set(sockets) <= {"101", "429", "TimeoutError"}, sockets
+    # The attack was as heavy as planned (its low priority did not slow it down).
+    sent = sum(pages.values()) + sum(statics.values())
+    assert sent >= 0.8 * 200 * ATTACK_SECONDS, sent
     # Requests: no more than the burst and the rate allow, the rest refused.
     assert pages.get("200", 0) <= PAGES_BURST + PAGES_RATE * seconds + 5, pages
     assert pages.get("429", 0) > 1000, pages

@@ -28,7 +28,7 @@ ENV: Final = "DASHBOARD_MAX_SESSIONS"
 # Measured on the 2-core machine (docs/security.md, "The session cap"): with two replicas
 # each holding this many sessions, each reader changing a filter every few seconds, the
 # filter change's p95 stays within twice that of an idle replica.
-DEFAULT_MAX_SESSIONS: Final = 80
+DEFAULT_MAX_SESSIONS: Final = 60
 _ADMITTED: Final = "_capacity_admitted"
 
 
