@@ -24,7 +24,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     except Exception as exc:  # a bug in the checker: still one line, not a traceback
         print(
             f"could not check {resolve_data_dir(args.data_dir)}: "
-            f"{type(exc).__name__}: {exc} (this is a bug in dashboard/load.py, please report it)"
+            f"{type(exc).__name__}: {exc} "
+            "(this is a bug in dashboard/core/load.py, please report it)"
         )
         return 1
     counts = ", ".join(f"{len(pkg[t.name])} {t.name}" for t in model.TABLES[:6])
