@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS, IDLE, SCREENSHOTS, _need_chromium
+from tests.browser.helpers import IDLE, SCREENSHOTS
 from tests.test_deploy import local_stack, require_nginx
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -255,19 +255,6 @@ class Watched:
         expect(self.page.locator("h1").first).to_be_visible(timeout=60_000)
         self.page.wait_for_timeout(1500)  # charts, the map and its workers start after the run
         expect(self.page.locator(IDLE)).to_be_attached(timeout=60_000)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    _need_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 @pytest.mark.browser

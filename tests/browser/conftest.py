@@ -10,8 +10,6 @@ from typing import Any
 import pytest
 
 from tests.browser.helpers import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     Tab,
     _need_chromium,
     open_tab,
@@ -29,19 +27,6 @@ def app_url() -> Iterator[str]:
         yield base
     finally:
         stop_app(proc)
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    _need_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 @pytest.fixture
